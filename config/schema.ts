@@ -1,0 +1,299 @@
+import { Region } from "@pulumi/aws/types/enums";
+import { closest, distance } from "fastest-levenshtein";
+import { z } from "zod";
+
+/** The Pulumi project name, and so the namespace of every config key. */
+export const PROJECT = "abuse-alerts";
+
+export const CATEGORIES = ["abuse", "risk"] as const;
+export type Category = (typeof CATEGORIES)[number];
+
+export const DEPLOYMENTS = ["direct", "stackset"] as const;
+export type Deployment = (typeof DEPLOYMENTS)[number];
+
+/** AWS delivers abuse and risk events, which are global, in this region. */
+export const GLOBAL_EVENTS_REGION = "us-east-1";
+/** AWS's backup region for global events. */
+export const GLOBAL_EVENTS_BACKUP_REGION = "us-west-2";
+
+/** Regions of the commercial `aws` partition: the ARNs built here all start with `arn:aws:`. */
+export const COMMERCIAL_REGIONS: readonly string[] = Object.values(Region).filter(
+  (region) => !/^(cn|us-gov|us-iso[a-z]?|eu-isoe|eusc)-/.test(region),
+);
+
+export interface ExplicitAccount {
+  id: string;
+  name: string;
+}
+
+export interface AccountsConfig {
+  /** Only accounts under these OUs, recursively. Empty: the whole organization. */
+  organizationalUnits: string[];
+  exclude: string[];
+  /** Exactly these accounts; Organizations is not called. */
+  explicit?: ExplicitAccount[];
+}
+
+/** The validated stack configuration, defaults applied. */
+export interface AbuseAlertsConfig {
+  centralAccountId: string;
+  organizationId?: string;
+  slack: { workspaceId: string; channelId: string };
+  accounts: AccountsConfig;
+  memberRoleName: string;
+  regions: string[];
+  categories: Category[];
+  deployment: Deployment;
+  notifyEmails: string[];
+}
+
+/** Every problem found in the configuration; thrown before any resource is declared. */
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(
+      `The stack configuration has ${problems.length} problem${problems.length === 1 ? "" : "s"}:\n` +
+        problems.map((problem) => `  - ${problem}`).join("\n") +
+        `\nFix them in Pulumi.<stack>.yaml (or with \`pulumi config set\`); nothing was deployed.`,
+    );
+    this.name = "ConfigError";
+  }
+}
+
+// Each schema's error text is what was expected; formatProblem adds the key and the value received.
+const expected = (what: string) => ({ error: what });
+
+const ACCOUNT_ID = 'a 12-digit AWS account ID in quotes, e.g. "111111111111"';
+const accountId = z.string(expected(ACCOUNT_ID)).regex(/^\d{12}$/, expected(ACCOUNT_ID));
+
+/** A list whose items must not repeat: a repeat is always a copy-paste slip, and regions would collide. */
+function uniqueList<T extends z.ZodType>(item: T, what: string, keyOf: (value: z.output<T>) => string) {
+  return z.array(item, expected(what)).superRefine((items, ctx) => {
+    const seen = new Set<string>();
+    items.forEach((value, index) => {
+      const key = keyOf(value);
+      if (seen.has(key)) {
+        ctx.addIssue({
+          code: "custom",
+          path: [index],
+          input: key,
+          message: `listed only once (${key} repeats)`,
+        });
+      }
+      seen.add(key);
+    });
+  });
+}
+
+const explicitAccount = z.strictObject(
+  {
+    id: accountId,
+    name: z.string(expected("the account's name")).min(1, expected("a non-empty account name")),
+  },
+  expected('an account as { id: "111111111111", name: security-tooling }'),
+);
+
+const ORGANIZATIONAL_UNIT = "an OU ID such as ou-abcd-12345678";
+
+const schema = z.strictObject({
+  centralAccountId: accountId,
+  organizationId: z
+    .string(expected("an organization ID such as o-exampleorg1"))
+    .regex(/^o-[a-z0-9]{10,32}$/, expected("an organization ID: o- and 10 to 32 lowercase letters or digits"))
+    .optional(),
+  slack: z.strictObject(
+    {
+      workspaceId: z
+        .string(expected("the Slack workspace (team) ID, e.g. T0123456789"))
+        .regex(
+          /^T[A-Z0-9]{8,}$/,
+          expected("a Slack workspace (team) ID: T and 8 or more capitals or digits"),
+        ),
+      channelId: z
+        .string(expected("the Slack channel ID, e.g. C0123456789"))
+        .regex(/^[CG][A-Z0-9]{8,}$/, expected("a Slack channel ID: C or G and 8 or more capitals or digits")),
+    },
+    expected("an object with workspaceId and channelId"),
+  ),
+  accounts: z
+    .strictObject(
+      {
+        organizationalUnits: uniqueList(
+          z
+            .string(expected(ORGANIZATIONAL_UNIT))
+            .regex(/^ou-[a-z0-9]{4,32}-[a-z0-9]{8,32}$/, expected(ORGANIZATIONAL_UNIT)),
+          "a list of OU IDs",
+          (ou) => ou,
+        )
+          .min(1, expected("a non-empty list of OU IDs (leave the key out to cover the whole organization)"))
+          .optional(),
+        exclude: uniqueList(accountId, "a list of account IDs", (id) => id).optional(),
+        explicit: uniqueList(explicitAccount, "a list of accounts", (account) => account.id)
+          .min(1, expected("a non-empty list of accounts (leave the key out to discover them)"))
+          .optional(),
+      },
+      expected("an object with organizationalUnits, exclude or explicit"),
+    )
+    .optional(),
+  memberRoleName: z
+    .string(expected("an IAM role name"))
+    .regex(/^[\w+=,.@-]{1,64}$/, expected("an IAM role name (1-64 letters, digits or +=,.@_-, no path)"))
+    .optional(),
+  regions: uniqueList(
+    z.enum(COMMERCIAL_REGIONS as [string, ...string[]], expected("an AWS region name such as us-east-1")),
+    "a list of AWS region names, e.g. [us-east-1, us-west-2]",
+    (region) => region,
+  )
+    .min(1, expected("a non-empty list of regions"))
+    .optional(),
+  categories: uniqueList(
+    z.enum(CATEGORIES, expected("abuse or risk")),
+    "a list of categories, e.g. [abuse, risk]",
+    (category) => category,
+  )
+    .min(1, expected("a non-empty list of categories: abuse, risk or both"))
+    .optional(),
+  deployment: z.enum(DEPLOYMENTS, expected("direct or stackset")).optional(),
+  notifyEmails: uniqueList(
+    z.email(expected("an email address such as secops@example.com")),
+    "a list of email addresses",
+    (email) => email.toLowerCase(),
+  ).optional(),
+});
+
+/** The full key a user writes, e.g. `abuse-alerts:slack.channelId` or `abuse-alerts:regions[1]`. */
+export function keyName(path: readonly PropertyKey[]): string {
+  return path.reduce<string>(
+    (key, part) =>
+      typeof part === "number" ? `${key}[${part}]` : `${key}${key.endsWith(":") ? "" : "."}${String(part)}`,
+    `${PROJECT}:`,
+  );
+}
+
+function describeValue(value: unknown): string {
+  if (typeof value === "number") return `${value} (a number: quote it, YAML drops leading zeros)`;
+  if (Array.isArray(value)) return `a list ${JSON.stringify(value)}`;
+  if (value === null) return "nothing (null)";
+  return JSON.stringify(value);
+}
+
+function suggestion(candidates: readonly string[], input: unknown): string {
+  if (typeof input !== "string" || candidates.length === 0) return "";
+  const best = closest(input, [...candidates]);
+  return distance(input, best) <= Math.max(2, Math.floor(best.length / 4)) ? ` (did you mean ${best}?)` : "";
+}
+
+function knownKeys(path: readonly PropertyKey[]): string[] {
+  let shape: z.ZodType = schema;
+  for (const part of path) {
+    while (shape instanceof z.ZodOptional) shape = shape.unwrap() as z.ZodType;
+    if (shape instanceof z.ZodArray) shape = shape.element as z.ZodType;
+    else if (shape instanceof z.ZodObject) shape = shape.shape[String(part)] as z.ZodType;
+  }
+  while (shape instanceof z.ZodOptional) shape = shape.unwrap() as z.ZodType;
+  return shape instanceof z.ZodObject ? Object.keys(shape.shape) : [];
+}
+
+function formatIssue(issue: z.core.$ZodIssue): string[] {
+  const key = keyName(issue.path);
+  if (issue.code === "unrecognized_keys") {
+    const known = knownKeys(issue.path);
+    return issue.keys.map(
+      (unknownKey) =>
+        `${keyName([...issue.path, unknownKey])} is not a known key${suggestion(known, unknownKey).replace(
+          /did you mean (.*)\?/,
+          (_, name: string) => `did you mean ${keyName([...issue.path, name])}?`,
+        )}; known keys here: ${known.join(", ")}`,
+    );
+  }
+  if (!("input" in issue) || issue.input === undefined) return [`${key} is required: ${issue.message}`];
+  const hint = issue.code === "invalid_value" ? suggestion(issue.values.map(String), issue.input) : "";
+  return [`${key} must be ${issue.message}, got ${describeValue(issue.input)}${hint}`];
+}
+
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === "object" && value !== null && !Array.isArray(value);
+
+/** Rules that span keys. They read the raw values, so they run even when other keys are wrong. */
+function crossKeyProblems(raw: Record<string, unknown>): string[] {
+  const problems: string[] = [];
+  const central = typeof raw.centralAccountId === "string" ? raw.centralAccountId : undefined;
+  const accounts = isRecord(raw.accounts) ? raw.accounts : {};
+  const { explicit, organizationalUnits, exclude } = accounts;
+  if (explicit !== undefined && organizationalUnits !== undefined) {
+    problems.push(
+      `${keyName(["accounts"])} sets both explicit and organizationalUnits: use explicit for a fixed list of accounts, or organizationalUnits to discover accounts under OUs, not both`,
+    );
+  }
+  if (central && Array.isArray(exclude) && exclude.includes(central)) {
+    problems.push(
+      `${keyName(["accounts", "exclude"])} lists the central account ${central}: it hosts the bus, topic and Chatbot and must be covered; remove it from exclude`,
+    );
+  }
+  if (explicit !== undefined && raw.organizationId === undefined) {
+    problems.push(
+      `${keyName(["organizationId"])} is required when ${keyName(["accounts", "explicit"])} is set (explicit mode never calls Organizations); find it with \`aws organizations describe-organization\``,
+    );
+  }
+  if (
+    central &&
+    Array.isArray(explicit) &&
+    !explicit.some((account) => isRecord(account) && account.id === central)
+  ) {
+    problems.push(
+      `${keyName(["accounts", "explicit"])} must include the central account ${central}: abuse reports about the security account itself must be covered too`,
+    );
+  }
+  if (Array.isArray(raw.regions) && !raw.regions.includes(GLOBAL_EVENTS_REGION)) {
+    problems.push(
+      `${keyName(["regions"])} must include ${GLOBAL_EVENTS_REGION}: AWS delivers abuse and risk events there (add ${GLOBAL_EVENTS_BACKUP_REGION}, its backup region, too), got ${describeValue(raw.regions)}`,
+    );
+  }
+  return problems;
+}
+
+/**
+ * Validates the project's config keys (without the `abuse-alerts:` prefix) and applies defaults.
+ * Throws a ConfigError listing every problem, each naming its full key and what was expected.
+ */
+export function validateConfig(raw: Record<string, unknown>): AbuseAlertsConfig {
+  const result = schema.safeParse(raw, { reportInput: true });
+  const problems = [
+    ...(result.success ? [] : result.error.issues.flatMap(formatIssue)),
+    ...crossKeyProblems(raw),
+  ];
+  if (!result.success || problems.length > 0) throw new ConfigError(problems.sort());
+  const parsed = result.data;
+  return {
+    centralAccountId: parsed.centralAccountId,
+    organizationId: parsed.organizationId,
+    slack: parsed.slack,
+    accounts: {
+      organizationalUnits: parsed.accounts?.organizationalUnits ?? [],
+      exclude: parsed.accounts?.exclude ?? [],
+      explicit: parsed.accounts?.explicit,
+    },
+    memberRoleName: parsed.memberRoleName ?? "OrganizationAccountAccessRole",
+    regions: parsed.regions ?? [GLOBAL_EVENTS_REGION],
+    categories: parsed.categories ?? [...CATEGORIES],
+    deployment: parsed.deployment ?? "direct",
+    notifyEmails: parsed.notifyEmails ?? [],
+  };
+}
+
+/** Advice that does not block a deployment. */
+export function configWarnings(config: AbuseAlertsConfig): string[] {
+  const warnings: string[] = [];
+  const eventRegions = [GLOBAL_EVENTS_REGION, GLOBAL_EVENTS_BACKUP_REGION];
+  const idle = config.regions.filter((region) => !eventRegions.includes(region));
+  if (idle.length > 0) {
+    warnings.push(
+      `${keyName(["regions"])}: ${idle.join(", ")} receive${idle.length === 1 ? "s" : ""} no abuse or risk events (AWS delivers them in ${eventRegions.join(" and ")}); the resources there stay idle`,
+    );
+  }
+  if (!config.regions.includes(GLOBAL_EVENTS_BACKUP_REGION)) {
+    warnings.push(
+      `${keyName(["regions"])}: add ${GLOBAL_EVENTS_BACKUP_REGION}, AWS's backup region for global events, so alerts still arrive when ${GLOBAL_EVENTS_REGION} is impaired`,
+    );
+  }
+  return warnings;
+}

@@ -1,0 +1,341 @@
+import { strict as assert } from "node:assert";
+import { projectConfigValues } from "../config/read";
+import { AbuseAlertsConfig, ConfigError, configWarnings, validateConfig } from "../config/schema";
+import { minimalConfig } from "./helpers/example-org";
+
+/** The problems validation reports for the minimal config with `changes` applied (undefined removes a key). */
+function problemsWith(changes: Record<string, unknown>): string[] {
+  const raw: Record<string, unknown> = { ...minimalConfig, ...changes };
+  for (const [key, value] of Object.entries(changes)) if (value === undefined) delete raw[key];
+  try {
+    validateConfig(raw);
+    return [];
+  } catch (error) {
+    assert.ok(error instanceof ConfigError, `expected a ConfigError, got ${String(error)}`);
+    return error.problems;
+  }
+}
+
+function assertOneProblem(changes: Record<string, unknown>, key: string, expected: RegExp) {
+  const problems = problemsWith(changes);
+  assert.equal(problems.length, 1, `expected one problem, got:\n${problems.join("\n")}`);
+  assert.ok(problems[0].startsWith(key), `problem should start with ${key}: ${problems[0]}`);
+  assert.match(problems[0], expected);
+}
+
+describe("config validation", () => {
+  it("applies the contract's defaults to a minimal config", () => {
+    const config = validateConfig(minimalConfig);
+    assert.deepEqual(config, {
+      centralAccountId: "111111111111",
+      organizationId: undefined,
+      slack: { workspaceId: "T0123456789", channelId: "C0123456789" },
+      accounts: { organizationalUnits: [], exclude: [], explicit: undefined },
+      memberRoleName: "OrganizationAccountAccessRole",
+      regions: ["us-east-1"],
+      categories: ["abuse", "risk"],
+      deployment: "direct",
+      notifyEmails: [],
+    } satisfies AbuseAlertsConfig);
+  });
+
+  it("keeps every key of a full config", () => {
+    const config = validateConfig({
+      ...minimalConfig,
+      organizationId: "o-exampleorg1",
+      accounts: { organizationalUnits: ["ou-abcd-12345678"], exclude: ["222222222222"] },
+      memberRoleName: "AbuseAlertsDeployer",
+      regions: ["us-east-1", "us-west-2"],
+      categories: ["abuse"],
+      deployment: "stackset",
+      notifyEmails: ["secops@example.com"],
+    });
+    assert.equal(config.organizationId, "o-exampleorg1");
+    assert.deepEqual(config.accounts, {
+      organizationalUnits: ["ou-abcd-12345678"],
+      exclude: ["222222222222"],
+      explicit: undefined,
+    });
+    assert.equal(config.memberRoleName, "AbuseAlertsDeployer");
+    assert.deepEqual(config.regions, ["us-east-1", "us-west-2"]);
+    assert.deepEqual(config.categories, ["abuse"]);
+    assert.equal(config.deployment, "stackset");
+    assert.deepEqual(config.notifyEmails, ["secops@example.com"]);
+  });
+
+  // Each rule: a value that passes and one that fails, with the key the error must name.
+  const rules: {
+    key: string;
+    changes: { good: Record<string, unknown>; bad: Record<string, unknown> };
+    expected: RegExp;
+  }[] = [
+    {
+      key: "abuse-alerts:centralAccountId",
+      changes: { good: { centralAccountId: "012345678901" }, bad: { centralAccountId: "1234" } },
+      expected: /must be a 12-digit AWS account ID.*got "1234"/,
+    },
+    {
+      key: "abuse-alerts:centralAccountId",
+      changes: { good: {}, bad: { centralAccountId: undefined } },
+      expected: /is required/,
+    },
+    {
+      key: "abuse-alerts:organizationId",
+      changes: { good: { organizationId: "o-a1b2c3d4e5" }, bad: { organizationId: "o-ABC" } },
+      expected: /o- and 10 to 32 lowercase letters or digits, got "o-ABC"/,
+    },
+    {
+      key: "abuse-alerts:slack.workspaceId",
+      changes: {
+        good: { slack: { workspaceId: "T07EA123LEP", channelId: "C0123456789" } },
+        bad: { slack: { workspaceId: "W0123456789", channelId: "C0123456789" } },
+      },
+      expected: /Slack workspace \(team\) ID.*got "W0123456789"/,
+    },
+    {
+      key: "abuse-alerts:slack.channelId",
+      changes: {
+        good: { slack: { workspaceId: "T0123456789", channelId: "G0123456789" } },
+        bad: { slack: { workspaceId: "T0123456789", channelId: "#security" } },
+      },
+      expected: /Slack channel ID: C or G.*got "#security"/,
+    },
+    {
+      key: "abuse-alerts:slack",
+      changes: { good: {}, bad: { slack: undefined } },
+      expected: /is required/,
+    },
+    {
+      key: "abuse-alerts:accounts.organizationalUnits[0]",
+      changes: {
+        good: { accounts: { organizationalUnits: ["ou-abcd-12345678"] } },
+        bad: { accounts: { organizationalUnits: ["r-abcd"] } },
+      },
+      expected: /OU ID such as ou-abcd-12345678, got "r-abcd"/,
+    },
+    {
+      key: "abuse-alerts:accounts.exclude[1]",
+      changes: {
+        good: { accounts: { exclude: ["222222222222", "333333333333"] } },
+        bad: { accounts: { exclude: ["222222222222", 33333333333] } },
+      },
+      expected: /got 33333333333 \(a number: quote it/,
+    },
+    {
+      key: "abuse-alerts:accounts.explicit[1]",
+      changes: {
+        good: {
+          organizationId: "o-exampleorg1",
+          accounts: { explicit: [{ id: "111111111111", name: "security" }] },
+        },
+        bad: {
+          organizationId: "o-exampleorg1",
+          accounts: {
+            explicit: [
+              { id: "111111111111", name: "security" },
+              { id: "111111111111", name: "again" },
+            ],
+          },
+        },
+      },
+      expected: /listed only once \(111111111111 repeats\)/,
+    },
+    {
+      key: "abuse-alerts:accounts",
+      changes: {
+        good: { accounts: { organizationalUnits: ["ou-abcd-12345678"], exclude: ["222222222222"] } },
+        bad: {
+          organizationId: "o-exampleorg1",
+          accounts: {
+            organizationalUnits: ["ou-abcd-12345678"],
+            explicit: [{ id: "111111111111", name: "security" }],
+          },
+        },
+      },
+      expected: /sets both explicit and organizationalUnits/,
+    },
+    {
+      key: "abuse-alerts:accounts.exclude",
+      changes: {
+        good: { accounts: { exclude: ["222222222222"] } },
+        bad: { accounts: { exclude: ["111111111111"] } },
+      },
+      expected: /lists the central account 111111111111/,
+    },
+    {
+      key: "abuse-alerts:organizationId",
+      changes: {
+        good: {
+          organizationId: "o-exampleorg1",
+          accounts: { explicit: [{ id: "111111111111", name: "security" }] },
+        },
+        bad: { accounts: { explicit: [{ id: "111111111111", name: "security" }] } },
+      },
+      expected: /is required when abuse-alerts:accounts.explicit is set/,
+    },
+    {
+      key: "abuse-alerts:accounts.explicit",
+      changes: {
+        good: {
+          organizationId: "o-exampleorg1",
+          accounts: { explicit: [{ id: "111111111111", name: "security" }] },
+        },
+        bad: {
+          organizationId: "o-exampleorg1",
+          accounts: { explicit: [{ id: "222222222222", name: "workload" }] },
+        },
+      },
+      expected: /must include the central account 111111111111/,
+    },
+    {
+      key: "abuse-alerts:memberRoleName",
+      changes: { good: { memberRoleName: "Abuse.Alerts-Deployer" }, bad: { memberRoleName: "path/Role" } },
+      expected: /IAM role name.*got "path\/Role"/,
+    },
+    {
+      key: "abuse-alerts:regions[1]",
+      changes: {
+        good: { regions: ["us-east-1", "us-west-2"] },
+        bad: { regions: ["us-east-1", "us-wets-2"] },
+      },
+      expected: /AWS region name.*got "us-wets-2" \(did you mean us-west-2\?\)/,
+    },
+    {
+      key: "abuse-alerts:regions[1]",
+      changes: {
+        good: { regions: ["us-east-1", "eu-west-1"] },
+        bad: { regions: ["us-east-1", "cn-north-1"] },
+      },
+      expected: /got "cn-north-1"/,
+    },
+    {
+      key: "abuse-alerts:regions",
+      changes: { good: { regions: ["us-east-1"] }, bad: { regions: ["us-west-2"] } },
+      expected: /must include us-east-1/,
+    },
+    {
+      key: "abuse-alerts:regions",
+      changes: { good: { regions: ["us-east-1"] }, bad: { regions: "us-east-1" } },
+      expected: /must be a list of AWS region names.*got "us-east-1"/,
+    },
+    {
+      key: "abuse-alerts:regions[1]",
+      changes: {
+        good: { regions: ["us-east-1", "us-west-2"] },
+        bad: { regions: ["us-east-1", "us-east-1"] },
+      },
+      expected: /listed only once/,
+    },
+    {
+      key: "abuse-alerts:categories[0]",
+      changes: { good: { categories: ["risk"] }, bad: { categories: ["spam"] } },
+      expected: /must be abuse or risk, got "spam"/,
+    },
+    {
+      key: "abuse-alerts:categories",
+      changes: { good: { categories: ["abuse", "risk"] }, bad: { categories: [] } },
+      expected: /non-empty list of categories/,
+    },
+    {
+      key: "abuse-alerts:deployment",
+      changes: { good: { deployment: "stackset" }, bad: { deployment: "lambda" } },
+      expected: /must be direct or stackset, got "lambda"/,
+    },
+    {
+      key: "abuse-alerts:notifyEmails[0]",
+      changes: {
+        good: { notifyEmails: ["secops@example.com"] },
+        bad: { notifyEmails: ["secops.example.com"] },
+      },
+      expected: /email address.*got "secops.example.com"/,
+    },
+    {
+      key: "abuse-alerts:centralAcountId",
+      changes: { good: {}, bad: { centralAcountId: "111111111111" } },
+      expected: /is not a known key \(did you mean abuse-alerts:centralAccountId\?\)/,
+    },
+    {
+      key: "abuse-alerts:slack.chanelId",
+      changes: {
+        good: {},
+        bad: { slack: { workspaceId: "T0123456789", channelId: "C0123456789", chanelId: "C0123456789" } },
+      },
+      expected: /is not a known key \(did you mean abuse-alerts:slack.channelId\?\)/,
+    },
+  ];
+
+  const show = (changes: Record<string, unknown>) =>
+    Object.keys(changes).length === 0
+      ? "the minimal config"
+      : JSON.stringify(changes, (_, value: unknown) => (value === undefined ? "(absent)" : value));
+  for (const { key, changes, expected } of rules) {
+    it(`${key}: accepts ${show(changes.good)}, rejects ${show(changes.bad)}`, () => {
+      assert.deepEqual(problemsWith(changes.good), []);
+      assertOneProblem(changes.bad, key, expected);
+    });
+  }
+
+  it("reports every problem at once, one line each, in a single error", () => {
+    const problems = problemsWith({
+      centralAccountId: "1234",
+      slack: { workspaceId: "T0123456789" },
+      regions: ["us-est-1"],
+      categories: ["abuse", "spam"],
+      notifyEmails: ["nobody"],
+      centralAcountId: "x",
+    });
+    assert.deepEqual(
+      problems.map((problem) => problem.split(" ")[0]),
+      [
+        "abuse-alerts:categories[1]",
+        "abuse-alerts:centralAccountId",
+        "abuse-alerts:centralAcountId",
+        "abuse-alerts:notifyEmails[0]",
+        "abuse-alerts:regions", // us-east-1 is missing too
+        "abuse-alerts:regions[0]",
+        "abuse-alerts:slack.channelId",
+      ],
+    );
+    assert.throws(
+      () => validateConfig({ centralAccountId: "1234" }),
+      (error: Error) =>
+        /has 2 problems:\n {2}- abuse-alerts:centralAccountId .*\n {2}- abuse-alerts:slack is required/.test(
+          error.message,
+        ),
+    );
+  });
+
+  it("warns about regions that receive no abuse events and a missing backup region", () => {
+    const config = validateConfig({ ...minimalConfig, regions: ["us-east-1", "eu-west-1"] });
+    const warnings = configWarnings(config);
+    assert.equal(warnings.length, 2);
+    assert.match(warnings[0], /eu-west-1 receives no abuse or risk events/);
+    assert.match(warnings[1], /add us-west-2/);
+    assert.deepEqual(
+      configWarnings(validateConfig({ ...minimalConfig, regions: ["us-east-1", "us-west-2"] })),
+      [],
+    );
+  });
+});
+
+describe("reading Pulumi config", () => {
+  it("takes only the project's keys, parses structured values and keeps scalars as text", () => {
+    const values = projectConfigValues({
+      "aws:region": "us-east-1",
+      "abuse-alerts:centralAccountId": "012345678901",
+      "abuse-alerts:slack": '{"workspaceId":"T0123456789","channelId":"C0123456789"}',
+      "abuse-alerts:regions": '["us-east-1","us-west-2"]',
+      "abuse-alerts:centralAcountId": "typo",
+    });
+    assert.deepEqual(values, {
+      centralAccountId: "012345678901",
+      slack: { workspaceId: "T0123456789", channelId: "C0123456789" },
+      regions: ["us-east-1", "us-west-2"],
+      centralAcountId: "typo",
+    });
+  });
+
+  it("leaves a bare word where a list belongs for validation to name", () => {
+    assert.deepEqual(projectConfigValues({ "abuse-alerts:regions": "us-east-1" }), { regions: "us-east-1" });
+  });
+});

@@ -1,0 +1,20 @@
+import { join } from "node:path";
+import { readOrganizationFile } from "../../accounts/org-file";
+
+export const EXAMPLE_ORG_PATH = join(__dirname, "..", "..", "examples", "organization.json");
+
+/** The sample organization that `npm run plan` uses: 11 accounts, OUs three levels deep, every state. */
+export const exampleOrg = () => readOrganizationFile(EXAMPLE_ORG_PATH);
+
+export const MANAGEMENT = "100000000001";
+export const CENTRAL = "111111111111";
+export const managementCaller = {
+  accountId: MANAGEMENT,
+  arn: `arn:aws:sts::${MANAGEMENT}:assumed-role/Admin/me`,
+};
+
+/** The smallest valid stack config: the two required keys. */
+export const minimalConfig = {
+  centralAccountId: CENTRAL,
+  slack: { workspaceId: "T0123456789", channelId: "C0123456789" },
+};
