@@ -1,0 +1,78 @@
+import { AbuseAlertsConfig } from "../config/schema";
+import { Selection, selectAccounts } from "./select";
+import { Caller, DiscoveryError, OrganizationDirectory } from "./types";
+
+export interface Discovery extends Selection {
+  caller: Caller;
+  organizationId: string;
+  /** Unknown in explicit mode, which never calls Organizations. */
+  managementAccountId?: string;
+}
+
+export interface DiscoverySources {
+  caller: Caller;
+  /** Not called at all when the config lists accounts explicitly. */
+  directory: OrganizationDirectory;
+}
+
+/** Where the program learns about the organization: AWS itself, or a sample organization offline. */
+export type SourcesFactory = () => Promise<DiscoverySources>;
+
+/** Which accounts the stack covers, from the config and the organization. */
+export async function discoverAccounts(
+  config: AbuseAlertsConfig,
+  sources: DiscoverySources,
+): Promise<Discovery> {
+  const { caller, directory } = sources;
+  const { explicit, organizationalUnits, exclude } = config.accounts;
+  const rules = { centralAccountId: config.centralAccountId, exclude };
+
+  if (explicit) {
+    // Validation guarantees organizationId in explicit mode.
+    const organizationId = config.organizationId ?? "";
+    const candidates = explicit.map((account) => ({ ...account, state: "ACTIVE" }));
+    const scope = "abuse-alerts:accounts.explicit";
+    return { caller, organizationId, ...selectAccounts(candidates, { ...rules, scope }) };
+  }
+
+  const organization = await directory.describeOrganization();
+  if (config.organizationId && config.organizationId !== organization.id) {
+    throw new DiscoveryError(
+      `abuse-alerts:organizationId is ${config.organizationId}, but the credentials ${caller.arn} belong to organization ${organization.id}; ` +
+        `fix the key or deploy with credentials of organization ${config.organizationId}`,
+    );
+  }
+  const base = {
+    caller,
+    organizationId: organization.id,
+    managementAccountId: organization.managementAccountId,
+  };
+  const orgScope = `organization ${organization.id}`;
+
+  if (organizationalUnits.length === 0) {
+    const candidates = await directory.listAccounts();
+    return { ...base, ...selectAccounts(candidates, { ...rules, scope: orgScope }) };
+  }
+
+  const underUnits = await directory.listAccountsUnder(organizationalUnits);
+  const units = organizationalUnits.join(", ");
+  if (!underUnits.some((account) => account.state === "ACTIVE" && !exclude.includes(account.id))) {
+    throw new DiscoveryError(
+      `abuse-alerts:accounts.organizationalUnits (${units}) holds no ACTIVE account that is not excluded ` +
+        `(${underUnits.length} found); check the OU IDs, or leave the key out to cover the whole organization`,
+    );
+  }
+  const warnings: string[] = [];
+  if (!underUnits.some((account) => account.id === config.centralAccountId)) {
+    // The hub's own account is covered even outside the selected OUs: an abuse report there matters too.
+    const central = await directory.describeAccount(config.centralAccountId);
+    if (central) {
+      underUnits.push(central);
+      warnings.push(
+        `abuse-alerts:centralAccountId ${central.id} is not under ${units}; it is covered anyway, as it hosts the hub`,
+      );
+    }
+  }
+  const selection = selectAccounts(underUnits, { ...rules, scope: orgScope });
+  return { ...base, ...selection, warnings: [...warnings, ...selection.warnings] };
+}

@@ -1,0 +1,44 @@
+import { DiscoveryError } from "./types";
+
+/** The service error's code, as the SDK v3 puts it in `name`. */
+export function errorCode(error: unknown): string {
+  return error instanceof Error ? error.name : "UnknownError";
+}
+
+export function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+const ORGANIZATIONS_ACCESS =
+  "Run with credentials of the organization's management account or of an Organizations delegated administrator " +
+  "(organizations:DescribeOrganization, ListAccounts, ListAccountsForParent, ListOrganizationalUnitsForParent, DescribeAccount), " +
+  "or list the accounts in abuse-alerts:accounts.explicit, which makes no Organizations call.";
+
+/** Turns an Organizations error into a message that names the operation, the credentials and the fix. */
+export function organizationsError(error: unknown, operation: string, callerArn?: string): DiscoveryError {
+  const code = errorCode(error);
+  const who = callerArn ? `the credentials ${callerArn}` : "these credentials";
+  switch (code) {
+    case "AWSOrganizationsNotInUseException":
+      return new DiscoveryError(
+        `organizations:${operation} failed: the account of ${who} is not in an AWS Organization (${code}). ${ORGANIZATIONS_ACCESS}`,
+      );
+    case "AccessDeniedException":
+    case "AccessDenied":
+      return new DiscoveryError(
+        `organizations:${operation} failed: ${who} may not read AWS Organizations (${code}: ${errorMessage(error)}). ${ORGANIZATIONS_ACCESS}`,
+      );
+    default:
+      return new DiscoveryError(
+        `organizations:${operation} failed with ${who}: ${code}: ${errorMessage(error)}`,
+      );
+  }
+}
+
+/** An OU that the organization does not have: the same message online and offline. */
+export function unknownOrganizationalUnit(organizationalUnitId: string): DiscoveryError {
+  return new DiscoveryError(
+    `abuse-alerts:accounts.organizationalUnits: ${organizationalUnitId} is not an OU of this organization (ParentNotFoundException); ` +
+      `check the ID with \`aws organizations describe-organizational-unit --organizational-unit-id ${organizationalUnitId}\``,
+  );
+}

@@ -1,0 +1,56 @@
+import { AssumeRoleCommand, STSClient } from "@aws-sdk/client-sts";
+import pLimit from "p-limit";
+import { errorCode, errorMessage } from "./errors";
+
+/** The role the program assumes in a member account. */
+export function memberRoleArn(accountId: string, roleName: string): string {
+  return `arn:aws:iam::${accountId}:role/${roleName}`;
+}
+
+export type ProbeOutcome =
+  | { accountId: string; status: "ok" }
+  /** The account the program runs in: its ambient credentials are used, no role is needed. */
+  | { accountId: string; status: "current" }
+  | { accountId: string; status: "failed"; errorCode: string; message: string };
+
+export interface ProbeOptions {
+  roleName: string;
+  callerAccountId: string;
+  /** Parallel AssumeRole calls (default 8). */
+  concurrency?: number;
+  /** Called as each account settles, for progress bars. */
+  onSettled?: (outcome: ProbeOutcome) => void;
+}
+
+/** Tries sts:AssumeRole into the member role of every account; returns one outcome per account, in order. */
+export async function probeMemberRoles(
+  sts: STSClient,
+  accountIds: readonly string[],
+  options: ProbeOptions,
+): Promise<ProbeOutcome[]> {
+  const limit = pLimit(options.concurrency ?? 8);
+  const probe = async (accountId: string): Promise<ProbeOutcome> => {
+    if (accountId === options.callerAccountId) return { accountId, status: "current" };
+    try {
+      await sts.send(
+        new AssumeRoleCommand({
+          RoleArn: memberRoleArn(accountId, options.roleName),
+          RoleSessionName: "abuse-alerts-probe",
+          DurationSeconds: 900,
+        }),
+      );
+      return { accountId, status: "ok" };
+    } catch (error) {
+      return { accountId, status: "failed", errorCode: errorCode(error), message: errorMessage(error) };
+    }
+  };
+  return Promise.all(
+    accountIds.map((accountId) =>
+      limit(async () => {
+        const outcome = await probe(accountId);
+        options.onSettled?.(outcome);
+        return outcome;
+      }),
+    ),
+  );
+}

@@ -1,0 +1,46 @@
+/** An account as AWS Organizations reports it. `state` is ACTIVE, SUSPENDED, PENDING_CLOSURE or CLOSED. */
+export interface OrgAccount {
+  id: string;
+  name: string;
+  state: string;
+}
+
+export interface Organization {
+  id: string;
+  managementAccountId: string;
+}
+
+/** Who the program runs as (STS GetCallerIdentity). */
+export interface Caller {
+  accountId: string;
+  arn: string;
+}
+
+/** Read access to an organization: AWS Organizations itself, or a sample organization file offline. */
+export interface OrganizationDirectory {
+  describeOrganization(): Promise<Organization>;
+  listAccounts(): Promise<OrgAccount[]>;
+  /** Accounts under these OUs and their child OUs, at any depth. */
+  listAccountsUnder(organizationalUnitIds: readonly string[]): Promise<OrgAccount[]>;
+  /** The account, or undefined when it is not in the organization. */
+  describeAccount(accountId: string): Promise<OrgAccount | undefined>;
+}
+
+export interface CoveredAccount {
+  id: string;
+  name: string;
+}
+
+export interface SkippedAccount {
+  id: string;
+  name: string;
+  reason: string;
+}
+
+/** A failure a person must fix; the message says what, where and how. */
+export class DiscoveryError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "DiscoveryError";
+  }
+}
