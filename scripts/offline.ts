@@ -1,0 +1,184 @@
+import * as pulumi from "@pulumi/pulumi";
+import type { MockResourceArgs } from "@pulumi/pulumi/runtime/mocks";
+import { DiscoverySources } from "../accounts/discover";
+import { fileCaller, FileOrganizationDirectory, OrganizationFile } from "../accounts/org-file";
+import { PROJECT } from "../config/schema";
+
+/** A resource the program declared, as the engine would receive it. */
+export interface PlannedResource {
+  urn: string;
+  type: string;
+  name: string;
+  custom: boolean;
+  inputs: Record<string, unknown>;
+  /** URN of the parent component; empty for the stack's direct children. */
+  parent: string;
+  /** URN of the explicit provider; empty for components and providers. */
+  provider: string;
+  protect: boolean;
+  /** Account and region the resource lands in, from its provider's allowedAccountIds and its region. */
+  account: string;
+  region: string;
+}
+
+export interface OfflineRun {
+  outputs: Record<string, unknown>;
+  resources: PlannedResource[];
+}
+
+/** The program failed; `resources` holds what it had declared by then (nothing, for config errors). */
+export class OfflineRunError extends Error {
+  constructor(
+    readonly cause: unknown,
+    readonly resources: PlannedResource[],
+  ) {
+    super(cause instanceof Error ? cause.message : String(cause));
+    this.name = "OfflineRunError";
+  }
+}
+
+type Program = (sources: () => Promise<DiscoverySources>) => Promise<Record<string, unknown>>;
+
+/** Plausible ARNs so that policies built from them read as they would in AWS. */
+function fakeOutputs(
+  type: string,
+  name: string,
+  inputs: Record<string, unknown>,
+  account: string,
+  region: string,
+) {
+  const physical = typeof inputs.name === "string" ? inputs.name : name;
+  switch (type) {
+    case "aws:cloudwatch/eventBus:EventBus":
+      return { arn: `arn:aws:events:${region}:${account}:event-bus/${physical}` };
+    case "aws:cloudwatch/eventRule:EventRule": {
+      const bus =
+        typeof inputs.eventBusName === "string" && inputs.eventBusName !== "default"
+          ? `${inputs.eventBusName}/`
+          : "";
+      return { arn: `arn:aws:events:${region}:${account}:rule/${bus}${physical}`, name: physical };
+    }
+    case "aws:cloudwatch/eventArchive:EventArchive":
+      return { arn: `arn:aws:events:${region}:${account}:archive/${physical}` };
+    case "aws:sns/topic:Topic":
+      return { arn: `arn:aws:sns:${region}:${account}:${physical}` };
+    case "aws:sqs/queue:Queue":
+      return {
+        arn: `arn:aws:sqs:${region}:${account}:${physical}`,
+        url: `https://sqs.${region}.amazonaws.com/${account}/${physical}`,
+      };
+    case "aws:iam/role:Role":
+      return { arn: `arn:aws:iam::${account}:role/${physical}`, name: physical };
+    case "aws:iam/policy:Policy":
+      return { arn: `arn:aws:iam::${account}:policy/${physical}` };
+    case "aws:kms/key:Key":
+      return { arn: `arn:aws:kms:${region}:${account}:key/${name}`, keyId: name };
+    case "aws:chatbot/slackChannelConfiguration:SlackChannelConfiguration":
+      return {
+        chatConfigurationArn: `arn:aws:chatbot::${account}:chat-configuration/slack-channel/${String(inputs.configurationName)}`,
+      };
+    default:
+      return {};
+  }
+}
+
+function resolved<T>(value: T): Promise<pulumi.Unwrap<T>> {
+  return new Promise((resolve) => pulumi.output(value).apply((plain) => resolve(plain)));
+}
+
+interface RegisterRequest {
+  getType(): string;
+  getName(): string;
+  getParent(): string;
+  getProvider(): string;
+  getProtect(): boolean | undefined;
+}
+
+/**
+ * Runs the real Pulumi program under Pulumi's mocks against a sample organization: no AWS
+ * credentials, no Pulumi CLI. Returns the stack outputs and every resource declared.
+ */
+export async function runOffline(options: {
+  stackConfig: Record<string, string>;
+  organization: OrganizationFile;
+  stack: string;
+}): Promise<OfflineRun> {
+  const providers = new Map<string, { account: string; region: string }>();
+  const registered = new Map<
+    string,
+    Omit<PlannedResource, "urn" | "inputs" | "account" | "region" | "custom">
+  >();
+  const declared: Omit<PlannedResource, "parent" | "provider" | "protect">[] = [];
+  const caller = fileCaller(options.organization);
+  let sequence = 0;
+
+  pulumi.runtime.setAllConfig(options.stackConfig);
+  await pulumi.runtime.setMocks(
+    {
+      newResource(args: MockResourceArgs) {
+        const inputs = (args.inputs ?? {}) as Record<string, unknown>;
+        const id = `${args.name}-id-${++sequence}`;
+        const urn = `urn:pulumi:${options.stack}::${PROJECT}::${args.type}::${args.name}`;
+        const providerUrn = args.provider?.split("::").slice(0, -1).join("::") ?? "";
+        const home = providers.get(providerUrn);
+        const allowed = inputs.allowedAccountIds as string[] | undefined;
+        const account =
+          args.type === "pulumi:providers:aws" ? (allowed?.[0] ?? caller.accountId) : (home?.account ?? "");
+        const region = typeof inputs.region === "string" ? inputs.region : (home?.region ?? "");
+        if (args.type === "pulumi:providers:aws") providers.set(urn, { account, region });
+        declared.push({
+          urn,
+          type: args.type,
+          name: args.name,
+          custom: args.custom ?? false,
+          inputs,
+          account,
+          region,
+        });
+        return { id, state: { ...inputs, ...fakeOutputs(args.type, args.name, inputs, account, region) } };
+      },
+      call: (args) => {
+        throw new Error(`the program made an unexpected provider call: ${args.token}`);
+      },
+    },
+    PROJECT,
+    options.stack,
+    false,
+  );
+  // The mock monitor drops parent, provider and protect before calling newResource; record them here.
+  const monitor = pulumi.runtime.getMonitor() as unknown as {
+    registerResource(request: RegisterRequest, callback: unknown): Promise<void>;
+  };
+  const register = monitor.registerResource.bind(monitor);
+  monitor.registerResource = (request, callback) => {
+    registered.set(`${request.getType()}::${request.getName()}`, {
+      type: request.getType(),
+      name: request.getName(),
+      parent: request.getParent(),
+      provider: request.getProvider().split("::").slice(0, -1).join("::"),
+      protect: request.getProtect() ?? false,
+    });
+    return register(request, callback);
+  };
+
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded after the mocks are in place
+  const program = require("../index") as Program;
+  const sources = () =>
+    Promise.resolve({ caller, directory: new FileOrganizationDirectory(options.organization) });
+  const planned = () =>
+    declared.map((resource) => {
+      const extra = registered.get(`${resource.type}::${resource.name}`);
+      return {
+        ...resource,
+        parent: extra?.parent ?? "",
+        provider: extra?.provider ?? "",
+        protect: extra?.protect ?? false,
+      };
+    });
+  try {
+    const outputs = (await resolved(await program(sources))) as Record<string, unknown>;
+    return { outputs, resources: planned() };
+  } catch (error) {
+    throw new OfflineRunError(error, planned());
+  }
+}
