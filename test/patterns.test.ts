@@ -1,0 +1,73 @@
+import { strict as assert } from "node:assert";
+import { centralPattern, forwarderPattern } from "../components/patterns";
+import { matchesPattern } from "../eventbridge/matcher";
+import { fixtureEvents } from "./helpers/fixtures";
+
+/** What each sample event must do: forwarded by member accounts, notified by the central abuse or risk rule. */
+const expectations: Record<string, { forwarded: boolean; abuse: boolean; risk: boolean }> = {
+  "abuse/copyright-dmca": { forwarded: true, abuse: true, risk: false },
+  "abuse/dos-report": { forwarded: true, abuse: true, risk: false },
+  "abuse/dos-report-closed": { forwarded: true, abuse: true, risk: false },
+  // A second page of a paged event is forwarded but must not post again.
+  "abuse/email-spam-page-2": { forwarded: true, abuse: false, risk: false },
+  "abuse/phishing-backup-region": { forwarded: true, abuse: true, risk: false },
+  "abuse/pii-content-removal": { forwarded: true, abuse: true, risk: false },
+  "abuse/port-scanning-many-resources": { forwarded: true, abuse: true, risk: false },
+  "risk/credentials-exposed": { forwarded: true, abuse: false, risk: true },
+  "risk/iam-quarantine": { forwarded: true, abuse: false, risk: true },
+  "negative/ec2-scheduled-maintenance": { forwarded: false, abuse: false, risk: false },
+  "negative/guardduty-finding": { forwarded: false, abuse: false, risk: false },
+  "negative/iam-operational-issue": { forwarded: false, abuse: false, risk: false },
+  "negative/spoofed-health-source": { forwarded: false, abuse: false, risk: false },
+};
+
+describe("event patterns against sample AWS Health events", () => {
+  const fixtures = fixtureEvents();
+
+  it("has an expectation for every fixture and a fixture for every expectation", () => {
+    assert.deepEqual(fixtures.map((fixture) => fixture.name).sort(), Object.keys(expectations).sort());
+  });
+
+  for (const { name, event } of fixtures) {
+    const expected = expectations[name];
+    it(`${name}: ${expected?.forwarded ? "forwarded" : "not forwarded"}, ${
+      expected?.abuse ? "abuse alert" : expected?.risk ? "risk alert" : "no alert"
+    }`, () => {
+      assert.equal(matchesPattern(forwarderPattern(["abuse", "risk"]), event as never), expected.forwarded);
+      assert.equal(matchesPattern(centralPattern("abuse"), event as never), expected.abuse);
+      assert.equal(matchesPattern(centralPattern("risk"), event as never), expected.risk);
+    });
+  }
+
+  it("forwards only the configured categories", () => {
+    const [abuse] = fixtureEvents("abuse");
+    const [risk] = fixtureEvents("risk");
+    assert.equal(matchesPattern(forwarderPattern(["risk"]), abuse.event as never), false);
+    assert.equal(matchesPattern(forwarderPattern(["risk"]), risk.event as never), true);
+    assert.equal(matchesPattern(forwarderPattern(["abuse"]), risk.event as never), false);
+  });
+
+  it("treats a numeric first page like the string AWS sends, and any later page as a repeat", () => {
+    const [{ event }] = fixtureEvents("abuse").filter((fixture) => fixture.name === "abuse/dos-report");
+    const withPage = (page: unknown) => ({ ...event, detail: { ...(event.detail as object), page } });
+    assert.equal(matchesPattern(centralPattern("abuse"), withPage(1) as never), true);
+    assert.equal(matchesPattern(centralPattern("abuse"), withPage("1") as never), true);
+    assert.equal(matchesPattern(centralPattern("abuse"), withPage(2) as never), false);
+    assert.equal(matchesPattern(centralPattern("abuse"), withPage("10") as never), false);
+  });
+
+  it("uses only the exact aws.health source, never a wildcard or prefix", () => {
+    for (const pattern of [
+      forwarderPattern(["abuse", "risk"]),
+      centralPattern("abuse"),
+      centralPattern("risk"),
+    ]) {
+      assert.deepEqual(pattern.source, ["aws.health"]);
+      assert.equal(
+        "region" in pattern,
+        false,
+        "global events arrive in a backup region too: no region filter",
+      );
+    }
+  });
+});
