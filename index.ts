@@ -1,10 +1,14 @@
+import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { discoverAccounts, Discovery, DiscoverySources, SourcesFactory } from "./accounts/discover";
-import { getCaller, createStsClient } from "./accounts/identity";
+import { createStsClient, getCaller } from "./accounts/identity";
 import { AwsOrganizationDirectory, createOrganizationsClient } from "./accounts/organizations";
+import { memberRoleArn } from "./accounts/probe";
 import { DiscoveryError } from "./accounts/types";
+import { AccountForwarder } from "./components/accountForwarder";
+import { CentralHub } from "./components/centralHub";
 import { loadConfig } from "./config/read";
-import { ConfigError, configWarnings } from "./config/schema";
+import { AbuseAlertsConfig, ConfigError, configWarnings, GLOBAL_EVENTS_REGION } from "./config/schema";
 
 async function awsSources(): Promise<DiscoverySources> {
   const caller = await getCaller(createStsClient());
@@ -21,21 +25,84 @@ function asRunError(error: unknown): unknown {
     : error;
 }
 
-/**
- * The Pulumi program: validate config, discover accounts, declare resources, export outputs.
- * `pulumi up` calls it without arguments; `npm run plan` and the tests pass an offline organization.
- */
-async function abuseAlerts(sources: SourcesFactory = awsSources) {
-  let discovery: Discovery;
+/** Config and accounts, or a clear error before any resource is declared. */
+async function prepare(
+  sources: SourcesFactory,
+): Promise<{ config: AbuseAlertsConfig; discovery: Discovery }> {
   try {
     const config = loadConfig();
+    if (config.deployment === "stackset") {
+      throw new ConfigError([
+        "abuse-alerts:deployment stackset is not available in this version; use direct (a provider per account)",
+      ]);
+    }
     configWarnings(config).forEach((warning) => void pulumi.log.warn(warning));
-    discovery = await discoverAccounts(config, await sources());
+    const discovery = await discoverAccounts(config, await sources());
+    discovery.warnings.forEach((warning) => void pulumi.log.warn(warning));
+    return { config, discovery };
   } catch (error) {
     throw asRunError(error);
   }
-  discovery.warnings.forEach((warning) => void pulumi.log.warn(warning));
+}
+
+/**
+ * One provider per covered account, pinned to it with allowedAccountIds. The account the program
+ * runs in uses the ambient credentials; every other one is reached through the member role.
+ */
+function accountProvider(
+  accountId: string,
+  config: AbuseAlertsConfig,
+  callerAccountId: string,
+): aws.Provider {
+  return new aws.Provider(`account-${accountId}`, {
+    region: GLOBAL_EVENTS_REGION,
+    allowedAccountIds: [accountId],
+    assumeRoles:
+      accountId === callerAccountId
+        ? undefined
+        : [{ roleArn: memberRoleArn(accountId, config.memberRoleName), sessionName: "abuse-alerts" }],
+    defaultTags: { tags: { "managed-by": "abuse-alerts" } },
+  });
+}
+
+/**
+ * The Pulumi program: validate config, discover accounts, declare the hub in the central account
+ * and a forwarder in every covered account, export outputs. `pulumi up` calls it without
+ * arguments; `npm run plan` and the tests pass an offline organization.
+ */
+async function abuseAlerts(sources: SourcesFactory = awsSources) {
+  const { config, discovery } = await prepare(sources);
+  const providers = new Map(
+    discovery.covered.map((account) => [
+      account.id,
+      accountProvider(account.id, config, discovery.caller.accountId),
+    ]),
+  );
+
+  const hub = new CentralHub(
+    "central",
+    {
+      centralAccountId: config.centralAccountId,
+      organizationId: discovery.organizationId,
+      regions: config.regions,
+      categories: config.categories,
+      slack: config.slack,
+      notifyEmails: config.notifyEmails,
+    },
+    { provider: providers.get(config.centralAccountId) },
+  );
+  for (const account of discovery.covered) {
+    new AccountForwarder(
+      `forwarder-${account.id}`,
+      { accountId: account.id, categories: config.categories, centralBusArns: hub.busArns },
+      { provider: providers.get(account.id) },
+    );
+  }
+
   return {
+    centralEventBusArns: hub.busArns,
+    snsTopicArns: hub.topicArns,
+    chatbotConfigurationArn: hub.chatbotConfigurationArn,
     coveredAccountIds: discovery.covered.map((account) => account.id),
     skippedAccounts: discovery.skipped.map(({ id, reason }) => ({ id, reason })),
   };

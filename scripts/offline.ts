@@ -82,6 +82,13 @@ function fakeOutputs(
   }
 }
 
+/** The account a provider is pinned to. The engine hands provider settings over as JSON text. */
+function providerAccount(inputs: Record<string, unknown>): string | undefined {
+  const allowed = inputs.allowedAccountIds;
+  const ids = (typeof allowed === "string" ? JSON.parse(allowed) : allowed) as string[] | undefined;
+  return ids?.[0];
+}
+
 function resolved<T>(value: T): Promise<pulumi.Unwrap<T>> {
   return new Promise((resolve) => pulumi.output(value).apply((plain) => resolve(plain)));
 }
@@ -121,10 +128,15 @@ export async function runOffline(options: {
         const urn = `urn:pulumi:${options.stack}::${PROJECT}::${args.type}::${args.name}`;
         const providerUrn = args.provider?.split("::").slice(0, -1).join("::") ?? "";
         const home = providers.get(providerUrn);
-        const allowed = inputs.allowedAccountIds as string[] | undefined;
         const account =
-          args.type === "pulumi:providers:aws" ? (allowed?.[0] ?? caller.accountId) : (home?.account ?? "");
-        const region = typeof inputs.region === "string" ? inputs.region : (home?.region ?? "");
+          args.type === "pulumi:providers:aws"
+            ? (providerAccount(inputs) ?? caller.accountId)
+            : (home?.account ?? "");
+        const region = args.type.startsWith("aws:iam/")
+          ? "global"
+          : typeof inputs.region === "string"
+            ? inputs.region
+            : (home?.region ?? "");
         if (args.type === "pulumi:providers:aws") providers.set(urn, { account, region });
         declared.push({
           urn,

@@ -1,0 +1,62 @@
+import * as pulumi from "@pulumi/pulumi";
+import { Category } from "../config/schema";
+import { RegionalHub } from "./regionalHub";
+import { SlackChannel } from "./slackChannel";
+
+/** Arguments of the central (security) account's hub. */
+export interface CentralHubArgs {
+  centralAccountId: string;
+  organizationId: string;
+  regions: readonly string[];
+  categories: readonly Category[];
+  slack: { workspaceId: string; channelId: string };
+  notifyEmails: readonly string[];
+}
+
+/**
+ * Everything in the central account: a RegionalHub (bus, rules, topic, key) per region and one
+ * Slack channel for all of them. Member accounts forward to `busArns`.
+ */
+export class CentralHub extends pulumi.ComponentResource {
+  /** Central event bus ARN per region. */
+  public readonly busArns: Record<string, pulumi.Output<string>>;
+  /** Alert topic ARN per region. */
+  public readonly topicArns: Record<string, pulumi.Output<string>>;
+  /** ARN of the Chatbot Slack channel configuration. */
+  public readonly chatbotConfigurationArn: pulumi.Output<string>;
+
+  constructor(name: string, args: CentralHubArgs, opts: pulumi.ComponentResourceOptions = {}) {
+    super("abuse-alerts:index:CentralHub", name, {}, opts);
+    const regional = args.regions.map(
+      (region) =>
+        [
+          region,
+          new RegionalHub(
+            `${name}-${region}`,
+            {
+              region,
+              centralAccountId: args.centralAccountId,
+              organizationId: args.organizationId,
+              categories: args.categories,
+              notifyEmails: args.notifyEmails,
+            },
+            { parent: this },
+          ),
+        ] as const,
+    );
+    const channel = new SlackChannel(
+      `${name}-slack`,
+      { ...args.slack, topicArns: regional.map(([, hub]) => hub.topicArn) },
+      { parent: this },
+    );
+
+    this.busArns = Object.fromEntries(regional.map(([region, hub]) => [region, hub.busArn]));
+    this.topicArns = Object.fromEntries(regional.map(([region, hub]) => [region, hub.topicArn]));
+    this.chatbotConfigurationArn = channel.configurationArn;
+    this.registerOutputs({
+      busArns: this.busArns,
+      topicArns: this.topicArns,
+      chatbotConfigurationArn: this.chatbotConfigurationArn,
+    });
+  }
+}

@@ -1,0 +1,221 @@
+import { strict as assert } from "node:assert";
+import { PolicyDocument } from "../components/policies";
+import { PlannedResource } from "../scripts/offline";
+import { CENTRAL } from "./helpers/example-org";
+import { decide } from "./helpers/iam";
+import { prodConfigWith, runProgram } from "./helpers/offline";
+
+const ORG = "o-exampleorg1";
+const MEMBER = "222222222221";
+const BUS = `arn:aws:events:us-east-1:${CENTRAL}:event-bus/abuse-alerts`;
+const WEST_BUS = `arn:aws:events:us-west-2:${CENTRAL}:event-bus/abuse-alerts`;
+const TOPIC = `arn:aws:sns:us-east-1:${CENTRAL}:abuse-alerts`;
+const KEY = `arn:aws:kms:us-east-1:${CENTRAL}:key/central-us-east-1-key`;
+const FORWARDER_ROLE = `arn:aws:iam::${MEMBER}:role/abuse-alerts-forwarder`;
+const allowEverything: PolicyDocument = {
+  Version: "2012-10-17",
+  Statement: [{ Effect: "Allow", Action: "*", Resource: "*" }],
+};
+
+/** The policy documents exactly as the program declares them. */
+describe("policies as deployed, in the IAM policy simulator", () => {
+  let resources: PlannedResource[];
+  const document = (type: string, name: string, field: string): PolicyDocument => {
+    const resource = resources.find((candidate) => candidate.type === type && candidate.name === name);
+    assert.ok(resource, `${type} ${name} is declared`);
+    return JSON.parse(resource.inputs[field] as string) as PolicyDocument;
+  };
+  const busPolicy = (region = "us-east-1") =>
+    document("aws:cloudwatch/eventBusPolicy:EventBusPolicy", `central-${region}-bus-policy`, "policy");
+  const topicPolicy = () =>
+    document("aws:sns/topicPolicy:TopicPolicy", "central-us-east-1-topic-policy", "policy");
+  const keyPolicy = () => document("aws:kms/key:Key", "central-us-east-1-key", "policy");
+  const forwarderPolicy = (): PolicyDocument => {
+    const role = resources.find((candidate) => candidate.name === `forwarder-${MEMBER}-role`);
+    const inline = role?.inputs.inlinePolicies as { policy: string }[];
+    return JSON.parse(inline[0].policy) as PolicyDocument;
+  };
+
+  before(async () => {
+    ({ resources } = await runProgram(prodConfigWith()));
+  });
+
+  describe("central bus", () => {
+    it("lets the forwarder role of an organization account put events", async () => {
+      const decision = await decide({
+        principal: FORWARDER_ROLE,
+        action: "events:PutEvents",
+        resource: BUS,
+        resourceAccount: CENTRAL,
+        context: { "aws:PrincipalOrgID": ORG, "aws:PrincipalAccount": MEMBER },
+        identityPolicies: [forwarderPolicy()],
+        resourcePolicy: busPolicy(),
+      });
+      assert.equal(decision, "Allowed");
+    });
+
+    it("refuses a principal of another organization, whatever its own permissions", async () => {
+      const decision = await decide({
+        principal: "arn:aws:iam::999999999999:role/attacker",
+        action: "events:PutEvents",
+        resource: BUS,
+        resourceAccount: CENTRAL,
+        context: { "aws:PrincipalOrgID": "o-otherorg123", "aws:PrincipalAccount": "999999999999" },
+        identityPolicies: [allowEverything],
+        resourcePolicy: busPolicy(),
+      });
+      assert.equal(decision, "ImplicitlyDenied");
+    });
+
+    it("refuses a principal outside any organization", async () => {
+      const decision = await decide({
+        principal: "arn:aws:iam::999999999999:user/someone",
+        action: "events:PutEvents",
+        resource: BUS,
+        resourceAccount: CENTRAL,
+        identityPolicies: [allowEverything],
+        resourcePolicy: busPolicy(),
+      });
+      assert.equal(decision, "ImplicitlyDenied");
+    });
+
+    it("grants nothing but PutEvents to the organization", async () => {
+      const decision = await decide({
+        principal: FORWARDER_ROLE,
+        action: "events:PutRule",
+        resource: `arn:aws:events:us-east-1:${CENTRAL}:rule/abuse-alerts/anything`,
+        resourceAccount: CENTRAL,
+        context: { "aws:PrincipalOrgID": ORG },
+        identityPolicies: [allowEverything],
+        resourcePolicy: busPolicy(),
+      });
+      assert.equal(decision, "ImplicitlyDenied");
+    });
+
+    it("names the organization, never an account list", () => {
+      const text = JSON.stringify(busPolicy());
+      assert.match(text, /"aws:PrincipalOrgID":"o-exampleorg1"/);
+      assert.doesNotMatch(text, /\d{12}:root|"AWS":/);
+    });
+  });
+
+  describe("forwarder role", () => {
+    it("may put events on the central bus of every configured region", async () => {
+      for (const [region, bus] of [
+        ["us-east-1", BUS],
+        ["us-west-2", WEST_BUS],
+      ]) {
+        const decision = await decide({
+          principal: FORWARDER_ROLE,
+          action: "events:PutEvents",
+          resource: bus,
+          resourceAccount: CENTRAL,
+          context: { "aws:PrincipalOrgID": ORG },
+          identityPolicies: [forwarderPolicy()],
+          resourcePolicy: busPolicy(region),
+        });
+        assert.equal(decision, "Allowed", bus);
+      }
+    });
+
+    it("may do nothing else", async () => {
+      const attempts = [
+        {
+          action: "events:PutEvents",
+          resource: `arn:aws:events:us-east-1:${MEMBER}:event-bus/default`,
+          account: MEMBER,
+        },
+        {
+          action: "events:PutEvents",
+          resource: `arn:aws:events:us-east-1:${CENTRAL}:event-bus/default`,
+          account: CENTRAL,
+        },
+        { action: "sns:Publish", resource: TOPIC, account: CENTRAL },
+        { action: "iam:PassRole", resource: FORWARDER_ROLE, account: MEMBER },
+        { action: "events:PutRule", resource: `arn:aws:events:us-east-1:${MEMBER}:rule/x`, account: MEMBER },
+      ];
+      for (const { action, resource, account } of attempts) {
+        const decision = await decide({
+          principal: FORWARDER_ROLE,
+          action,
+          resource,
+          resourceAccount: account,
+          context: { "aws:PrincipalOrgID": ORG },
+          identityPolicies: [forwarderPolicy()],
+        });
+        assert.equal(decision, "ImplicitlyDenied", `${action} on ${resource}`);
+      }
+    });
+  });
+
+  describe("alert topic", () => {
+    const publish = (
+      principal: string,
+      context: Record<string, string>,
+      identityPolicies: PolicyDocument[] = [],
+    ) =>
+      decide({
+        principal,
+        action: "sns:Publish",
+        resource: TOPIC,
+        resourceAccount: CENTRAL,
+        context,
+        identityPolicies,
+        resourcePolicy: topicPolicy(),
+      });
+
+    it("lets EventBridge rules of the central account publish", async () => {
+      assert.equal(await publish("events.amazonaws.com", { "aws:SourceAccount": CENTRAL }), "Allowed");
+    });
+
+    it("refuses EventBridge acting for another account", async () => {
+      assert.equal(
+        await publish("events.amazonaws.com", { "aws:SourceAccount": "999999999999" }),
+        "ImplicitlyDenied",
+      );
+    });
+
+    it("refuses other services and other accounts", async () => {
+      assert.equal(await publish("s3.amazonaws.com", { "aws:SourceAccount": CENTRAL }), "ImplicitlyDenied");
+      assert.equal(
+        await publish("arn:aws:iam::999999999999:role/attacker", { "aws:PrincipalOrgID": ORG }, [
+          allowEverything,
+        ]),
+        "ImplicitlyDenied",
+      );
+      assert.equal(
+        await publish(FORWARDER_ROLE, { "aws:PrincipalOrgID": ORG }, [allowEverything]),
+        "ImplicitlyDenied",
+      );
+    });
+  });
+
+  describe("topic key", () => {
+    const use = (principal: string, action: string, identityPolicies: PolicyDocument[] = []) =>
+      decide({
+        principal,
+        action,
+        resource: KEY,
+        resourceAccount: CENTRAL,
+        identityPolicies,
+        resourcePolicy: keyPolicy(),
+      });
+
+    it("lets EventBridge generate data keys and decrypt, to publish to the encrypted topic", async () => {
+      assert.equal(await use("events.amazonaws.com", "kms:GenerateDataKey"), "Allowed");
+      assert.equal(await use("events.amazonaws.com", "kms:Decrypt"), "Allowed");
+    });
+
+    it("keeps administration in the central account", async () => {
+      assert.equal(
+        await use(`arn:aws:iam::${CENTRAL}:role/Admin`, "kms:ScheduleKeyDeletion", [allowEverything]),
+        "Allowed",
+      );
+      assert.equal(await use("events.amazonaws.com", "kms:ScheduleKeyDeletion"), "ImplicitlyDenied");
+      assert.equal(
+        await use("arn:aws:iam::999999999999:role/attacker", "kms:Decrypt", [allowEverything]),
+        "ImplicitlyDenied",
+      );
+    });
+  });
+});
