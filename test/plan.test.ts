@@ -1,0 +1,101 @@
+import { strict as assert } from "node:assert";
+import { execFile } from "node:child_process";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { DEFAULT_ORG, renderPlan } from "../scripts/plan";
+
+const ROOT = join(__dirname, "..");
+
+/** Runs `npm run plan` as a user would, in a directory holding the given stack file. */
+async function planCli(
+  stackYaml: string,
+  args: string[],
+): Promise<{ code: number; stdout: string; stderr: string }> {
+  const directory = mkdtempSync(join(tmpdir(), "plan-"));
+  writeFileSync(join(directory, "Pulumi.test.yaml"), stackYaml);
+  try {
+    const { stdout, stderr } = await promisify(execFile)(
+      process.execPath,
+      [
+        "-r",
+        require.resolve("ts-node/register"),
+        join(ROOT, "scripts", "plan.ts"),
+        "--stack",
+        "test",
+        ...args,
+      ],
+      { cwd: directory, env: { ...process.env, TS_NODE_PROJECT: join(ROOT, "tsconfig.json") } },
+    );
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const failed = error as { code: number; stdout: string; stderr: string };
+    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
+  }
+}
+
+describe("npm run plan", () => {
+  it("prints the config, the accounts with why each is skipped, resources per account and region, and totals", async () => {
+    const text = await renderPlan({ stack: "prod", org: DEFAULT_ORG });
+    assert.match(text, /│ abuse-alerts:centralAccountId │ 111111111111 /);
+    assert.match(text, /Accounts: 7 covered, 4 skipped/);
+    assert.match(text, /│ 100000000001 │ management +│ covered │ forwarder; deploying credentials/);
+    assert.match(
+      text,
+      /│ 111111111111 │ security-tooling +│ covered │ central hub \+ forwarder; assumes OrganizationAccountAccessRole/,
+    );
+    assert.match(text, /│ 333333333332 │ shop-dev-old +│ skipped │ suspended/);
+    assert.match(text, /│ 333333333331 │ sandbox-playground +│ skipped │ excluded/);
+    assert.match(text, /│ Account +│ Name +│ global │ us-east-1 │ us-west-2 │ Total │/);
+    assert.match(text, /│ 222222222221 │ shop-prod +│ 1 +│ 2 +│ 2 +│ 5 +│/);
+    assert.match(text, /│ aws:cloudwatch\/eventRule:EventRule +│ 18 +│/);
+    assert.match(
+      text,
+      /Totals: \d+ AWS resources and \d+ components in 7 accounts and 2 region\(s\); 7 AWS providers/,
+    );
+  });
+
+  it("reads another organization with --org", async () => {
+    const org = join(mkdtempSync(join(tmpdir(), "org-")), "org.json");
+    writeFileSync(
+      org,
+      JSON.stringify({
+        organization: { id: "o-exampleorg1", managementAccountId: "100000000001" },
+        root: {
+          id: "r-ex12",
+          name: "Root",
+          accounts: [
+            { id: "100000000001", name: "management", state: "ACTIVE" },
+            { id: "111111111111", name: "security-tooling", state: "ACTIVE" },
+          ],
+        },
+      }),
+    );
+    const text = await renderPlan({ stack: "prod", org });
+    assert.match(text, /Accounts: 2 covered, 0 skipped/);
+  });
+
+  it("fails on bad config with the same clear error as pulumi up, exit code 1, nothing planned", async () => {
+    const result = await planCli(
+      [
+        "config:",
+        '  abuse-alerts:centralAccountId: "1234"',
+        "  abuse-alerts:slack: { workspaceId: T0123456789 }",
+        "",
+      ].join("\n"),
+      ["--org", DEFAULT_ORG],
+    );
+    assert.equal(result.code, 1);
+    assert.match(result.stderr, /The stack configuration has 2 problems:/);
+    assert.match(result.stderr, /abuse-alerts:centralAccountId must be a 12-digit AWS account ID/);
+    assert.match(result.stderr, /abuse-alerts:slack.channelId is required/);
+    assert.doesNotMatch(result.stdout, /Resources per account/);
+  });
+
+  it("names a missing stack file", async () => {
+    const result = await planCli("config: {}\n", ["--stack", "nope"]);
+    assert.equal(result.code, 1);
+    assert.match(result.stderr, /Pulumi.nope.yaml does not exist/);
+  });
+});
