@@ -2,8 +2,8 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { Category } from "../config/schema";
 import { CENTRAL_BUS_NAME } from "./names";
-import { centralPattern } from "./patterns";
 import { alertTopicPolicy, centralBusPolicy, topicKeyPolicy } from "./policies";
+import { centralRules } from "./rules";
 
 /** Arguments of the central account's pieces in one region. */
 export interface RegionalHubArgs {
@@ -19,8 +19,8 @@ export interface RegionalHubArgs {
 
 /**
  * The central account's pieces in one region: the custom event bus that every member account
- * forwards to, its organization-wide policy, one rule per category, and the KMS-encrypted SNS
- * topic those rules publish to.
+ * forwards to, its organization-wide policy, a rule per category for real and for test events,
+ * each formatting a Chatbot message, and the KMS-encrypted SNS topic those rules publish to.
  */
 export class RegionalHub extends pulumi.ComponentResource {
   /** ARN of the central event bus in this region. */
@@ -83,22 +83,29 @@ export class RegionalHub extends pulumi.ComponentResource {
       );
     }
 
-    for (const category of args.categories) {
+    for (const definition of centralRules(args.categories)) {
       const rule = new aws.cloudwatch.EventRule(
-        `${name}-${category}-rule`,
+        `${name}-${definition.key}-rule`,
         {
           region,
-          name: `abuse-alerts-${category}`,
+          name: definition.name,
           eventBusName: bus.name,
-          description: `AWS Health ${category} events from every account of the organization`,
-          eventPattern: JSON.stringify(centralPattern(category)),
+          description: definition.description,
+          eventPattern: JSON.stringify(definition.pattern),
         },
         child,
       );
       // SNS takes the resource policy above; a RoleArn on an SNS target can break delivery with KMS.
       new aws.cloudwatch.EventTarget(
-        `${name}-${category}-target`,
-        { region, rule: rule.name, eventBusName: bus.name, targetId: "alert-topic", arn: topic.arn },
+        `${name}-${definition.key}-target`,
+        {
+          region,
+          rule: rule.name,
+          eventBusName: bus.name,
+          targetId: "alert-topic",
+          arn: topic.arn,
+          inputTransformer: definition.transformer,
+        },
         child,
       );
     }

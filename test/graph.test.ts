@@ -1,5 +1,6 @@
 import { strict as assert } from "node:assert";
 import { AccountForwarder } from "../components/accountForwarder";
+import { centralRules } from "../components/rules";
 import { PlannedResource } from "../scripts/offline";
 import { CENTRAL, MANAGEMENT } from "./helpers/example-org";
 import { prodConfigWith, runProgram } from "./helpers/offline";
@@ -135,17 +136,33 @@ describe("resource graph (Pulumi mocks, example organization, two regions)", () 
     }
     const buses = ofType(central, "aws:cloudwatch/eventBus:EventBus");
     assert.ok(buses.every((bus) => inputs(bus, "name") === "abuse-alerts"));
-    const centralRules = ofType(central, "aws:cloudwatch/eventRule:EventRule");
-    assert.deepEqual(centralRules.map((rule) => `${rule.region} ${inputs<string>(rule, "name")}`).sort(), [
+    const definitions = centralRules(["abuse", "risk"]);
+    const rules = ofType(central, "aws:cloudwatch/eventRule:EventRule");
+    assert.deepEqual(rules.map((rule) => `${rule.region} ${inputs<string>(rule, "name")}`).sort(), [
       "us-east-1 abuse-alerts-abuse",
+      "us-east-1 abuse-alerts-abuse-test",
       "us-east-1 abuse-alerts-risk",
+      "us-east-1 abuse-alerts-risk-test",
       "us-west-2 abuse-alerts-abuse",
+      "us-west-2 abuse-alerts-abuse-test",
       "us-west-2 abuse-alerts-risk",
+      "us-west-2 abuse-alerts-risk-test",
     ]);
-    assert.ok(centralRules.every((rule) => inputs(rule, "eventBusName") === "abuse-alerts"));
+    assert.ok(rules.every((rule) => inputs(rule, "eventBusName") === "abuse-alerts"));
+    for (const rule of rules) {
+      const definition = definitions.find((candidate) => candidate.name === inputs(rule, "name"));
+      assert.equal(inputs(rule, "eventPattern"), JSON.stringify(definition?.pattern));
+    }
     const topicTargets = ofType(central, "aws:cloudwatch/eventTarget:EventTarget");
     for (const target of topicTargets) {
       assert.equal(inputs(target, "arn"), `arn:aws:sns:${target.region}:${CENTRAL}:abuse-alerts`);
+      const rule = definitions.find((candidate) => candidate.name === inputs(target, "rule"));
+      assert.ok(rule, "each target belongs to a central rule");
+      assert.deepEqual(
+        inputs(target, "inputTransformer"),
+        rule.transformer,
+        "formats with the rule's own message",
+      );
       assert.equal(inputs(target, "roleArn"), undefined, "SNS targets use the topic policy, not a role");
     }
     for (const topic of ofType(central, "aws:sns/topic:Topic")) {

@@ -56,13 +56,16 @@ describe("event patterns against sample AWS Health events", () => {
     assert.equal(matchesPattern(centralPattern("abuse"), withPage("10") as never), false);
   });
 
-  it("uses only the exact aws.health source, never a wildcard or prefix", () => {
+  it("uses exact sources, never a wildcard or prefix, and no region filter", () => {
+    assert.deepEqual(forwarderPattern(["abuse", "risk"]).source, ["aws.health", "abuse-alerts.test"]);
+    assert.deepEqual(centralPattern("abuse").source, ["aws.health"]);
+    assert.deepEqual(centralPattern("risk").source, ["aws.health"]);
+    assert.deepEqual(centralPattern("risk", { test: true }).source, ["abuse-alerts.test"]);
     for (const pattern of [
       forwarderPattern(["abuse", "risk"]),
       centralPattern("abuse"),
       centralPattern("risk"),
     ]) {
-      assert.deepEqual(pattern.source, ["aws.health"]);
       assert.equal(
         "region" in pattern,
         false,
