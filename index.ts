@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { discoverAccounts, Discovery, DiscoverySources, SourcesFactory } from "./accounts/discover";
 import { createStsClient, getCaller } from "./accounts/identity";
 import { AwsOrganizationDirectory, createOrganizationsClient } from "./accounts/organizations";
-import { memberRoleArn } from "./accounts/probe";
+import { memberRoleArn } from "./accounts/assume";
 import { DiscoveryError } from "./accounts/types";
 import { AccountForwarder } from "./components/accountForwarder";
 import { CentralHub } from "./components/centralHub";

@@ -1,11 +1,7 @@
-import { AssumeRoleCommand, STSClient } from "@aws-sdk/client-sts";
+import { STSClient } from "@aws-sdk/client-sts";
 import pLimit from "p-limit";
+import { assumeMemberRole } from "./assume";
 import { errorCode, errorMessage } from "./errors";
-
-/** The role the program assumes in a member account. */
-export function memberRoleArn(accountId: string, roleName: string): string {
-  return `arn:aws:iam::${accountId}:role/${roleName}`;
-}
 
 export type ProbeOutcome =
   | { accountId: string; status: "ok" }
@@ -32,13 +28,7 @@ export async function probeMemberRoles(
   const probe = async (accountId: string): Promise<ProbeOutcome> => {
     if (accountId === options.callerAccountId) return { accountId, status: "current" };
     try {
-      await sts.send(
-        new AssumeRoleCommand({
-          RoleArn: memberRoleArn(accountId, options.roleName),
-          RoleSessionName: "abuse-alerts-probe",
-          DurationSeconds: 900,
-        }),
-      );
+      await assumeMemberRole(sts, accountId, options.roleName, "abuse-alerts-probe");
       return { accountId, status: "ok" };
     } catch (error) {
       return { accountId, status: "failed", errorCode: errorCode(error), message: errorMessage(error) };

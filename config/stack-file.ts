@@ -1,7 +1,8 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse } from "yaml";
-import { ConfigError } from "./schema";
+import { projectConfigValues } from "./read";
+import { AbuseAlertsConfig, ConfigError, validateConfig } from "./schema";
 
 /** Path of a stack's settings file next to Pulumi.yaml. */
 export function stackFilePath(stack: string, directory = process.cwd()): string {
@@ -34,4 +35,9 @@ export function readStackConfig(path: string): Record<string, string> {
       typeof value === "string" ? value : JSON.stringify(value),
     ]),
   );
+}
+
+/** A stack file's validated config, for the command-line tools that run outside Pulumi. */
+export function loadStackFileConfig(stack: string): AbuseAlertsConfig {
+  return validateConfig(projectConfigValues(readStackConfig(stackFilePath(stack))));
 }

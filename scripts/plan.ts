@@ -1,18 +1,34 @@
 import { Command } from "commander";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { OrganizationalUnitNode, readOrganizationFile } from "../accounts/org-file";
 import { DiscoveryError } from "../accounts/types";
 import { projectConfigValues } from "../config/read";
 import { AbuseAlertsConfig, ConfigError, validateConfig } from "../config/schema";
 import { readStackConfig, stackFilePath } from "../config/stack-file";
+import { renderForSlack } from "../components/notification";
 import { OfflineRunError, PlannedResource, runOffline } from "./offline";
+import { previewEvent } from "./preview";
 import { newTable } from "./tables";
 
 export const DEFAULT_ORG = join(__dirname, "..", "examples", "organization.json");
+export const SAMPLE_EVENT = join(__dirname, "..", "test", "fixtures", "events", "abuse", "dos-report.json");
 
 export interface PlanOptions {
   stack: string;
   org: string;
+  /** An event whose Slack message the plan shows. */
+  event: string;
+}
+
+function sampleMessage(eventFile: string, config: AbuseAlertsConfig): string {
+  const event = JSON.parse(readFileSync(eventFile, "utf8")) as Record<string, unknown>;
+  const [posted] = previewEvent(event, {
+    categories: config.categories,
+    centralAccountId: config.centralAccountId,
+  }).rules;
+  if (!posted) return `No central rule of this stack posts ${eventFile}.`;
+  return posted.notification ? renderForSlack(posted.notification) : `INVALID message: ${posted.error}`;
 }
 
 function configTable(config: AbuseAlertsConfig): string {
@@ -104,6 +120,9 @@ export async function renderPlan(options: PlanOptions): Promise<string> {
     "Resources by type",
     typeTable(deployed),
     "",
+    `What the security team sees for ${options.event} (npm run preview-message -- <event.json> for others)`,
+    sampleMessage(options.event, config),
+    "",
     `Totals: ${deployed.length} AWS resources and ${components} components in ${covered.length} accounts and ` +
       `${config.regions.length} region(s); ${providers} AWS providers, each its own plugin process (roughly 170-430 MB apiece).`,
     `Next: pulumi preview --stack ${options.stack}, with credentials of the management account or a delegated administrator.`,
@@ -118,6 +137,7 @@ if (require.main === module) {
     )
     .option("--stack <name>", "stack whose Pulumi.<name>.yaml to read", "prod")
     .option("--org <file>", "organization file: accounts, OUs and states", DEFAULT_ORG)
+    .option("--event <file>", "event whose Slack message to show", SAMPLE_EVENT)
     .action(async (options: PlanOptions) => {
       try {
         console.log(await renderPlan(options));

@@ -317,7 +317,14 @@ describe("member role probe", () => {
   it("reports each account ok or with its error, and skips the account it runs in", async () => {
     const sts = new STSClient({ region: "us-east-1", maxAttempts: 1 });
     const mock = mockClient(sts);
-    mock.on(AssumeRoleCommand).resolves({ Credentials: undefined });
+    mock.on(AssumeRoleCommand).resolves({
+      Credentials: {
+        AccessKeyId: "ASIA",
+        SecretAccessKey: "secret",
+        SessionToken: "token",
+        Expiration: new Date(),
+      },
+    });
     mock
       .on(AssumeRoleCommand, { RoleArn: "arn:aws:iam::222222222222:role/OrganizationAccountAccessRole" })
       .rejects(stsError("AccessDenied", "User is not authorized to perform: sts:AssumeRole"));
@@ -361,7 +368,14 @@ describe("member role probe", () => {
         maxInFlight = Math.max(maxInFlight, ++inFlight);
         await new Promise((resolve) => setTimeout(resolve, 2));
         inFlight -= 1;
-        return {};
+        return {
+          Credentials: {
+            AccessKeyId: "ASIA",
+            SecretAccessKey: "secret",
+            SessionToken: "t",
+            Expiration: new Date(),
+          },
+        };
       });
     const accountIds = Array.from({ length: 40 }, (_, index) => String(200000000000 + index));
     const outcomes = await probeMemberRoles(sts, accountIds, {

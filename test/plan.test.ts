@@ -4,7 +4,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import { DEFAULT_ORG, renderPlan } from "../scripts/plan";
+import { DEFAULT_ORG, renderPlan, SAMPLE_EVENT } from "../scripts/plan";
 
 const ROOT = join(__dirname, "..");
 
@@ -37,7 +37,7 @@ async function planCli(
 
 describe("npm run plan", () => {
   it("prints the config, the accounts with why each is skipped, resources per account and region, and totals", async () => {
-    const text = await renderPlan({ stack: "prod", org: DEFAULT_ORG });
+    const text = await renderPlan({ stack: "prod", org: DEFAULT_ORG, event: SAMPLE_EVENT });
     assert.match(text, /│ abuse-alerts:centralAccountId │ 111111111111 /);
     assert.match(text, /Accounts: 7 covered, 4 skipped/);
     assert.match(text, /│ 100000000001 │ management +│ covered │ forwarder; deploying credentials/);
@@ -49,7 +49,14 @@ describe("npm run plan", () => {
     assert.match(text, /│ 333333333331 │ sandbox-playground +│ skipped │ excluded/);
     assert.match(text, /│ Account +│ Name +│ global │ us-east-1 │ us-west-2 │ Total │/);
     assert.match(text, /│ 222222222221 │ shop-prod +│ 1 +│ 2 +│ 2 +│ 5 +│/);
-    assert.match(text, /│ aws:cloudwatch\/eventRule:EventRule +│ 18 +│/);
+    // 7 accounts × 2 regions forwarding, and 2 regions × 4 central rules (abuse, risk, and their tests).
+    assert.match(text, /│ aws:cloudwatch\/eventRule:EventRule +│ 22 +│/);
+    assert.match(text, /What the security team sees for .*dos-report.json/);
+    assert.match(
+      text,
+      /│ \*🚨 AWS abuse report AWS_ABUSE_DOS_REPORT in account 222222222221 \(us-east-1\)\*/,
+    );
+    assert.match(text, /Reply within 24 hours/);
     assert.match(
       text,
       /Totals: \d+ AWS resources and \d+ components in 7 accounts and 2 region\(s\); 7 AWS providers/,
@@ -72,7 +79,7 @@ describe("npm run plan", () => {
         },
       }),
     );
-    const text = await renderPlan({ stack: "prod", org });
+    const text = await renderPlan({ stack: "prod", org, event: SAMPLE_EVENT });
     assert.match(text, /Accounts: 2 covered, 0 skipped/);
   });
 

@@ -1,0 +1,187 @@
+import { EventBridgeClient, PutEventsCommand } from "@aws-sdk/client-eventbridge";
+import { STSClient } from "@aws-sdk/client-sts";
+import type { AwsCredentialIdentity } from "@smithy/types";
+import { Command, Option } from "commander";
+import { existsSync } from "node:fs";
+import { assumeMemberRole, memberRoleArn } from "../accounts/assume";
+import { errorCode, errorMessage } from "../accounts/errors";
+import { createStsClient, getCaller } from "../accounts/identity";
+import { withRetries } from "../accounts/retry";
+import { DiscoveryError } from "../accounts/types";
+import { CENTRAL_BUS_NAME } from "../components/names";
+import { renderForSlack } from "../components/notification";
+import { deliveredEvent, testEventEntry } from "../components/test-event";
+import { Category, COMMERCIAL_REGIONS, ConfigError } from "../config/schema";
+import { loadStackFileConfig, stackFilePath } from "../config/stack-file";
+import { previewEvent } from "./preview";
+
+export interface SendTestEventOptions {
+  accountId: string;
+  region: string;
+  category: Category;
+  roleName: string;
+}
+
+export interface SendTestEventClients {
+  sts: STSClient;
+  /** An EventBridge client in a region, with the member role's credentials or the ambient ones. */
+  eventBridge: (region: string, credentials?: AwsCredentialIdentity) => EventBridgeClient;
+  now?: () => Date;
+}
+
+/** A failure a person can act on; the message says what failed and what to do. */
+export class TestEventError extends Error {}
+
+export interface SentTestEvent {
+  eventId: string;
+  sentBy: string;
+  /** The event as the rules see it, for the preview. */
+  event: Record<string, unknown>;
+}
+
+/** Puts a synthetic abuse or risk event on an account's default bus, as AWS Health would. */
+export async function sendTestEvent(
+  clients: SendTestEventClients,
+  options: SendTestEventOptions,
+): Promise<SentTestEvent> {
+  const caller = await getCaller(clients.sts);
+  let credentials: AwsCredentialIdentity | undefined;
+  if (options.accountId !== caller.accountId) {
+    try {
+      credentials = await assumeMemberRole(
+        clients.sts,
+        options.accountId,
+        options.roleName,
+        "abuse-alerts-test-event",
+      );
+    } catch (error) {
+      throw new TestEventError(
+        `cannot assume ${memberRoleArn(options.accountId, options.roleName)} as ${caller.arn} (${errorCode(error)}: ${errorMessage(error)}). ` +
+          `Run with credentials that may assume that role (the management account, or a delegated administrator), ` +
+          `pass --role with a role that exists in account ${options.accountId}, or run with credentials of that account itself.`,
+      );
+    }
+  }
+
+  const entry = testEventEntry({ ...options, sentBy: caller.arn, now: clients.now?.() ?? new Date() });
+  const client = clients.eventBridge(options.region, credentials);
+  let result;
+  try {
+    result = await client.send(new PutEventsCommand({ Entries: [entry] }));
+  } catch (error) {
+    throw new TestEventError(
+      `events:PutEvents on the default bus of ${options.accountId} in ${options.region} failed: ${errorCode(error)}: ${errorMessage(error)}`,
+    );
+  }
+  const [outcome] = result.Entries ?? [];
+  if ((result.FailedEntryCount ?? 0) > 0 || outcome?.ErrorCode || !outcome?.EventId) {
+    throw new TestEventError(
+      `events:PutEvents rejected the test event on the default bus of ${options.accountId} in ${options.region}: ` +
+        `${outcome?.ErrorCode ?? "no event ID returned"}: ${outcome?.ErrorMessage ?? ""}`.trim(),
+    );
+  }
+  const event = deliveredEvent(entry, {
+    id: outcome.EventId,
+    accountId: options.accountId,
+    region: options.region,
+  });
+  return { eventId: outcome.EventId, sentBy: caller.arn, event };
+}
+
+/** What to tell the person who sent it: the event, what Slack should show, and where to look if it does not. */
+export function describeSent(
+  sent: SentTestEvent,
+  options: SendTestEventOptions & { centralAccountId?: string; channelId?: string },
+): string {
+  const [preview] = previewEvent(sent.event).rules;
+  const central = options.centralAccountId ?? "<central account>";
+  return [
+    `Sent test ${options.category} event ${sent.eventId} to the default bus of account ${options.accountId} in ${options.region}, as ${sent.sentBy}.`,
+    "",
+    `Within a minute, Slack channel ${options.channelId ?? "(slack.channelId)"} should show:`,
+    preview?.notification
+      ? renderForSlack(preview.notification)
+      : "(no preview: no central rule takes this event)",
+    "",
+    "If it does not arrive, follow the event:",
+    `  1. Account ${options.accountId}, ${options.region}: rule abuse-alerts-forward on the default bus; its metrics Invocations and FailedInvocations (CloudWatch, AWS/Events).`,
+    `  2. Account ${central}, ${options.region}: bus ${CENTRAL_BUS_NAME}, rule abuse-alerts-${options.category}-test, its FailedInvocations; the topic abuse-alerts.`,
+    `  3. Account ${central}: the Chatbot log group /aws/chatbot/abuse-alerts in us-east-1, and that @Amazon Q is invited to the channel.`,
+    "  npm run doctor checks roles, the Slack workspace, service control policies and dead-letter queues in one go.",
+  ].join("\n");
+}
+
+function stackDefaults(stack: string) {
+  return existsSync(stackFilePath(stack)) ? loadStackFileConfig(stack) : undefined;
+}
+
+if (require.main === module) {
+  new Command()
+    .name("npm run send-test-event --")
+    .description("Send a realistic test abuse or risk event through an account's forwarder to Slack.")
+    .requiredOption("--account <id>", "12-digit ID of the account whose default bus gets the event")
+    .addOption(
+      new Option("--region <region>", "region of the default bus")
+        .choices(COMMERCIAL_REGIONS)
+        .default("us-east-1"),
+    )
+    .addOption(
+      new Option("--category <category>", "which alert to test").choices(["abuse", "risk"]).default("abuse"),
+    )
+    .option(
+      "--stack <name>",
+      "stack whose Pulumi.<name>.yaml gives the member role and the central account",
+      "prod",
+    )
+    .option("--role <name>", "role to assume in the account (default: the stack's memberRoleName)")
+    .action(
+      async (flags: {
+        account: string;
+        region: string;
+        category: Category;
+        stack: string;
+        role?: string;
+      }) => {
+        try {
+          if (!/^\d{12}$/.test(flags.account))
+            throw new TestEventError(`--account must be a 12-digit account ID, got "${flags.account}"`);
+          const config = stackDefaults(flags.stack);
+          const options = {
+            accountId: flags.account,
+            region: flags.region,
+            category: flags.category,
+            roleName: flags.role ?? config?.memberRoleName ?? "OrganizationAccountAccessRole",
+          };
+          const sent = await sendTestEvent(
+            {
+              sts: createStsClient(),
+              eventBridge: (region, credentials) =>
+                withRetries(new EventBridgeClient({ region, credentials, maxAttempts: 1 })),
+            },
+            options,
+          );
+          console.log(
+            describeSent(sent, {
+              ...options,
+              centralAccountId: config?.centralAccountId,
+              channelId: config?.slack.channelId,
+            }),
+          );
+        } catch (error) {
+          if (!(
+            error instanceof TestEventError ||
+            error instanceof DiscoveryError ||
+            error instanceof ConfigError
+          ))
+            throw error;
+          console.error(error.message);
+          process.exitCode = 1;
+        }
+      },
+    )
+    .parseAsync()
+    .catch((error: unknown) => {
+      console.error(error);
+      process.exitCode = 1;
+    });
+}
