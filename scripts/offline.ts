@@ -189,6 +189,8 @@ export async function runOffline(options: {
     });
   try {
     const outputs = (await resolved(await program(sources))) as Record<string, unknown>;
+    // Resources whose inputs wait on other resources register later; wait for every registration.
+    await pulumi.runtime.disconnect();
     return { outputs, resources: planned() };
   } catch (error) {
     throw new OfflineRunError(error, planned());
