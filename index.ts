@@ -88,6 +88,7 @@ async function abuseAlerts(sources: SourcesFactory = awsSources) {
       categories: config.categories,
       slack: config.slack,
       notifyEmails: config.notifyEmails,
+      archiveRetentionDays: config.archiveRetentionDays,
     },
     { provider: providers.get(config.centralAccountId) },
   );

@@ -1,7 +1,8 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { Category } from "../config/schema";
-import { FORWARDER_ROLE_NAME, FORWARDER_RULE_NAME } from "./names";
+import { deadLetterQueue, RETRY_POLICY } from "./delivery";
+import { FORWARDER_DLQ_NAME, FORWARDER_ROLE_NAME, FORWARDER_RULE_NAME } from "./names";
 import { forwarderPattern } from "./patterns";
 import { forwarderRolePolicy, serviceTrustPolicy } from "./policies";
 
@@ -15,8 +16,9 @@ export interface AccountForwarderArgs {
 
 /**
  * One account's forwarding: in each region, a rule on the default bus for AWS Health abuse and
- * risk events, targeting the central bus of the same region through one role of the account.
- * Kept this small on purpose: it is repeated in every account of the organization.
+ * risk events, targeting the central bus of the same region through one role of the account,
+ * with retries and a dead-letter queue. Kept this small on purpose: it is repeated in every
+ * account, and watched centrally (npm run doctor reads the queues), not with alarms per account.
  */
 export class AccountForwarder extends pulumi.ComponentResource {
   /** ARN of the role the rules use to put events on the central buses. */
@@ -61,10 +63,23 @@ export class AccountForwarder extends pulumi.ComponentResource {
         },
         child,
       );
+      const deadLetters = deadLetterQueue(
+        `${name}-${region}-dlq`,
+        { region, accountId: args.accountId, queueName: FORWARDER_DLQ_NAME, ruleArn: rule.arn },
+        child,
+      );
       // A bus in another account admits this one through the organization: the target must carry a role.
       new aws.cloudwatch.EventTarget(
         `${name}-${region}-target`,
-        { region, rule: rule.name, targetId: "central-bus", arn: busArn, roleArn: role.arn },
+        {
+          region,
+          rule: rule.name,
+          targetId: "central-bus",
+          arn: busArn,
+          roleArn: role.arn,
+          retryPolicy: RETRY_POLICY,
+          deadLetterConfig: { arn: deadLetters.arn },
+        },
         child,
       );
     }

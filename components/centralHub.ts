@@ -11,6 +11,7 @@ export interface CentralHubArgs {
   categories: readonly Category[];
   slack: { workspaceId: string; channelId: string };
   notifyEmails: readonly string[];
+  archiveRetentionDays: number;
 }
 
 /**
@@ -39,6 +40,7 @@ export class CentralHub extends pulumi.ComponentResource {
               organizationId: args.organizationId,
               categories: args.categories,
               notifyEmails: args.notifyEmails,
+              archiveRetentionDays: args.archiveRetentionDays,
             },
             { parent: this },
           ),
@@ -46,7 +48,8 @@ export class CentralHub extends pulumi.ComponentResource {
     );
     const channel = new SlackChannel(
       `${name}-slack`,
-      { ...args.slack, topicArns: regional.map(([, hub]) => hub.topicArn) },
+      // Chatbot posts the alerts and, formatted natively, the alarms about the alert path.
+      { ...args.slack, topicArns: regional.flatMap(([, hub]) => [hub.topicArn, hub.opsTopicArn]) },
       { parent: this },
     );
 

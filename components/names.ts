@@ -9,9 +9,24 @@ export const FORWARDER_RULE_NAME = "abuse-alerts-forward";
 /** The role each member account's rule uses to put events on the central bus (IAM is global). */
 export const FORWARDER_ROLE_NAME = "abuse-alerts-forwarder";
 
+/** Each member account's dead-letter queue for the forwarding rule, per region. */
+export const FORWARDER_DLQ_NAME = "abuse-alerts-forwarder-dlq";
+
+/** The central rules' dead-letter queues, one per rule, e.g. abuse-alerts-abuse-dlq. */
+export function centralDlqName(ruleKey: string): string {
+  return `abuse-alerts-${ruleKey}-dlq`;
+}
+
+/** The topic that carries alarms about the alert path itself (failed invocations, DLQ depth). */
+export const OPS_TOPIC_NAME = "abuse-alerts-ops";
+
 /** Chatbot's API is not served from us-east-1; us-west-2 is one of its four API regions. */
 export const CHATBOT_API_REGION = "us-west-2";
 
 export function centralBusArn(region: string, centralAccountId: string): string {
   return `arn:aws:events:${region}:${centralAccountId}:event-bus/${CENTRAL_BUS_NAME}`;
+}
+
+export function queueArn(region: string, accountId: string, queueName: string): string {
+  return `arn:aws:sqs:${region}:${accountId}:${queueName}`;
 }

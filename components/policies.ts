@@ -68,6 +68,30 @@ export function alertTopicPolicy(topicArn: string, centralAccountId: string): Po
   });
 }
 
+/** Only CloudWatch alarms of the central account publish to the operations topic. */
+export function opsTopicPolicy(topicArn: string, centralAccountId: string): PolicyDocument {
+  return policy({
+    Sid: "CloudWatchAlarmsOfThisAccountPublish",
+    Effect: "Allow",
+    Principal: { Service: "cloudwatch.amazonaws.com" },
+    Action: "sns:Publish",
+    Resource: topicArn,
+    Condition: { StringEquals: { "aws:SourceAccount": centralAccountId } },
+  });
+}
+
+/** A rule's dead-letter queue takes messages from that rule only. */
+export function deadLetterQueuePolicy(queueArn: string, ruleArn: string): PolicyDocument {
+  return policy({
+    Sid: "DeadLettersOfOneRule",
+    Effect: "Allow",
+    Principal: { Service: "events.amazonaws.com" },
+    Action: "sqs:SendMessage",
+    Resource: queueArn,
+    Condition: { ArnEquals: { "aws:SourceArn": ruleArn } },
+  });
+}
+
 /**
  * The topic's customer managed key. AWS services that publish to an encrypted topic need
  * kms:GenerateDataKey* and kms:Decrypt on it (the AWS managed aws/sns key cannot grant them).

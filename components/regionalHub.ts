@@ -1,8 +1,9 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { Category } from "../config/schema";
-import { CENTRAL_BUS_NAME } from "./names";
-import { alertTopicPolicy, centralBusPolicy, topicKeyPolicy } from "./policies";
+import { deadLetterQueue, RETRY_POLICY } from "./delivery";
+import { CENTRAL_BUS_NAME, centralDlqName, OPS_TOPIC_NAME } from "./names";
+import { alertTopicPolicy, centralBusPolicy, opsTopicPolicy, topicKeyPolicy } from "./policies";
 import { centralRules } from "./rules";
 
 /** Arguments of the central account's pieces in one region. */
@@ -13,35 +14,45 @@ export interface RegionalHubArgs {
   /** Principals of this organization may put events on the bus. */
   organizationId: string;
   categories: readonly Category[];
-  /** Email addresses subscribed to the alert topic. */
+  /** Email addresses subscribed to the alert and operations topics. */
   notifyEmails: readonly string[];
+  /** Days the bus archive keeps events for replay; 0 keeps them forever. */
+  archiveRetentionDays: number;
 }
 
 /**
  * The central account's pieces in one region: the custom event bus that every member account
- * forwards to, its organization-wide policy, a rule per category for real and for test events,
- * each formatting a Chatbot message, and the KMS-encrypted SNS topic those rules publish to.
+ * forwards to, its organization-wide policy and archive, a rule per category for real and for
+ * test events, each formatting a Chatbot message with retries and its own dead-letter queue, the
+ * KMS-encrypted alert topic, and an operations topic with alarms on every way delivery can fail.
  */
 export class RegionalHub extends pulumi.ComponentResource {
   /** ARN of the central event bus in this region. */
   public readonly busArn: pulumi.Output<string>;
   /** ARN of the alert topic in this region. */
   public readonly topicArn: pulumi.Output<string>;
+  /** ARN of the topic that carries alarms about the alert path. */
+  public readonly opsTopicArn: pulumi.Output<string>;
 
   constructor(name: string, args: RegionalHubArgs, opts: pulumi.ComponentResourceOptions = {}) {
     super("abuse-alerts:index:RegionalHub", name, {}, opts);
-    const region = args.region;
+    const { region, centralAccountId } = args;
     const child = { parent: this };
+    // Losing these loses alerts or their history: `pulumi destroy` must be a deliberate act.
+    const kept = { parent: this, protect: true };
 
     const key = new aws.kms.Key(
       `${name}-key`,
       {
         region,
-        description: `abuse-alerts: encrypts the alert topic in ${region}`,
+        description: `abuse-alerts: encrypts the alert and operations topics in ${region}`,
         enableKeyRotation: true,
-        policy: JSON.stringify(topicKeyPolicy(args.centralAccountId, ["events.amazonaws.com"])),
+        deletionWindowInDays: 30,
+        policy: JSON.stringify(
+          topicKeyPolicy(centralAccountId, ["events.amazonaws.com", "cloudwatch.amazonaws.com"]),
+        ),
       },
-      child,
+      kept,
     );
     new aws.kms.Alias(
       `${name}-key-alias`,
@@ -49,7 +60,7 @@ export class RegionalHub extends pulumi.ComponentResource {
       child,
     );
 
-    const bus = new aws.cloudwatch.EventBus(`${name}-bus`, { region, name: CENTRAL_BUS_NAME }, child);
+    const bus = new aws.cloudwatch.EventBus(`${name}-bus`, { region, name: CENTRAL_BUS_NAME }, kept);
     new aws.cloudwatch.EventBusPolicy(
       `${name}-bus-policy`,
       {
@@ -59,18 +70,43 @@ export class RegionalHub extends pulumi.ComponentResource {
       },
       child,
     );
+    new aws.cloudwatch.EventArchive(
+      `${name}-archive`,
+      {
+        region,
+        name: CENTRAL_BUS_NAME,
+        eventSourceArn: bus.arn,
+        retentionDays: args.archiveRetentionDays,
+        description: "abuse-alerts: every event that reached the central bus, for replay after an outage",
+      },
+      child,
+    );
 
     const topic = new aws.sns.Topic(
       `${name}-topic`,
       { region, name: "abuse-alerts", displayName: "AWS abuse alerts", kmsMasterKeyId: key.arn },
-      child,
+      kept,
     );
     new aws.sns.TopicPolicy(
       `${name}-topic-policy`,
       {
         region,
         arn: topic.arn,
-        policy: topic.arn.apply((arn) => JSON.stringify(alertTopicPolicy(arn, args.centralAccountId))),
+        policy: topic.arn.apply((arn) => JSON.stringify(alertTopicPolicy(arn, centralAccountId))),
+      },
+      child,
+    );
+    const opsTopic = new aws.sns.Topic(
+      `${name}-ops-topic`,
+      { region, name: OPS_TOPIC_NAME, displayName: "abuse-alerts operations", kmsMasterKeyId: key.arn },
+      child,
+    );
+    new aws.sns.TopicPolicy(
+      `${name}-ops-topic-policy`,
+      {
+        region,
+        arn: opsTopic.arn,
+        policy: opsTopic.arn.apply((arn) => JSON.stringify(opsTopicPolicy(arn, centralAccountId))),
       },
       child,
     );
@@ -81,7 +117,36 @@ export class RegionalHub extends pulumi.ComponentResource {
         { region, topic: topic.arn, protocol: "email", endpoint: email },
         child,
       );
+      new aws.sns.TopicSubscription(
+        `${name}-ops-email-${email}`,
+        { region, topic: opsTopic.arn, protocol: "email", endpoint: email },
+        child,
+      );
     }
+
+    const alarm = (
+      alarmName: string,
+      description: string,
+      metric: Omit<aws.cloudwatch.MetricAlarmArgs, "comparisonOperator" | "evaluationPeriods">,
+    ) =>
+      new aws.cloudwatch.MetricAlarm(
+        `${name}-${alarmName}-alarm`,
+        {
+          region,
+          name: `abuse-alerts-${alarmName}`,
+          alarmDescription: `abuse-alerts: ${description}. See README, "When alerts do not arrive".`,
+          comparisonOperator: "GreaterThanOrEqualToThreshold",
+          threshold: 1,
+          evaluationPeriods: 1,
+          period: 300,
+          // The failure metrics are only sent when not zero.
+          treatMissingData: "notBreaching",
+          alarmActions: [opsTopic.arn],
+          okActions: [opsTopic.arn],
+          ...metric,
+        },
+        child,
+      );
 
     for (const definition of centralRules(args.categories)) {
       const rule = new aws.cloudwatch.EventRule(
@@ -95,6 +160,12 @@ export class RegionalHub extends pulumi.ComponentResource {
         },
         child,
       );
+      const queueName = centralDlqName(definition.key);
+      const deadLetters = deadLetterQueue(
+        `${name}-${definition.key}-dlq`,
+        { region, accountId: centralAccountId, queueName, ruleArn: rule.arn },
+        child,
+      );
       // SNS takes the resource policy above; a RoleArn on an SNS target can break delivery with KMS.
       new aws.cloudwatch.EventTarget(
         `${name}-${definition.key}-target`,
@@ -105,13 +176,48 @@ export class RegionalHub extends pulumi.ComponentResource {
           targetId: "alert-topic",
           arn: topic.arn,
           inputTransformer: definition.transformer,
+          retryPolicy: RETRY_POLICY,
+          deadLetterConfig: { arn: deadLetters.arn },
         },
         child,
+      );
+      // Custom-bus rule metrics carry both dimensions.
+      const dimensions = { EventBusName: bus.name, RuleName: rule.name };
+      alarm(
+        `${definition.key}-failed-invocations`,
+        `rule ${definition.name} could not deliver to the alert topic`,
+        {
+          namespace: "AWS/Events",
+          metricName: "FailedInvocations",
+          statistic: "Sum",
+          dimensions,
+        },
+      );
+      alarm(
+        `${definition.key}-dlq-send-failures`,
+        `rule ${definition.name} could not even dead-letter an event: it is lost`,
+        {
+          namespace: "AWS/Events",
+          metricName: "InvocationsFailedToBeSentToDlq",
+          statistic: "Sum",
+          dimensions,
+        },
+      );
+      alarm(
+        `${definition.key}-dlq-depth`,
+        `events of rule ${definition.name} wait in dead-letter queue ${queueName}`,
+        {
+          namespace: "AWS/SQS",
+          metricName: "ApproximateNumberOfMessagesVisible",
+          statistic: "Maximum",
+          dimensions: { QueueName: deadLetters.name },
+        },
       );
     }
 
     this.busArn = bus.arn;
     this.topicArn = topic.arn;
-    this.registerOutputs({ busArn: this.busArn, topicArn: this.topicArn });
+    this.opsTopicArn = opsTopic.arn;
+    this.registerOutputs({ busArn: this.busArn, topicArn: this.topicArn, opsTopicArn: this.opsTopicArn });
   }
 }

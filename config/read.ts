@@ -1,8 +1,15 @@
 import * as pulumi from "@pulumi/pulumi";
 import { AbuseAlertsConfig, PROJECT, validateConfig } from "./schema";
 
-// Pulumi hands structured values (YAML maps and lists) to the program as JSON text.
-const STRUCTURED_KEYS = new Set(["slack", "accounts", "regions", "categories", "notifyEmails"]);
+// Pulumi hands structured values (YAML maps and lists) and numbers to the program as JSON text.
+const JSON_KEYS = new Set([
+  "slack",
+  "accounts",
+  "regions",
+  "categories",
+  "notifyEmails",
+  "archiveRetentionDays",
+]);
 
 /**
  * The project's keys (prefix stripped) from Pulumi's flat config map, structured values parsed.
@@ -13,7 +20,7 @@ export function projectConfigValues(allConfig: Record<string, string>): Record<s
   for (const [fullKey, text] of Object.entries(allConfig)) {
     if (!fullKey.startsWith(`${PROJECT}:`)) continue;
     const key = fullKey.slice(PROJECT.length + 1);
-    values[key] = STRUCTURED_KEYS.has(key) ? parseJsonOrText(text) : text;
+    values[key] = JSON_KEYS.has(key) ? parseJsonOrText(text) : text;
   }
   return values;
 }

@@ -11,6 +11,10 @@ export type Category = (typeof CATEGORIES)[number];
 export const DEPLOYMENTS = ["direct", "stackset"] as const;
 export type Deployment = (typeof DEPLOYMENTS)[number];
 
+/** What `pulumi up` does with a covered account whose member role cannot be assumed. */
+export const UNREACHABLE_ACCOUNTS = ["fail", "skip"] as const;
+export type UnreachableAccounts = (typeof UNREACHABLE_ACCOUNTS)[number];
+
 /** AWS delivers abuse and risk events, which are global, in this region. */
 export const GLOBAL_EVENTS_REGION = "us-east-1";
 /** AWS's backup region for global events. */
@@ -45,6 +49,9 @@ export interface AbuseAlertsConfig {
   categories: Category[];
   deployment: Deployment;
   notifyEmails: string[];
+  unreachableAccounts: UnreachableAccounts;
+  /** Days the central bus archive keeps events for replay; 0 keeps them forever. */
+  archiveRetentionDays: number;
 }
 
 /** Every problem found in the configuration; thrown before any resource is declared. */
@@ -158,6 +165,12 @@ const schema = z.strictObject({
     "a list of email addresses",
     (email) => email.toLowerCase(),
   ).optional(),
+  unreachableAccounts: z.enum(UNREACHABLE_ACCOUNTS, expected("fail or skip")).optional(),
+  archiveRetentionDays: z
+    .number(expected("a whole number of days, e.g. 365 (0 keeps events forever)"))
+    .int(expected("a whole number of days, e.g. 365 (0 keeps events forever)"))
+    .min(0, expected("0 or more days (0 keeps events forever)"))
+    .optional(),
 });
 
 /** The full key a user writes, e.g. `abuse-alerts:slack.channelId` or `abuse-alerts:regions[1]`. */
@@ -277,6 +290,8 @@ export function validateConfig(raw: Record<string, unknown>): AbuseAlertsConfig 
     categories: parsed.categories ?? [...CATEGORIES],
     deployment: parsed.deployment ?? "direct",
     notifyEmails: parsed.notifyEmails ?? [],
+    unreachableAccounts: parsed.unreachableAccounts ?? "fail",
+    archiveRetentionDays: parsed.archiveRetentionDays ?? 365,
   };
 }
 

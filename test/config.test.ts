@@ -36,6 +36,8 @@ describe("config validation", () => {
       categories: ["abuse", "risk"],
       deployment: "direct",
       notifyEmails: [],
+      unreachableAccounts: "fail",
+      archiveRetentionDays: 365,
     } satisfies AbuseAlertsConfig);
   });
 
@@ -49,7 +51,11 @@ describe("config validation", () => {
       categories: ["abuse"],
       deployment: "stackset",
       notifyEmails: ["secops@example.com"],
+      unreachableAccounts: "skip",
+      archiveRetentionDays: 0,
     });
+    assert.equal(config.unreachableAccounts, "skip");
+    assert.equal(config.archiveRetentionDays, 0);
     assert.equal(config.organizationId, "o-exampleorg1");
     assert.deepEqual(config.accounts, {
       organizationalUnits: ["ou-abcd-12345678"],
@@ -250,6 +256,21 @@ describe("config validation", () => {
       expected: /email address.*got "secops.example.com"/,
     },
     {
+      key: "abuse-alerts:unreachableAccounts",
+      changes: { good: { unreachableAccounts: "skip" }, bad: { unreachableAccounts: "ignore" } },
+      expected: /must be fail or skip, got "ignore"/,
+    },
+    {
+      key: "abuse-alerts:archiveRetentionDays",
+      changes: { good: { archiveRetentionDays: 30 }, bad: { archiveRetentionDays: -1 } },
+      expected: /0 or more days.*got -1/,
+    },
+    {
+      key: "abuse-alerts:archiveRetentionDays",
+      changes: { good: { archiveRetentionDays: 0 }, bad: { archiveRetentionDays: "a year" } },
+      expected: /a whole number of days.*got "a year"/,
+    },
+    {
       key: "abuse-alerts:centralAcountId",
       changes: { good: {}, bad: { centralAcountId: "111111111111" } },
       expected: /is not a known key \(did you mean abuse-alerts:centralAccountId\?\)/,
@@ -325,12 +346,14 @@ describe("reading Pulumi config", () => {
       "abuse-alerts:centralAccountId": "012345678901",
       "abuse-alerts:slack": '{"workspaceId":"T0123456789","channelId":"C0123456789"}',
       "abuse-alerts:regions": '["us-east-1","us-west-2"]',
+      "abuse-alerts:archiveRetentionDays": "90",
       "abuse-alerts:centralAcountId": "typo",
     });
     assert.deepEqual(values, {
       centralAccountId: "012345678901",
       slack: { workspaceId: "T0123456789", channelId: "C0123456789" },
       regions: ["us-east-1", "us-west-2"],
+      archiveRetentionDays: 90,
       centralAcountId: "typo",
     });
   });

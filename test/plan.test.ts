@@ -38,7 +38,7 @@ async function planCli(
 describe("npm run plan", () => {
   it("prints the config, the accounts with why each is skipped, resources per account and region, and totals", async () => {
     const text = await renderPlan({ stack: "prod", org: DEFAULT_ORG, event: SAMPLE_EVENT });
-    assert.match(text, /│ abuse-alerts:centralAccountId │ 111111111111 /);
+    assert.match(text, /│ abuse-alerts:centralAccountId +│ 111111111111 /);
     assert.match(text, /Accounts: 7 covered, 4 skipped/);
     assert.match(text, /│ 100000000001 │ management +│ covered │ forwarder; deploying credentials/);
     assert.match(
@@ -48,7 +48,7 @@ describe("npm run plan", () => {
     assert.match(text, /│ 333333333332 │ shop-dev-old +│ skipped │ suspended/);
     assert.match(text, /│ 333333333331 │ sandbox-playground +│ skipped │ excluded/);
     assert.match(text, /│ Account +│ Name +│ global │ us-east-1 │ us-west-2 │ Total │/);
-    assert.match(text, /│ 222222222221 │ shop-prod +│ 1 +│ 2 +│ 2 +│ 5 +│/);
+    assert.match(text, /│ 222222222221 │ shop-prod +│ 1 +│ 3 +│ 3 +│ 7 +│/);
     // 7 accounts × 2 regions forwarding, and 2 regions × 4 central rules (abuse, risk, and their tests).
     assert.match(text, /│ aws:cloudwatch\/eventRule:EventRule +│ 22 +│/);
     assert.match(text, /What the security team sees for .*dos-report.json/);

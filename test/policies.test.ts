@@ -190,6 +190,46 @@ describe("policies as deployed, in the IAM policy simulator", () => {
     });
   });
 
+  describe("dead-letter queues and the operations topic", () => {
+    const queue = () => document("aws:sqs/queue:Queue", `forwarder-${MEMBER}-us-east-1-dlq`, "policy");
+    const QUEUE = `arn:aws:sqs:us-east-1:${MEMBER}:abuse-alerts-forwarder-dlq`;
+    const RULE = `arn:aws:events:us-east-1:${MEMBER}:rule/abuse-alerts-forward`;
+    const send = (principal: string, sourceArn: string) =>
+      decide({
+        principal,
+        action: "sqs:SendMessage",
+        resource: QUEUE,
+        resourceAccount: MEMBER,
+        context: { "aws:SourceArn": sourceArn },
+        resourcePolicy: queue(),
+      });
+
+    it("a forwarder DLQ takes dead letters from its own rule only", async () => {
+      assert.equal(await send("events.amazonaws.com", RULE), "Allowed");
+      assert.equal(
+        await send("events.amazonaws.com", `arn:aws:events:us-east-1:${MEMBER}:rule/other`),
+        "ImplicitlyDenied",
+      );
+      assert.equal(await send("sns.amazonaws.com", RULE), "ImplicitlyDenied");
+    });
+
+    it("only CloudWatch alarms of the central account publish to the operations topic", async () => {
+      const ops = document("aws:sns/topicPolicy:TopicPolicy", "central-us-east-1-ops-topic-policy", "policy");
+      const publish = (principal: string, sourceAccount: string) =>
+        decide({
+          principal,
+          action: "sns:Publish",
+          resource: `arn:aws:sns:us-east-1:${CENTRAL}:abuse-alerts-ops`,
+          resourceAccount: CENTRAL,
+          context: { "aws:SourceAccount": sourceAccount },
+          resourcePolicy: ops,
+        });
+      assert.equal(await publish("cloudwatch.amazonaws.com", CENTRAL), "Allowed");
+      assert.equal(await publish("cloudwatch.amazonaws.com", MEMBER), "ImplicitlyDenied");
+      assert.equal(await publish("events.amazonaws.com", CENTRAL), "ImplicitlyDenied");
+    });
+  });
+
   describe("topic key", () => {
     const use = (principal: string, action: string, identityPolicies: PolicyDocument[] = []) =>
       decide({
@@ -201,9 +241,12 @@ describe("policies as deployed, in the IAM policy simulator", () => {
         resourcePolicy: keyPolicy(),
       });
 
-    it("lets EventBridge generate data keys and decrypt, to publish to the encrypted topic", async () => {
-      assert.equal(await use("events.amazonaws.com", "kms:GenerateDataKey"), "Allowed");
-      assert.equal(await use("events.amazonaws.com", "kms:Decrypt"), "Allowed");
+    it("lets EventBridge and CloudWatch alarms generate data keys and decrypt, to publish to the encrypted topics", async () => {
+      for (const service of ["events.amazonaws.com", "cloudwatch.amazonaws.com"]) {
+        assert.equal(await use(service, "kms:GenerateDataKey"), "Allowed", service);
+        assert.equal(await use(service, "kms:Decrypt"), "Allowed", service);
+      }
+      assert.equal(await use("sns.amazonaws.com", "kms:GenerateDataKey"), "ImplicitlyDenied");
     });
 
     it("keeps administration in the central account", async () => {
