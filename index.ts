@@ -4,6 +4,8 @@ import { discoverAccounts, Discovery, DiscoverySources, SourcesFactory } from ".
 import { createStsClient, getCaller } from "./accounts/identity";
 import { AwsOrganizationDirectory, createOrganizationsClient } from "./accounts/organizations";
 import { memberRoleArn } from "./accounts/assume";
+import { probeMemberRoles } from "./accounts/probe";
+import { applyReachability } from "./accounts/reachability";
 import { DiscoveryError } from "./accounts/types";
 import { AccountForwarder } from "./components/accountForwarder";
 import { CentralHub } from "./components/centralHub";
@@ -11,10 +13,13 @@ import { loadConfig } from "./config/read";
 import { AbuseAlertsConfig, ConfigError, configWarnings, GLOBAL_EVENTS_REGION } from "./config/schema";
 
 async function awsSources(): Promise<DiscoverySources> {
-  const caller = await getCaller(createStsClient());
+  const sts = createStsClient();
+  const caller = await getCaller(sts);
   return {
     caller,
     directory: new AwsOrganizationDirectory(createOrganizationsClient(), { callerArn: caller.arn }),
+    probe: (accountIds, roleName) =>
+      probeMemberRoles(sts, accountIds, { roleName, callerAccountId: caller.accountId }),
   };
 }
 
@@ -37,7 +42,19 @@ async function prepare(
       ]);
     }
     configWarnings(config).forEach((warning) => void pulumi.log.warn(warning));
-    const discovery = await discoverAccounts(config, await sources());
+    const source = await sources();
+    let discovery = await discoverAccounts(config, source);
+    if (source.probe) {
+      // Before any resource is declared: a provider that cannot assume its role fails mid-deployment.
+      const accountIds = discovery.covered.map((account) => account.id);
+      void pulumi.log.info(`checking role ${config.memberRoleName} in ${accountIds.length} accounts`);
+      const outcomes = await source.probe(accountIds, config.memberRoleName);
+      discovery = applyReachability(discovery, outcomes, {
+        mode: config.unreachableAccounts,
+        roleName: config.memberRoleName,
+        centralAccountId: config.centralAccountId,
+      });
+    }
     discovery.warnings.forEach((warning) => void pulumi.log.warn(warning));
     return { config, discovery };
   } catch (error) {

@@ -1,4 +1,5 @@
 import { AbuseAlertsConfig } from "../config/schema";
+import { ProbeOutcome } from "./probe";
 import { Selection, selectAccounts } from "./select";
 import { Caller, DiscoveryError, OrganizationDirectory } from "./types";
 
@@ -13,6 +14,8 @@ export interface DiscoverySources {
   caller: Caller;
   /** Not called at all when the config lists accounts explicitly. */
   directory: OrganizationDirectory;
+  /** Tries the member role in each account; absent offline, where nothing can be assumed. */
+  probe?: (accountIds: readonly string[], roleName: string) => Promise<ProbeOutcome[]>;
 }
 
 /** Where the program learns about the organization: AWS itself, or a sample organization offline. */

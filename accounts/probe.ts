@@ -44,3 +44,27 @@ export async function probeMemberRoles(
     ),
   );
 }
+
+/** What to do about a failed AssumeRole, by the error STS gave. */
+export function probeFix(
+  errorCode: string,
+  accountId: string,
+  roleName: string,
+  callerAccountId: string,
+): string {
+  switch (errorCode) {
+    case "AccessDenied":
+      return (
+        `create role ${roleName} in ${accountId} trusting account ${callerAccountId} (Organizations creates ` +
+        `OrganizationAccountAccessRole only in accounts it creates), allow sts:AssumeRole on it, or exclude the account`
+      );
+    case "RegionDisabledException":
+      return "activate AWS STS in us-east-1 for the account (IAM > Account settings)";
+    case "ExpiredToken":
+    case "ExpiredTokenException":
+    case "InvalidClientTokenId":
+      return "your credentials expired or are invalid: sign in again";
+    default:
+      return "see the error; check the role's trust policy and any service control policy on sts:AssumeRole";
+  }
+}

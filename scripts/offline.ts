@@ -109,6 +109,8 @@ export async function runOffline(options: {
   stackConfig: Record<string, string>;
   organization: OrganizationFile;
   stack: string;
+  /** A stand-in for the member-role probe `pulumi up` runs; the plan runs none. */
+  probe?: DiscoverySources["probe"];
 }): Promise<OfflineRun> {
   const providers = new Map<string, { account: string; region: string }>();
   const registered = new Map<
@@ -176,7 +178,11 @@ export async function runOffline(options: {
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded after the mocks are in place
   const program = require("../index") as Program;
   const sources = () =>
-    Promise.resolve({ caller, directory: new FileOrganizationDirectory(options.organization) });
+    Promise.resolve({
+      caller,
+      directory: new FileOrganizationDirectory(options.organization),
+      probe: options.probe,
+    });
   const planned = () =>
     declared.map((resource) => {
       const extra = registered.get(`${resource.type}::${resource.name}`);

@@ -9,7 +9,7 @@ import { readStackConfig, stackFilePath } from "../config/stack-file";
 import { renderForSlack } from "../components/notification";
 import { OfflineRunError, PlannedResource, runOffline } from "./offline";
 import { previewEvent } from "./preview";
-import { newTable } from "./tables";
+import { newTable } from "../lib/tables";
 
 export const DEFAULT_ORG = join(__dirname, "..", "examples", "organization.json");
 export const SAMPLE_EVENT = join(__dirname, "..", "test", "fixtures", "events", "abuse", "dos-report.json");

@@ -1,5 +1,7 @@
 import { strict as assert } from "node:assert";
+import { ProbeOutcome } from "../accounts/probe";
 import { OfflineRunError } from "../scripts/offline";
+import { exampleOrg } from "./helpers/example-org";
 import { prodConfigWith, runProgram } from "./helpers/offline";
 
 describe("the Pulumi program", () => {
@@ -37,5 +39,98 @@ describe("the Pulumi program", () => {
         return true;
       },
     );
+  });
+});
+
+describe("unreachable accounts (abuse-alerts:unreachableAccounts)", () => {
+  const denied =
+    "User: arn:aws:sts::100000000001:assumed-role/Admin/me is not authorized to perform: sts:AssumeRole";
+  const probe = (unreachable: string[]) => (accountIds: readonly string[]) =>
+    Promise.resolve(
+      accountIds.map((accountId): ProbeOutcome =>
+        unreachable.includes(accountId)
+          ? { accountId, status: "failed", errorCode: "AccessDenied", message: denied }
+          : { accountId, status: accountId === "100000000001" ? "current" : "ok" },
+      ),
+    );
+
+  it("fail (the default): stops before any resource, with a table of the accounts, errors and fixes", async () => {
+    await assert.rejects(
+      runProgram(prodConfigWith(), exampleOrg(), probe(["222222222222", "333333333333"])),
+      (error: OfflineRunError) => {
+        assert.deepEqual(error.resources, []);
+        assert.match(
+          error.message,
+          /2 of 7 covered accounts cannot be reached through role OrganizationAccountAccessRole/,
+        );
+        assert.match(
+          error.message,
+          /│ 222222222222 │ payments-prod │ AccessDenied: User: +│ create role OrganizationAccountAccessRole/,
+        );
+        assert.match(error.message, /│ +│ +│ is not authorized to perform: sts:AssumeRole +│/);
+        assert.match(error.message, /trusting account 100000000001/);
+        assert.match(error.message, /│ 333333333333 │ shop-dev /);
+        assert.match(error.message, /set abuse-alerts:unreachableAccounts to skip/);
+        return true;
+      },
+    );
+  });
+
+  it("skip: leaves them out, declares nothing for them, lists them in skippedAccounts", async () => {
+    const { outputs, resources } = await runProgram(
+      prodConfigWith({ unreachableAccounts: "skip" }),
+      exampleOrg(),
+      probe(["222222222222"]),
+    );
+    assert.deepEqual(outputs.coveredAccountIds, [
+      "100000000001",
+      "111111111111",
+      "111111111112",
+      "222222222221",
+      "222222222223",
+      "333333333333",
+    ]);
+    assert.deepEqual(
+      (outputs.skippedAccounts as { id: string; reason: string }[]).find(
+        (account) => account.id === "222222222222",
+      ),
+      {
+        id: "222222222222",
+        reason: "unreachable: AccessDenied",
+      },
+    );
+    assert.deepEqual(
+      resources.filter((resource) => resource.account === "222222222222").map((resource) => resource.name),
+      [],
+    );
+  });
+
+  it("always stops when the central account is unreachable", async () => {
+    await assert.rejects(
+      runProgram(prodConfigWith({ unreachableAccounts: "skip" }), exampleOrg(), probe(["111111111111"])),
+      /The central account 111111111111 hosts the hub and must be reachable/,
+    );
+  });
+
+  it("probes with the configured role name, and only the covered accounts", async () => {
+    const asked: { ids: readonly string[]; role: string }[] = [];
+    await runProgram(prodConfigWith({ memberRoleName: "AbuseAlertsDeployer" }), exampleOrg(), (ids, role) => {
+      asked.push({ ids, role });
+      return probe([])(ids);
+    });
+    assert.deepEqual(asked, [
+      {
+        ids: [
+          "100000000001",
+          "111111111111",
+          "111111111112",
+          "222222222221",
+          "222222222222",
+          "222222222223",
+          "333333333333",
+        ],
+        role: "AbuseAlertsDeployer",
+      },
+    ]);
   });
 });

@@ -1,4 +1,5 @@
 import { join } from "node:path";
+import { DiscoverySources } from "../../accounts/discover";
 import { readStackConfig } from "../../config/stack-file";
 import { OfflineRun, runOffline } from "../../scripts/offline";
 import { exampleOrg } from "./example-org";
@@ -20,6 +21,7 @@ export function prodConfigWith(changes: Record<string, unknown> = {}): Record<st
 export function runProgram(
   stackConfig: Record<string, string>,
   organization = exampleOrg(),
+  probe?: DiscoverySources["probe"],
 ): Promise<OfflineRun> {
-  return runOffline({ stackConfig, organization, stack: "test" });
+  return runOffline({ stackConfig, organization, stack: "test", probe });
 }

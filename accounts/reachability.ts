@@ -1,0 +1,57 @@
+import { newTable } from "../lib/tables";
+import { UnreachableAccounts } from "../config/schema";
+import { Discovery } from "./discover";
+import { ProbeOutcome, probeFix } from "./probe";
+import { DiscoveryError } from "./types";
+
+/**
+ * Applies the member-role probe to the discovered accounts. An unreachable central account always
+ * stops the run (the hub lives there); others stop it in `fail` mode, or are skipped in `skip` mode.
+ */
+export function applyReachability(
+  discovery: Discovery,
+  outcomes: readonly ProbeOutcome[],
+  options: { mode: UnreachableAccounts; roleName: string; centralAccountId: string },
+): Discovery {
+  const failed = outcomes.flatMap((outcome) => (outcome.status === "failed" ? [outcome] : []));
+  if (failed.length === 0) return discovery;
+
+  const names = new Map(discovery.covered.map((account) => [account.id, account.name]));
+  const table = newTable(["Account", "Name", "Error", "Fix"], [undefined, undefined, 48, 60]);
+  for (const outcome of failed) {
+    table.push([
+      outcome.accountId,
+      names.get(outcome.accountId) ?? "",
+      `${outcome.errorCode}: ${outcome.message}`,
+      probeFix(outcome.errorCode, outcome.accountId, options.roleName, discovery.caller.accountId),
+    ]);
+  }
+  const centralFailed = failed.some((outcome) => outcome.accountId === options.centralAccountId);
+  if (options.mode === "fail" || centralFailed) {
+    throw new DiscoveryError(
+      `${failed.length} of ${discovery.covered.length} covered accounts cannot be reached through role ${options.roleName}:\n` +
+        `${table.toString()}\n` +
+        (centralFailed
+          ? `The central account ${options.centralAccountId} hosts the hub and must be reachable.`
+          : "Fix the role in those accounts, exclude them (abuse-alerts:accounts.exclude), or set " +
+            "abuse-alerts:unreachableAccounts to skip to deploy without them (they are then listed in skippedAccounts)."),
+    );
+  }
+  const unreachable = new Set(failed.map((outcome) => outcome.accountId));
+  return {
+    ...discovery,
+    covered: discovery.covered.filter((account) => !unreachable.has(account.id)),
+    skipped: [
+      ...discovery.skipped,
+      ...failed.map((outcome) => ({
+        id: outcome.accountId,
+        name: names.get(outcome.accountId) ?? "",
+        reason: `unreachable: ${outcome.errorCode}`,
+      })),
+    ].sort((left, right) => left.id.localeCompare(right.id)),
+    warnings: [
+      ...discovery.warnings,
+      `skipping ${failed.length} unreachable account(s), abuse reports there go unseen until fixed:\n${table.toString()}`,
+    ],
+  };
+}
