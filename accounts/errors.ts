@@ -22,15 +22,18 @@ export function organizationsError(error: unknown, operation: string, callerArn?
     case "AWSOrganizationsNotInUseException":
       return new DiscoveryError(
         `organizations:${operation} failed: the account of ${who} is not in an AWS Organization (${code}). ${ORGANIZATIONS_ACCESS}`,
+        code,
       );
     case "AccessDeniedException":
     case "AccessDenied":
       return new DiscoveryError(
         `organizations:${operation} failed: ${who} may not read AWS Organizations (${code}: ${errorMessage(error)}). ${ORGANIZATIONS_ACCESS}`,
+        code,
       );
     default:
       return new DiscoveryError(
         `organizations:${operation} failed with ${who}: ${code}: ${errorMessage(error)}`,
+        code,
       );
   }
 }

@@ -2,14 +2,18 @@ import {
   Account,
   DescribeAccountCommand,
   DescribeOrganizationCommand,
+  DescribePolicyCommand,
   OrganizationsClient,
   paginateListAccounts,
   paginateListAccountsForParent,
   paginateListOrganizationalUnitsForParent,
+  paginateListParents,
+  paginateListPoliciesForTarget,
 } from "@aws-sdk/client-organizations";
 import pLimit from "p-limit";
 import { errorCode, organizationsError, unknownOrganizationalUnit } from "./errors";
 import { withRetries } from "./retry";
+import { AttachedScp, ScpDocument, ScpLevel } from "./scp";
 import { Organization, OrganizationDirectory, OrgAccount } from "./types";
 
 /** Organizations' API is served from us-east-1 for the commercial partition. */
@@ -42,6 +46,10 @@ export interface AwsOrganizationDirectoryOptions {
 /** The organization as AWS Organizations reports it: every page, ACTIVE or not. */
 export class AwsOrganizationDirectory implements OrganizationDirectory {
   private readonly limit: ReturnType<typeof pLimit>;
+  /** Policies and parents are shared by many accounts: fetch each once. */
+  private readonly policies = new Map<string, Promise<AttachedScp>>();
+  private readonly parents = new Map<string, Promise<string>>();
+  private readonly attachments = new Map<string, Promise<AttachedScp[]>>();
 
   constructor(
     private readonly client: OrganizationsClient,
@@ -129,5 +137,69 @@ export class AwsOrganizationDirectory implements OrganizationDirectory {
       accounts: accounts.map(toOrgAccount),
       organizationalUnitIds: organizationalUnits.flatMap((ou) => (ou.Id ? [ou.Id] : [])),
     };
+  }
+
+  /**
+   * The service control policies that apply to an account, one level per target from the root
+   * down to the account. Errors (SCPs not enabled, access denied) come as DiscoveryErrors.
+   */
+  async scpPath(accountId: string): Promise<ScpLevel[]> {
+    const targets = [accountId];
+    while (!targets[0].startsWith("r-")) targets.unshift(await this.parentOf(targets[0]));
+    return Promise.all(
+      targets.map(async (target) => ({ target, policies: await this.attachedScps(target) })),
+    );
+  }
+
+  private parentOf(childId: string): Promise<string> {
+    let parent = this.parents.get(childId);
+    if (!parent) {
+      parent = this.limit(() =>
+        this.call("ListParents", () =>
+          collectPages(
+            paginateListParents({ client: this.client }, { ChildId: childId }),
+            (page) => page.Parents,
+          ),
+        ),
+      ).then((parents) => parents[0]?.Id ?? "");
+      this.parents.set(childId, parent);
+    }
+    return parent;
+  }
+
+  private attachedScps(targetId: string): Promise<AttachedScp[]> {
+    let attached = this.attachments.get(targetId);
+    if (!attached) {
+      attached = this.limit(() =>
+        this.call("ListPoliciesForTarget", () =>
+          collectPages(
+            paginateListPoliciesForTarget(
+              { client: this.client },
+              { TargetId: targetId, Filter: "SERVICE_CONTROL_POLICY" },
+            ),
+            (page) => page.Policies,
+          ),
+        ),
+      ).then((summaries) => Promise.all(summaries.map((summary) => this.policy(summary.Id ?? ""))));
+      this.attachments.set(targetId, attached);
+    }
+    return attached;
+  }
+
+  private policy(policyId: string): Promise<AttachedScp> {
+    let policy = this.policies.get(policyId);
+    if (!policy) {
+      policy = this.limit(() =>
+        this.call("DescribePolicy", () =>
+          this.client.send(new DescribePolicyCommand({ PolicyId: policyId })),
+        ),
+      ).then(({ Policy: described }) => ({
+        id: policyId,
+        name: described?.PolicySummary?.Name ?? policyId,
+        document: JSON.parse(described?.Content ?? '{"Statement":[]}') as ScpDocument,
+      }));
+      this.policies.set(policyId, policy);
+    }
+    return policy;
   }
 }

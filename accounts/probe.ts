@@ -1,10 +1,12 @@
 import { STSClient } from "@aws-sdk/client-sts";
+import type { AwsCredentialIdentity } from "@smithy/types";
 import pLimit from "p-limit";
 import { assumeMemberRole } from "./assume";
 import { errorCode, errorMessage } from "./errors";
 
 export type ProbeOutcome =
-  | { accountId: string; status: "ok" }
+  /** The role can be assumed; its credentials serve the checks that follow. */
+  | { accountId: string; status: "ok"; credentials: AwsCredentialIdentity }
   /** The account the program runs in: its ambient credentials are used, no role is needed. */
   | { accountId: string; status: "current" }
   | { accountId: string; status: "failed"; errorCode: string; message: string };
@@ -28,8 +30,8 @@ export async function probeMemberRoles(
   const probe = async (accountId: string): Promise<ProbeOutcome> => {
     if (accountId === options.callerAccountId) return { accountId, status: "current" };
     try {
-      await assumeMemberRole(sts, accountId, options.roleName, "abuse-alerts-probe");
-      return { accountId, status: "ok" };
+      const credentials = await assumeMemberRole(sts, accountId, options.roleName, "abuse-alerts-probe");
+      return { accountId, status: "ok", credentials };
     } catch (error) {
       return { accountId, status: "failed", errorCode: errorCode(error), message: errorMessage(error) };
     }

@@ -39,7 +39,11 @@ export interface SkippedAccount {
 
 /** A failure a person must fix; the message says what, where and how. */
 export class DiscoveryError extends Error {
-  constructor(message: string) {
+  constructor(
+    message: string,
+    /** The AWS error code behind it, when there is one. */
+    readonly code?: string,
+  ) {
     super(message);
     this.name = "DiscoveryError";
   }

@@ -317,12 +317,13 @@ describe("member role probe", () => {
   it("reports each account ok or with its error, and skips the account it runs in", async () => {
     const sts = new STSClient({ region: "us-east-1", maxAttempts: 1 });
     const mock = mockClient(sts);
+    const expires = new Date("2026-11-21T12:00:00Z");
     mock.on(AssumeRoleCommand).resolves({
       Credentials: {
         AccessKeyId: "ASIA",
         SecretAccessKey: "secret",
         SessionToken: "token",
-        Expiration: new Date(),
+        Expiration: expires,
       },
     });
     mock
@@ -340,7 +341,16 @@ describe("member role probe", () => {
     );
     assert.deepEqual(outcomes, [
       { accountId: "100000000001", status: "current" },
-      { accountId: "111111111111", status: "ok" },
+      {
+        accountId: "111111111111",
+        status: "ok",
+        credentials: {
+          accessKeyId: "ASIA",
+          secretAccessKey: "secret",
+          sessionToken: "token",
+          expiration: expires,
+        },
+      },
       {
         accountId: "222222222222",
         status: "failed",

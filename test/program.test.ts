@@ -50,7 +50,9 @@ describe("unreachable accounts (abuse-alerts:unreachableAccounts)", () => {
       accountIds.map((accountId): ProbeOutcome =>
         unreachable.includes(accountId)
           ? { accountId, status: "failed", errorCode: "AccessDenied", message: denied }
-          : { accountId, status: accountId === "100000000001" ? "current" : "ok" },
+          : accountId === "100000000001"
+            ? { accountId, status: "current" }
+            : { accountId, status: "ok", credentials: { accessKeyId: "ASIA", secretAccessKey: "secret" } },
       ),
     );
 

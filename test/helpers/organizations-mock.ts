@@ -1,6 +1,9 @@
 import {
   DescribeAccountCommand,
   DescribeOrganizationCommand,
+  DescribePolicyCommand,
+  ListParentsCommand,
+  ListPoliciesForTargetCommand,
   ListAccountsCommand,
   ListAccountsForParentCommand,
   ListOrganizationalUnitsForParentCommand,
@@ -10,6 +13,7 @@ import {
 import { mockClient } from "aws-sdk-client-mock";
 import { OrganizationFile, OrganizationalUnitNode } from "../../accounts/org-file";
 import { withRetries } from "../../accounts/retry";
+import { AttachedScp } from "../../accounts/scp";
 import { OrgAccount } from "../../accounts/types";
 
 /** A service error shaped as the SDK v3 throws it. */
@@ -49,13 +53,24 @@ type CommandName =
   | "ListAccounts"
   | "ListAccountsForParent"
   | "ListOrganizationalUnitsForParent"
-  | "DescribeAccount";
+  | "DescribeAccount"
+  | "ListParents"
+  | "ListPoliciesForTarget"
+  | "DescribePolicy";
+
+export const FULL_AWS_ACCESS: AttachedScp = {
+  id: "p-FullAWSAccess",
+  name: "FullAWSAccess",
+  document: { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "*", Resource: "*" }] },
+};
 
 export interface OrganizationsMockOptions {
   /** Items per page, small so that every list spans several pages. */
   pageSize?: number;
   /** Milliseconds each call takes, so that concurrent calls overlap. */
   latency?: number;
+  /** SCPs per target (root, OU or account ID); FullAWSAccess where absent. */
+  scps?: Record<string, AttachedScp[]>;
 }
 
 /**
@@ -131,6 +146,44 @@ export function mockOrganizations(file: OrganizationFile, options: Organizations
       const account = allAccounts(file.root).find((candidate) => candidate.id === input.AccountId);
       if (!account) throw serviceError("AccountNotFoundException");
       return { Account: toAccount(account) };
+    }),
+  );
+
+  const parentOf = (childId: string | undefined) => {
+    const parent = units.find(
+      (candidate) =>
+        (candidate.accounts ?? []).some((account) => account.id === childId) ||
+        (candidate.organizationalUnits ?? []).some((ou) => ou.id === childId),
+    );
+    if (!parent) throw serviceError("ChildNotFoundException");
+    return parent;
+  };
+  const scpsOf = (targetId: string) => options.scps?.[targetId] ?? [FULL_AWS_ACCESS];
+  const allScps = () => [FULL_AWS_ACCESS, ...Object.values(options.scps ?? {}).flat()];
+  mock.on(ListParentsCommand).callsFake(
+    timed("ListParents", (input: { ChildId?: string; ParentId?: string; NextToken?: string }) => {
+      const parent = parentOf(input.ChildId);
+      return {
+        Parents: [{ Id: parent.id, Type: parent.id.startsWith("r-") ? "ROOT" : "ORGANIZATIONAL_UNIT" }],
+      };
+    }),
+  );
+  mock.on(ListPoliciesForTargetCommand).callsFake(
+    timed("ListPoliciesForTarget", (input: { TargetId?: string; ParentId?: string; NextToken?: string }) => {
+      const { items, NextToken } = page(scpsOf(input.TargetId ?? ""), input.NextToken, pageSize);
+      return { Policies: items.map((policy) => ({ Id: policy.id, Name: policy.name })), NextToken };
+    }),
+  );
+  mock.on(DescribePolicyCommand).callsFake(
+    timed("DescribePolicy", (input: { PolicyId?: string; ParentId?: string; NextToken?: string }) => {
+      const policy = allScps().find((candidate) => candidate.id === input.PolicyId);
+      if (!policy) throw serviceError("PolicyNotFoundException");
+      return {
+        Policy: {
+          PolicySummary: { Id: policy.id, Name: policy.name },
+          Content: JSON.stringify(policy.document),
+        },
+      };
     }),
   );
 

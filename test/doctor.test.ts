@@ -1,0 +1,379 @@
+import { strict as assert } from "node:assert";
+import { ChatbotClient, DescribeSlackWorkspacesCommand } from "@aws-sdk/client-chatbot";
+import { ListPoliciesForTargetCommand } from "@aws-sdk/client-organizations";
+import {
+  GetQueueAttributesCommand,
+  GetQueueUrlCommand,
+  SQSClient,
+  SQSServiceException,
+} from "@aws-sdk/client-sqs";
+import {
+  AssumeRoleCommand,
+  GetCallerIdentityCommand,
+  STSClient,
+  STSServiceException,
+} from "@aws-sdk/client-sts";
+import type { AwsCredentialIdentity } from "@smithy/types";
+import { mockClient } from "aws-sdk-client-mock";
+import { AttachedScp } from "../accounts/scp";
+import { projectConfigValues } from "../config/read";
+import { validateConfig } from "../config/schema";
+import { blocksDelivery, Finding, forwarderRequirements, renderDoctor, runDoctor } from "../scripts/doctor";
+import { exampleOrg, MANAGEMENT } from "./helpers/example-org";
+import { prodConfigWith } from "./helpers/offline";
+import { mockOrganizations, serviceError } from "./helpers/organizations-mock";
+
+const config = validateConfig(projectConfigValues(prodConfigWith()));
+
+interface Scenario {
+  identityFails?: boolean;
+  deniedAccounts?: string[];
+  workspaces?: { SlackTeamId: string; SlackTeamName: string }[];
+  scps?: Record<string, AttachedScp[]>;
+  scpsDisabled?: boolean;
+  organizationsDenied?: boolean;
+  /** Messages waiting, by "account region queue". */
+  dlqDepth?: Record<string, number>;
+  missingQueues?: string[];
+}
+
+/** Every AWS call the doctor makes, answered by aws-sdk-client-mock from a scenario. */
+function doctor(scenario: Scenario = {}) {
+  const sts = new STSClient({ region: "us-east-1" });
+  const stsMock = mockClient(sts);
+  if (scenario.identityFails)
+    stsMock.on(GetCallerIdentityCommand).rejects(new Error("Could not load credentials from any providers"));
+  else
+    stsMock
+      .on(GetCallerIdentityCommand)
+      .resolves({ Account: MANAGEMENT, Arn: `arn:aws:sts::${MANAGEMENT}:assumed-role/Admin/me` });
+  stsMock.on(AssumeRoleCommand).callsFake((input: { RoleArn: string }) => {
+    const accountId = input.RoleArn.split(":")[4];
+    if (scenario.deniedAccounts?.includes(accountId)) {
+      throw new STSServiceException({
+        name: "AccessDenied",
+        message: "not authorized to perform: sts:AssumeRole",
+        $fault: "client",
+        $metadata: {},
+      });
+    }
+    return {
+      Credentials: {
+        AccessKeyId: `ASIA${accountId}`,
+        SecretAccessKey: "secret",
+        SessionToken: "t",
+        Expiration: new Date(),
+      },
+    };
+  });
+
+  const organizations = mockOrganizations(exampleOrg(), { scps: scenario.scps });
+  if (scenario.organizationsDenied)
+    organizations.fail("DescribeOrganization", serviceError("AccessDeniedException", "no"));
+  if (scenario.scpsDisabled) {
+    organizations.mock
+      .on(ListPoliciesForTargetCommand)
+      .rejects(serviceError("PolicyTypeNotEnabledException", "SCPs are disabled"));
+  }
+
+  const chatbotCredentials: (AwsCredentialIdentity | undefined)[] = [];
+  const chatbot = new ChatbotClient({ region: "us-west-2" });
+  // @aws-sdk/client-chatbot 3.670, the newest the registry has, types against an older @smithy/types
+  // than the other clients; at run time its send() is stubbed the same way.
+  mockClient(chatbot as never)
+    .on(DescribeSlackWorkspacesCommand as never)
+    .resolves({
+      SlackWorkspaces: scenario.workspaces ?? [{ SlackTeamId: "T0123456789", SlackTeamName: "example-corp" }],
+    } as never);
+
+  const queuesRead: string[] = [];
+  const sqs = (region: string, credentials?: AwsCredentialIdentity) => {
+    const accountId = credentials ? credentials.accessKeyId.replace("ASIA", "") : MANAGEMENT;
+    const client = new SQSClient({ region });
+    const mock = mockClient(client);
+    mock.on(GetQueueUrlCommand).callsFake((input: { QueueName: string }) => {
+      const key = `${accountId} ${region} ${input.QueueName}`;
+      queuesRead.push(key);
+      if (scenario.missingQueues?.includes(key)) {
+        throw new SQSServiceException({
+          name: "QueueDoesNotExist",
+          message: "The specified queue does not exist.",
+          $fault: "client",
+          $metadata: {},
+        });
+      }
+      return { QueueUrl: `https://sqs.${region}.amazonaws.com/${accountId}/${input.QueueName}` };
+    });
+    mock.on(GetQueueAttributesCommand).callsFake((input: { QueueUrl: string }) => {
+      const [, , , accountPart, queueName] = input.QueueUrl.split("/");
+      const depth = scenario.dlqDepth?.[`${accountPart} ${region} ${queueName}`] ?? 0;
+      return {
+        Attributes: {
+          ApproximateNumberOfMessages: String(depth),
+          ApproximateNumberOfMessagesNotVisible: "0",
+        },
+      };
+    });
+    return client;
+  };
+
+  const run = () =>
+    runDoctor(
+      {
+        sts,
+        organizations: organizations.client,
+        chatbot: (credentials) => {
+          chatbotCredentials.push(credentials);
+          return chatbot;
+        },
+        sqs,
+      },
+      config,
+    );
+  return { run, stsMock, organizations, chatbotCredentials, queuesRead };
+}
+
+const problems = (findings: Finding[]) => findings.filter((finding) => finding.status !== "ok");
+const byCheck = (findings: Finding[], check: Finding["check"]) =>
+  findings.filter((finding) => finding.check === check);
+
+describe("npm run doctor", () => {
+  it("finds nothing wrong in a healthy organization, and says so for every check", async () => {
+    const { run, chatbotCredentials, queuesRead } = doctor();
+    const findings = await run();
+    assert.deepEqual(problems(findings), []);
+    assert.equal(blocksDelivery(findings), false);
+    assert.deepEqual(
+      [...new Set(findings.map((finding) => finding.check))],
+      ["identity", "organization", "member role", "slack", "scp", "dead letters"],
+    );
+    assert.match(byCheck(findings, "slack")[0].detail, /T0123456789 \(example-corp\) is authorized/);
+    assert.equal(
+      chatbotCredentials[0]?.accessKeyId,
+      "ASIA111111111111",
+      "Chatbot is read in the central account",
+    );
+    // 7 accounts × 2 regions forwarder DLQs, and 4 central DLQs × 2 regions.
+    assert.equal(queuesRead.length, 7 * 2 + 4 * 2);
+    assert.ok(
+      queuesRead.includes("100000000001 us-west-2 abuse-alerts-forwarder-dlq"),
+      "the caller's own account with its own credentials",
+    );
+    assert.ok(queuesRead.includes("111111111111 us-east-1 abuse-alerts-abuse-dlq"));
+    assert.match(renderDoctor(findings), /Nothing blocks delivery of alerts\./);
+  });
+
+  it("reports each account whose member role cannot be assumed, with the fix, and skips its queues", async () => {
+    const { run, queuesRead } = doctor({ deniedAccounts: ["222222222222"] });
+    const findings = await run();
+    const [failure, ...others] = byCheck(findings, "member role");
+    assert.equal(others.length, 0);
+    assert.equal(failure.status, "fail");
+    assert.equal(failure.subject, "account 222222222222");
+    assert.match(failure.detail, /cannot assume role OrganizationAccountAccessRole: AccessDenied/);
+    assert.match(
+      failure.fix ?? "",
+      /create role OrganizationAccountAccessRole in 222222222222 trusting account 100000000001/,
+    );
+    assert.ok(!queuesRead.some((queue) => queue.startsWith("222222222222")));
+    assert.equal(blocksDelivery(findings), true);
+  });
+
+  it("fails when the Slack workspace is not authorized for Chatbot, listing those that are", async () => {
+    const { run } = doctor({ workspaces: [{ SlackTeamId: "T9999999999", SlackTeamName: "other-corp" }] });
+    const [slack] = byCheck(await run(), "slack");
+    assert.equal(slack.status, "fail");
+    assert.match(
+      slack.detail,
+      /T0123456789 is not authorized for Chatbot \(authorized: T9999999999 \(other-corp\)\)/,
+    );
+    assert.match(
+      slack.fix ?? "",
+      /in account 111111111111, open the Amazon Q Developer in chat applications \(Chatbot\) console/,
+    );
+  });
+
+  it("fails for every account under an OU whose SCP denies what the forwarder needs, naming OU and policy", async () => {
+    const noEvents: AttachedScp = {
+      id: "p-noevents",
+      name: "DenyEventBridge",
+      document: {
+        Version: "2012-10-17",
+        Statement: [
+          { Sid: "NoRules", Effect: "Deny", Action: ["events:PutRule", "events:PutTargets"], Resource: "*" },
+        ],
+      },
+    };
+    const { run } = doctor({
+      scps: {
+        "ou-ex12-prod0001": [
+          {
+            id: "p-FullAWSAccess",
+            name: "FullAWSAccess",
+            document: { Statement: [{ Effect: "Allow", Action: "*", Resource: "*" }] },
+          },
+          noEvents,
+        ],
+      },
+    });
+    const failures = byCheck(await run(), "scp");
+    assert.ok(failures.every((finding) => finding.status === "fail"));
+    // Three accounts under Prod (one in a child OU), two regions, two actions.
+    assert.equal(failures.length, 3 * 2 * 2);
+    assert.deepEqual([...new Set(failures.map((finding) => finding.subject.split(",")[0]))].sort(), [
+      "account 222222222221",
+      "account 222222222222",
+      "account 222222222223",
+    ]);
+    assert.match(
+      failures[0].detail,
+      /explicit Deny of events:PutRule for role\/OrganizationAccountAccessRole \(ou-ex12-prod0001 \/ DenyEventBridge \/ NoRules\)/,
+    );
+    assert.match(
+      failures[0].fix ?? "",
+      /exempt arn:aws:iam::222222222221:role\/OrganizationAccountAccessRole from that statement/,
+    );
+  });
+
+  it("catches an SCP that would stop the forwarder role from putting events at run time", async () => {
+    const noPut: AttachedScp = {
+      id: "p-noput",
+      name: "NoCrossAccountEvents",
+      document: {
+        Statement: [
+          { Effect: "Allow", Action: "*", Resource: "*" },
+          {
+            Effect: "Deny",
+            Action: "events:PutEvents",
+            Resource: "arn:aws:events:*:111111111111:event-bus/*",
+          },
+        ],
+      },
+    };
+    const failures = byCheck(await doctor({ scps: { "333333333333": [noPut] } }).run(), "scp");
+    assert.deepEqual(
+      failures.map((finding) => `${finding.subject}: ${finding.detail.split(" for ")[0]}`),
+      [
+        "account 333333333333, us-east-1: explicit Deny of events:PutEvents",
+        "account 333333333333, us-west-2: explicit Deny of events:PutEvents",
+      ],
+    );
+    assert.match(failures[0].detail, /for role\/abuse-alerts-forwarder/);
+  });
+
+  it("warns, without failing, about an SCP whose conditions it cannot evaluate", async () => {
+    const tagged: AttachedScp = {
+      id: "p-tags",
+      name: "RequireTags",
+      document: {
+        Statement: [
+          { Effect: "Allow", Action: "*", Resource: "*" },
+          {
+            Effect: "Deny",
+            Action: "sqs:CreateQueue",
+            Resource: "*",
+            Condition: { Null: { "aws:RequestTag/cost-center": "true" } },
+          },
+        ],
+      },
+    };
+    const findings = await doctor({ scps: { "111111111112": [tagged] } }).run();
+    const warnings = byCheck(findings, "scp");
+    assert.equal(warnings.length, 2);
+    assert.ok(
+      warnings.every(
+        (finding) => finding.status === "warn" && finding.subject.startsWith("account 111111111112"),
+      ),
+    );
+    assert.equal(blocksDelivery(findings), false);
+  });
+
+  it("says so when the organization has no SCPs enabled", async () => {
+    const [scp, ...others] = byCheck(await doctor({ scpsDisabled: true }).run(), "scp");
+    assert.equal(others.length, 0);
+    assert.deepEqual(
+      [scp.status, scp.detail],
+      ["ok", "service control policies are not enabled: none restricts the forwarder"],
+    );
+  });
+
+  it("fails for every dead-letter queue holding events, and warns about one not deployed yet", async () => {
+    const { run } = doctor({
+      dlqDepth: {
+        "222222222221 us-east-1 abuse-alerts-forwarder-dlq": 3,
+        "111111111111 us-west-2 abuse-alerts-risk-dlq": 1,
+      },
+      missingQueues: ["333333333333 us-west-2 abuse-alerts-forwarder-dlq"],
+    });
+    const findings = byCheck(await run(), "dead letters");
+    assert.deepEqual(
+      findings.map((finding) => `${finding.status} ${finding.subject}: ${finding.detail}`).sort(),
+      [
+        "fail account 111111111111, us-west-2: 1 event(s) failed delivery and wait in abuse-alerts-risk-dlq",
+        "fail account 222222222221, us-east-1: 3 event(s) failed delivery and wait in abuse-alerts-forwarder-dlq",
+        "warn account 333333333333, us-west-2: queue abuse-alerts-forwarder-dlq does not exist",
+      ],
+    );
+    assert.match(
+      findings.find((finding) => finding.status === "fail")?.fix ?? "",
+      /ERROR_CODE and ERROR_MESSAGE say why/,
+    );
+  });
+
+  it("stops early, with the reason, when Organizations cannot be read", async () => {
+    const { run, stsMock } = doctor({ organizationsDenied: true });
+    const findings = await run();
+    assert.deepEqual(
+      findings.map((finding) => `${finding.check} ${finding.status}`),
+      ["identity ok", "organization fail"],
+    );
+    assert.match(
+      findings[1].detail,
+      /may not read AWS Organizations .*management account or of an Organizations delegated administrator/,
+    );
+    assert.equal(stsMock.commandCalls(AssumeRoleCommand).length, 0);
+  });
+
+  it("stops at once without credentials", async () => {
+    const findings = await doctor({ identityFails: true }).run();
+    assert.deepEqual(
+      findings.map((finding) => `${finding.check} ${finding.status}`),
+      ["identity fail"],
+    );
+    assert.match(findings[0].detail, /aws sso login/);
+  });
+
+  it("renders a summary per check and a table of problems with fixes", async () => {
+    const findings = await doctor({
+      deniedAccounts: ["222222222222"],
+      dlqDepth: { "222222222221 us-east-1 abuse-alerts-forwarder-dlq": 2 },
+    }).run();
+    const text = renderDoctor(findings);
+    assert.match(text, /│ member role +│ FAIL +│ 1 problem\(s\), see below/);
+    assert.match(text, /│ slack +│ OK +│ Slack workspace T0123456789/);
+    assert.match(text, /Problems/);
+    assert.match(text, /│ FAIL +│ member role +│ account 222222222222/);
+    assert.match(text, /2 problem\(s\) block delivery of alerts/);
+  });
+
+  it("lists what the forwarder needs: IAM once, EventBridge and SQS per region, PutEvents as the forwarder role", () => {
+    const needs = forwarderRequirements(
+      "222222222221",
+      ["us-east-1", "us-west-2"],
+      config,
+      "arn:aws:iam::222222222221:role/OrganizationAccountAccessRole",
+    );
+    assert.deepEqual(
+      needs.filter((need) => need.action.startsWith("iam:")).map((need) => need.action),
+      ["iam:CreateRole", "iam:PutRolePolicy", "iam:PassRole"],
+    );
+    assert.equal(needs.filter((need) => need.action === "events:PutRule").length, 2);
+    const put = needs.find((need) => need.action === "events:PutEvents" && need.region === "us-west-2");
+    assert.deepEqual(put, {
+      action: "events:PutEvents",
+      resource: "arn:aws:events:us-west-2:111111111111:event-bus/abuse-alerts",
+      region: "us-west-2",
+      principal: "arn:aws:iam::222222222221:role/abuse-alerts-forwarder",
+    });
+  });
+});
