@@ -186,6 +186,10 @@ function describeValue(value: unknown): string {
   if (typeof value === "number") return `${value} (a number: quote it, YAML drops leading zeros)`;
   if (Array.isArray(value)) return `a list ${JSON.stringify(value)}`;
   if (value === null) return "nothing (null)";
+  // Pulumi hands top-level scalars over as text, so an unquoted ID arrives as digits one short.
+  if (typeof value === "string" && /^\d{1,11}$/.test(value)) {
+    return `"${value}" (if this is an unquoted account ID, YAML dropped its leading zeros: quote it)`;
+  }
   return JSON.stringify(value);
 }
 
