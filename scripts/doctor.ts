@@ -308,8 +308,9 @@ async function checkDeadLetters(
             subject,
             detail: `${depth} event(s) failed delivery and wait in ${queueName}`,
             fix:
-              `read them (aws sqs receive-message --attribute-names All --message-attribute-names All; ERROR_CODE and ERROR_MESSAGE say why), ` +
-              `fix the cause, then post each event again (send it to the central bus ${CENTRAL_BUS_NAME}, or replay from its archive) and purge the queue`,
+              `handle each report now: the message body is the AWS Health event (aws sqs receive-message --attribute-names All ` +
+              `--message-attribute-names All; ERROR_CODE and ERROR_MESSAGE say why it failed); fix the cause; replay what reached ` +
+              `the central bus ${CENTRAL_BUS_NAME} from its archive; then delete the messages`,
           };
         } catch (error) {
           return {

@@ -8,7 +8,13 @@ import { errorCode, errorMessage } from "../accounts/errors";
 import { createStsClient, getCaller } from "../accounts/identity";
 import { withRetries } from "../accounts/retry";
 import { DiscoveryError } from "../accounts/types";
-import { CENTRAL_BUS_NAME } from "../components/names";
+import {
+  CENTRAL_BUS_NAME,
+  centralDlqName,
+  FORWARDER_DLQ_NAME,
+  FORWARDER_RULE_NAME,
+  OPS_TOPIC_NAME,
+} from "../components/names";
 import { renderForSlack } from "../components/notification";
 import { deliveredEvent, testEventEntry } from "../components/test-event";
 import { Category, COMMERCIAL_REGIONS, ConfigError } from "../config/schema";
@@ -104,10 +110,12 @@ export function describeSent(
       : "(no preview: no central rule takes this event)",
     "",
     "If it does not arrive, follow the event:",
-    `  1. Account ${options.accountId}, ${options.region}: rule abuse-alerts-forward on the default bus; its metrics Invocations and FailedInvocations (CloudWatch, AWS/Events).`,
-    `  2. Account ${central}, ${options.region}: bus ${CENTRAL_BUS_NAME}, rule abuse-alerts-${options.category}-test, its FailedInvocations; the topic abuse-alerts.`,
-    `  3. Account ${central}: the Chatbot log group /aws/chatbot/abuse-alerts in us-east-1, and that @Amazon Q is invited to the channel.`,
-    "  npm run doctor checks roles, the Slack workspace, service control policies and dead-letter queues in one go.",
+    `  1. Account ${options.accountId}, ${options.region}: rule ${FORWARDER_RULE_NAME} on the default bus (CloudWatch AWS/Events ` +
+      `Invocations, FailedInvocations) and its dead-letter queue ${FORWARDER_DLQ_NAME}.`,
+    `  2. Account ${central}, ${options.region}: bus ${CENTRAL_BUS_NAME}, rule abuse-alerts-${options.category}-test, its dead-letter ` +
+      `queue ${centralDlqName(`${options.category}-test`)} and its alarms on the topic ${OPS_TOPIC_NAME}.`,
+    `  3. Account ${central}: Chatbot's log group /aws/chatbot/abuse-alerts in us-east-1; @Amazon Q must be in the channel.`,
+    "  npm run doctor checks the roles, the Slack workspace, service control policies and every dead-letter queue at once.",
   ].join("\n");
 }
 

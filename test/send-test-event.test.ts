@@ -92,6 +92,14 @@ describe("npm run send-test-event", () => {
       /TEST 🧪 🚨 AWS abuse report AWS_ABUSE_DOS_REPORT in account 222222222221 \(us-west-2\)/,
     );
     assert.match(text, /If it does not arrive/);
+    assert.match(
+      text,
+      /Account 222222222221, us-west-2: rule abuse-alerts-forward .* dead-letter queue abuse-alerts-forwarder-dlq/,
+    );
+    assert.match(
+      text,
+      /Account 111111111111, us-west-2: bus abuse-alerts, rule abuse-alerts-abuse-test, its dead-letter queue abuse-alerts-abuse-test-dlq and its alarms on the topic abuse-alerts-ops/,
+    );
   });
 
   it("uses the ambient credentials in the account it runs in", async () => {
