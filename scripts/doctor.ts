@@ -24,8 +24,9 @@ import {
   FORWARDER_RULE_NAME,
 } from "../components/names";
 import { centralRules } from "../components/rules";
-import { AbuseAlertsConfig, ConfigError, GLOBAL_EVENTS_REGION } from "../config/schema";
+import { AbuseAlertsConfig, GLOBAL_EVENTS_REGION } from "../config/schema";
 import { loadStackFileConfig } from "../config/stack-file";
+import { runCommand } from "../lib/cli";
 import { Progress, progressBar } from "../lib/progress";
 import { newTable } from "../lib/tables";
 
@@ -511,36 +512,26 @@ export const blocksDelivery = (findings: readonly Finding[]) =>
   findings.some((finding) => finding.status === "fail");
 
 if (require.main === module) {
-  new Command()
+  const command = new Command()
     .name("npm run doctor --")
     .description("Check, before pulumi up, everything that can stop an abuse alert from reaching Slack.")
     .option("--stack <name>", "stack whose Pulumi.<name>.yaml to check", "prod")
     .option("--concurrency <n>", "parallel per-account checks", (value) => Number.parseInt(value, 10), 8)
     .action(async (flags: { stack: string; concurrency: number }) => {
-      try {
-        const config = loadStackFileConfig(flags.stack);
-        const findings = await runDoctor(
-          {
-            sts: createStsClient(),
-            organizations: createOrganizationsClient(),
-            chatbot: (credentials) =>
-              withRetries(new ChatbotClient({ region: CHATBOT_API_REGION, credentials, maxAttempts: 1 })),
-            sqs: (region, credentials) => withRetries(new SQSClient({ region, credentials, maxAttempts: 1 })),
-          },
-          config,
-          { concurrency: flags.concurrency, progress: progressBar },
-        );
-        console.log(renderDoctor(findings));
-        if (blocksDelivery(findings)) process.exitCode = 1;
-      } catch (error) {
-        if (!(error instanceof ConfigError)) throw error;
-        console.error(error.message);
-        process.exitCode = 1;
-      }
-    })
-    .parseAsync()
-    .catch((error: unknown) => {
-      console.error(error);
-      process.exitCode = 1;
+      const config = loadStackFileConfig(flags.stack);
+      const findings = await runDoctor(
+        {
+          sts: createStsClient(),
+          organizations: createOrganizationsClient(),
+          chatbot: (credentials) =>
+            withRetries(new ChatbotClient({ region: CHATBOT_API_REGION, credentials, maxAttempts: 1 })),
+          sqs: (region, credentials) => withRetries(new SQSClient({ region, credentials, maxAttempts: 1 })),
+        },
+        config,
+        { concurrency: flags.concurrency, progress: progressBar },
+      );
+      console.log(renderDoctor(findings));
+      if (blocksDelivery(findings)) process.exitCode = 1;
     });
+  runCommand(command);
 }

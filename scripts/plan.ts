@@ -2,13 +2,13 @@ import { Command } from "commander";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { OrganizationalUnitNode, readOrganizationFile } from "../accounts/org-file";
-import { DiscoveryError } from "../accounts/types";
 import { projectConfigValues } from "../config/read";
-import { AbuseAlertsConfig, ConfigError, validateConfig } from "../config/schema";
+import { AbuseAlertsConfig, validateConfig } from "../config/schema";
 import { readStackConfig, stackFilePath } from "../config/stack-file";
 import { renderForSlack } from "../components/notification";
-import { OfflineRunError, PlannedResource, runOffline } from "./offline";
+import { PlannedResource, runOffline } from "./offline";
 import { previewEvent } from "./preview";
+import { runCommand } from "../lib/cli";
 import { newTable } from "../lib/tables";
 
 export const DEFAULT_ORG = join(__dirname, "..", "examples", "organization.json");
@@ -130,27 +130,15 @@ export async function renderPlan(options: PlanOptions): Promise<string> {
 }
 
 if (require.main === module) {
-  new Command()
-    .name("npm run plan --")
-    .description(
-      "Run the abuse-alerts program offline against a sample organization and print what it would deploy.",
-    )
-    .option("--stack <name>", "stack whose Pulumi.<name>.yaml to read", "prod")
-    .option("--org <file>", "organization file: accounts, OUs and states", DEFAULT_ORG)
-    .option("--event <file>", "event whose Slack message to show", SAMPLE_EVENT)
-    .action(async (options: PlanOptions) => {
-      try {
-        console.log(await renderPlan(options));
-      } catch (error) {
-        const cause = error instanceof OfflineRunError ? error.cause : error;
-        if (!(cause instanceof ConfigError || cause instanceof DiscoveryError)) throw error;
-        console.error(cause.message);
-        process.exitCode = 1;
-      }
-    })
-    .parseAsync()
-    .catch((error: unknown) => {
-      console.error(error);
-      process.exitCode = 1;
-    });
+  runCommand(
+    new Command()
+      .name("npm run plan --")
+      .description(
+        "Run the abuse-alerts program offline against a sample organization and print what it would deploy.",
+      )
+      .option("--stack <name>", "stack whose Pulumi.<name>.yaml to read", "prod")
+      .option("--org <file>", "organization file: accounts, OUs and states", DEFAULT_ORG)
+      .option("--event <file>", "event whose Slack message to show", SAMPLE_EVENT)
+      .action(async (options: PlanOptions) => console.log(await renderPlan(options))),
+  );
 }

@@ -1,6 +1,7 @@
 import { Command } from "commander";
 import { readFileSync } from "node:fs";
 import { renderForSlack } from "../components/notification";
+import { runCommand, UserError } from "../lib/cli";
 import { previewEvent } from "./preview";
 
 /** The preview as text, and whether a valid message would be posted. */
@@ -25,18 +26,23 @@ export function renderPreview(event: Record<string, unknown>): { text: string; p
 }
 
 if (require.main === module) {
-  new Command()
-    .name("npm run preview-message --")
-    .description(
-      "Show the Slack message a central rule makes of an event, by applying its input transformer as EventBridge does.",
-    )
-    .argument("<event.json>", "an EventBridge event, e.g. test/fixtures/events/abuse/dos-report.json")
-    .action((file: string) => {
-      const { text, posted } = renderPreview(
-        JSON.parse(readFileSync(file, "utf8")) as Record<string, unknown>,
-      );
-      console.log(text);
-      if (!posted) process.exitCode = 1;
-    })
-    .parse();
+  runCommand(
+    new Command()
+      .name("npm run preview-message --")
+      .description(
+        "Show the Slack message a central rule makes of an event, by applying its input transformer as EventBridge does.",
+      )
+      .argument("<event.json>", "an EventBridge event, e.g. test/fixtures/events/abuse/dos-report.json")
+      .action((file: string) => {
+        let event: Record<string, unknown>;
+        try {
+          event = JSON.parse(readFileSync(file, "utf8")) as Record<string, unknown>;
+        } catch (error) {
+          throw new UserError(`cannot read the event ${file}: ${(error as Error).message}`);
+        }
+        const { text, posted } = renderPreview(event);
+        console.log(text);
+        if (!posted) process.exitCode = 1;
+      }),
+  );
 }

@@ -7,7 +7,6 @@ import { assumeMemberRole, memberRoleArn } from "../accounts/assume";
 import { errorCode, errorMessage } from "../accounts/errors";
 import { createStsClient, getCaller } from "../accounts/identity";
 import { withRetries } from "../accounts/retry";
-import { DiscoveryError } from "../accounts/types";
 import {
   CENTRAL_BUS_NAME,
   centralDlqName,
@@ -17,8 +16,9 @@ import {
 } from "../components/names";
 import { renderForSlack } from "../components/notification";
 import { deliveredEvent, testEventEntry } from "../components/test-event";
-import { Category, COMMERCIAL_REGIONS, ConfigError } from "../config/schema";
+import { Category, COMMERCIAL_REGIONS } from "../config/schema";
 import { loadStackFileConfig, stackFilePath } from "../config/stack-file";
+import { runCommand, UserError } from "../lib/cli";
 import { previewEvent } from "./preview";
 
 export interface SendTestEventOptions {
@@ -36,7 +36,7 @@ export interface SendTestEventClients {
 }
 
 /** A failure a person can act on; the message says what failed and what to do. */
-export class TestEventError extends Error {}
+export class TestEventError extends UserError {}
 
 export interface SentTestEvent {
   eventId: string;
@@ -124,33 +124,35 @@ function stackDefaults(stack: string) {
 }
 
 if (require.main === module) {
-  new Command()
-    .name("npm run send-test-event --")
-    .description("Send a realistic test abuse or risk event through an account's forwarder to Slack.")
-    .requiredOption("--account <id>", "12-digit ID of the account whose default bus gets the event")
-    .addOption(
-      new Option("--region <region>", "region of the default bus")
-        .choices(COMMERCIAL_REGIONS)
-        .default("us-east-1"),
-    )
-    .addOption(
-      new Option("--category <category>", "which alert to test").choices(["abuse", "risk"]).default("abuse"),
-    )
-    .option(
-      "--stack <name>",
-      "stack whose Pulumi.<name>.yaml gives the member role and the central account",
-      "prod",
-    )
-    .option("--role <name>", "role to assume in the account (default: the stack's memberRoleName)")
-    .action(
-      async (flags: {
-        account: string;
-        region: string;
-        category: Category;
-        stack: string;
-        role?: string;
-      }) => {
-        try {
+  runCommand(
+    new Command()
+      .name("npm run send-test-event --")
+      .description("Send a realistic test abuse or risk event through an account's forwarder to Slack.")
+      .requiredOption("--account <id>", "12-digit ID of the account whose default bus gets the event")
+      .addOption(
+        new Option("--region <region>", "region of the default bus")
+          .choices(COMMERCIAL_REGIONS)
+          .default("us-east-1"),
+      )
+      .addOption(
+        new Option("--category <category>", "which alert to test")
+          .choices(["abuse", "risk"])
+          .default("abuse"),
+      )
+      .option(
+        "--stack <name>",
+        "stack whose Pulumi.<name>.yaml gives the member role and the central account",
+        "prod",
+      )
+      .option("--role <name>", "role to assume in the account (default: the stack's memberRoleName)")
+      .action(
+        async (flags: {
+          account: string;
+          region: string;
+          category: Category;
+          stack: string;
+          role?: string;
+        }) => {
           if (!/^\d{12}$/.test(flags.account))
             throw new TestEventError(`--account must be a 12-digit account ID, got "${flags.account}"`);
           const config = stackDefaults(flags.stack);
@@ -160,14 +162,12 @@ if (require.main === module) {
             category: flags.category,
             roleName: flags.role ?? config?.memberRoleName ?? "OrganizationAccountAccessRole",
           };
-          const sent = await sendTestEvent(
-            {
-              sts: createStsClient(),
-              eventBridge: (region, credentials) =>
-                withRetries(new EventBridgeClient({ region, credentials, maxAttempts: 1 })),
-            },
-            options,
-          );
+          const clients = {
+            sts: createStsClient(),
+            eventBridge: (region: string, credentials?: AwsCredentialIdentity) =>
+              withRetries(new EventBridgeClient({ region, credentials, maxAttempts: 1 })),
+          };
+          const sent = await sendTestEvent(clients, options);
           console.log(
             describeSent(sent, {
               ...options,
@@ -175,21 +175,7 @@ if (require.main === module) {
               channelId: config?.slack.channelId,
             }),
           );
-        } catch (error) {
-          if (!(
-            error instanceof TestEventError ||
-            error instanceof DiscoveryError ||
-            error instanceof ConfigError
-          ))
-            throw error;
-          console.error(error.message);
-          process.exitCode = 1;
-        }
-      },
-    )
-    .parseAsync()
-    .catch((error: unknown) => {
-      console.error(error);
-      process.exitCode = 1;
-    });
+        },
+      ),
+  );
 }

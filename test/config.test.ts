@@ -23,6 +23,12 @@ function assertOneProblem(changes: Record<string, unknown>, key: string, expecte
   assert.match(problems[0], expected);
 }
 
+/** Explicit mode with just the central account: the smallest valid explicit selection. */
+const explicitCentral = {
+  organizationId: "o-exampleorg1",
+  accounts: { explicit: [{ id: "111111111111", name: "security" }] },
+};
+
 describe("config validation", () => {
   it("applies the contract's defaults to a minimal config", () => {
     const config = validateConfig(minimalConfig);
@@ -130,10 +136,7 @@ describe("config validation", () => {
     {
       key: "abuse-alerts:accounts.explicit[1]",
       changes: {
-        good: {
-          organizationId: "o-exampleorg1",
-          accounts: { explicit: [{ id: "111111111111", name: "security" }] },
-        },
+        good: explicitCentral,
         bad: {
           organizationId: "o-exampleorg1",
           accounts: {
@@ -171,10 +174,7 @@ describe("config validation", () => {
     {
       key: "abuse-alerts:organizationId",
       changes: {
-        good: {
-          organizationId: "o-exampleorg1",
-          accounts: { explicit: [{ id: "111111111111", name: "security" }] },
-        },
+        good: explicitCentral,
         bad: { accounts: { explicit: [{ id: "111111111111", name: "security" }] } },
       },
       expected: /is required when abuse-alerts:accounts.explicit is set/,
@@ -182,10 +182,7 @@ describe("config validation", () => {
     {
       key: "abuse-alerts:accounts.explicit",
       changes: {
-        good: {
-          organizationId: "o-exampleorg1",
-          accounts: { explicit: [{ id: "111111111111", name: "security" }] },
-        },
+        good: explicitCentral,
         bad: {
           organizationId: "o-exampleorg1",
           accounts: { explicit: [{ id: "222222222222", name: "workload" }] },

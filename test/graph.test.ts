@@ -3,18 +3,9 @@ import { AccountForwarder } from "../components/accountForwarder";
 import { PolicyDocument } from "../components/policies";
 import { centralRules } from "../components/rules";
 import { PlannedResource } from "../scripts/offline";
-import { CENTRAL, MANAGEMENT } from "./helpers/example-org";
+import { CENTRAL, MANAGEMENT, PROD_COVERED } from "./helpers/example-org";
 import { prodConfigWith, runProgram } from "./helpers/offline";
 
-const COVERED = [
-  MANAGEMENT,
-  CENTRAL,
-  "111111111112",
-  "222222222221",
-  "222222222222",
-  "222222222223",
-  "333333333333",
-];
 const SKIPPED = ["333333333331", "333333333332", "444444444441", "444444444442"];
 const REGIONS = ["us-east-1", "us-west-2"];
 const RULE_KEYS = ["abuse", "abuse-test", "risk", "risk-test"];
@@ -53,7 +44,7 @@ describe("resource graph (Pulumi mocks, example organization, two regions)", () 
 
   it("gives each covered account one provider, pinned to it, assuming the member role except where the program runs", () => {
     const providers = ofType(resources, "pulumi:providers:aws");
-    assert.deepEqual(providers.map((provider) => provider.account).sort(), COVERED);
+    assert.deepEqual(providers.map((provider) => provider.account).sort(), PROD_COVERED);
     for (const provider of providers) {
       assert.equal(inputs(provider, "allowedAccountIds"), JSON.stringify([provider.account]));
       const assumeRoles = inputs<string | undefined>(provider, "assumeRoles");
@@ -84,7 +75,7 @@ describe("resource graph (Pulumi mocks, example organization, two regions)", () 
     const providers = new Map(
       ofType(resources, "pulumi:providers:aws").map((provider) => [provider.urn, provider.account]),
     );
-    for (const account of COVERED) {
+    for (const account of PROD_COVERED) {
       const forwarder = named(resources, `forwarder-${account}`);
       assert.equal(forwarder.type, "abuse-alerts:index:AccountForwarder");
       assert.equal(resources.filter((resource) => resource.name === forwarder.name).length, 1);

@@ -1,21 +1,13 @@
 import { strict as assert } from "node:assert";
 import { ProbeOutcome } from "../accounts/probe";
 import { OfflineRunError } from "../scripts/offline";
-import { exampleOrg } from "./helpers/example-org";
+import { exampleOrg, PROD_COVERED } from "./helpers/example-org";
 import { prodConfigWith, runProgram } from "./helpers/offline";
 
 describe("the Pulumi program", () => {
   it("exports the covered accounts, sorted, and each skipped account with its reason", async () => {
     const { outputs } = await runProgram(prodConfigWith());
-    assert.deepEqual(outputs.coveredAccountIds, [
-      "100000000001",
-      "111111111111",
-      "111111111112",
-      "222222222221",
-      "222222222222",
-      "222222222223",
-      "333333333333",
-    ]);
+    assert.deepEqual(outputs.coveredAccountIds, PROD_COVERED);
     assert.deepEqual(outputs.skippedAccounts, [
       { id: "333333333331", reason: "excluded" },
       { id: "333333333332", reason: "suspended" },
@@ -122,15 +114,7 @@ describe("unreachable accounts (abuse-alerts:unreachableAccounts)", () => {
     });
     assert.deepEqual(asked, [
       {
-        ids: [
-          "100000000001",
-          "111111111111",
-          "111111111112",
-          "222222222221",
-          "222222222222",
-          "222222222223",
-          "333333333333",
-        ],
+        ids: PROD_COVERED,
         role: "AbuseAlertsDeployer",
       },
     ]);

@@ -18,3 +18,14 @@ export const minimalConfig = {
   centralAccountId: CENTRAL,
   slack: { workspaceId: "T0123456789", channelId: "C0123456789" },
 };
+
+/** The accounts Pulumi.prod.yaml covers in the example organization, sorted. */
+export const PROD_COVERED = [
+  MANAGEMENT,
+  CENTRAL,
+  "111111111112",
+  "222222222221",
+  "222222222222",
+  "222222222223",
+  "333333333333",
+];
