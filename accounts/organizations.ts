@@ -3,7 +3,10 @@ import {
   DescribeAccountCommand,
   DescribeOrganizationCommand,
   DescribePolicyCommand,
+  DescribePolicyCommandOutput,
   OrganizationsClient,
+  Parent,
+  PolicySummary,
   paginateListAccounts,
   paginateListAccountsForParent,
   paginateListOrganizationalUnitsForParent,
@@ -47,9 +50,9 @@ export interface AwsOrganizationDirectoryOptions {
 export class AwsOrganizationDirectory implements OrganizationDirectory {
   private readonly limit: ReturnType<typeof pLimit>;
   /** Policies and parents are shared by many accounts: fetch each once. */
-  private readonly policies = new Map<string, Promise<AttachedScp>>();
-  private readonly parents = new Map<string, Promise<string>>();
-  private readonly attachments = new Map<string, Promise<AttachedScp[]>>();
+  private readonly parents = new Map<string, Promise<Parent[]>>();
+  private readonly attachments = new Map<string, Promise<PolicySummary[]>>();
+  private readonly policies = new Map<string, Promise<DescribePolicyCommandOutput>>();
 
   constructor(
     private readonly client: OrganizationsClient,
@@ -151,55 +154,51 @@ export class AwsOrganizationDirectory implements OrganizationDirectory {
     );
   }
 
-  private parentOf(childId: string): Promise<string> {
-    let parent = this.parents.get(childId);
-    if (!parent) {
-      parent = this.limit(() =>
-        this.call("ListParents", () =>
-          collectPages(
-            paginateListParents({ client: this.client }, { ChildId: childId }),
-            (page) => page.Parents,
-          ),
-        ),
-      ).then((parents) => parents[0]?.Id ?? "");
-      this.parents.set(childId, parent);
+  /** A lookup done once per key, shared by every account that needs it. */
+  private cached<T>(cache: Map<string, Promise<T>>, key: string, load: () => Promise<T>): Promise<T> {
+    let value = cache.get(key);
+    if (!value) {
+      value = this.limit(load);
+      cache.set(key, value);
     }
-    return parent;
+    return value;
   }
 
-  private attachedScps(targetId: string): Promise<AttachedScp[]> {
-    let attached = this.attachments.get(targetId);
-    if (!attached) {
-      attached = this.limit(() =>
-        this.call("ListPoliciesForTarget", () =>
-          collectPages(
-            paginateListPoliciesForTarget(
-              { client: this.client },
-              { TargetId: targetId, Filter: "SERVICE_CONTROL_POLICY" },
-            ),
-            (page) => page.Policies,
-          ),
+  private async parentOf(childId: string): Promise<string> {
+    const parents = await this.cached(this.parents, childId, () =>
+      this.call("ListParents", () =>
+        collectPages(
+          paginateListParents({ client: this.client }, { ChildId: childId }),
+          (page) => page.Parents,
         ),
-      ).then((summaries) => Promise.all(summaries.map((summary) => this.policy(summary.Id ?? ""))));
-      this.attachments.set(targetId, attached);
-    }
-    return attached;
+      ),
+    );
+    return parents[0]?.Id ?? "";
   }
 
-  private policy(policyId: string): Promise<AttachedScp> {
-    let policy = this.policies.get(policyId);
-    if (!policy) {
-      policy = this.limit(() =>
-        this.call("DescribePolicy", () =>
-          this.client.send(new DescribePolicyCommand({ PolicyId: policyId })),
+  private async attachedScps(targetId: string): Promise<AttachedScp[]> {
+    const summaries = await this.cached(this.attachments, targetId, () =>
+      this.call("ListPoliciesForTarget", () =>
+        collectPages(
+          paginateListPoliciesForTarget(
+            { client: this.client },
+            { TargetId: targetId, Filter: "SERVICE_CONTROL_POLICY" },
+          ),
+          (page) => page.Policies,
         ),
-      ).then(({ Policy: described }) => ({
-        id: policyId,
-        name: described?.PolicySummary?.Name ?? policyId,
-        document: JSON.parse(described?.Content ?? '{"Statement":[]}') as ScpDocument,
-      }));
-      this.policies.set(policyId, policy);
-    }
-    return policy;
+      ),
+    );
+    return Promise.all(summaries.map((summary) => this.policy(summary.Id ?? "")));
+  }
+
+  private async policy(policyId: string): Promise<AttachedScp> {
+    const { Policy: described } = await this.cached(this.policies, policyId, () =>
+      this.call("DescribePolicy", () => this.client.send(new DescribePolicyCommand({ PolicyId: policyId }))),
+    );
+    return {
+      id: policyId,
+      name: described?.PolicySummary?.Name ?? policyId,
+      document: JSON.parse(described?.Content ?? '{"Statement":[]}') as ScpDocument,
+    };
   }
 }

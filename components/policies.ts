@@ -56,24 +56,19 @@ export function forwarderRolePolicy(centralBusArns: readonly string[]): PolicyDo
   });
 }
 
-/** Only EventBridge rules of the central account publish to the alert topic. */
-export function alertTopicPolicy(topicArn: string, centralAccountId: string): PolicyDocument {
+/**
+ * Only one AWS service, acting for the central account, publishes to a topic: EventBridge rules
+ * to the alert topic, CloudWatch alarms to the operations topic.
+ */
+export function topicPublishedBy(
+  service: string,
+  topicArn: string,
+  centralAccountId: string,
+): PolicyDocument {
   return policy({
-    Sid: "EventBridgeRulesOfThisAccountPublish",
+    Sid: "OneServiceOfThisAccountPublishes",
     Effect: "Allow",
-    Principal: { Service: "events.amazonaws.com" },
-    Action: "sns:Publish",
-    Resource: topicArn,
-    Condition: { StringEquals: { "aws:SourceAccount": centralAccountId } },
-  });
-}
-
-/** Only CloudWatch alarms of the central account publish to the operations topic. */
-export function opsTopicPolicy(topicArn: string, centralAccountId: string): PolicyDocument {
-  return policy({
-    Sid: "CloudWatchAlarmsOfThisAccountPublish",
-    Effect: "Allow",
-    Principal: { Service: "cloudwatch.amazonaws.com" },
+    Principal: { Service: service },
     Action: "sns:Publish",
     Resource: topicArn,
     Condition: { StringEquals: { "aws:SourceAccount": centralAccountId } },

@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { Category } from "../config/schema";
 import { deadLetterQueue, RETRY_POLICY } from "./delivery";
 import { CENTRAL_BUS_NAME, centralDlqName, OPS_TOPIC_NAME } from "./names";
-import { alertTopicPolicy, centralBusPolicy, opsTopicPolicy, topicKeyPolicy } from "./policies";
+import { centralBusPolicy, topicKeyPolicy, topicPublishedBy } from "./policies";
 import { centralRules } from "./rules";
 
 /** Arguments of the central account's pieces in one region. */
@@ -92,7 +92,9 @@ export class RegionalHub extends pulumi.ComponentResource {
       {
         region,
         arn: topic.arn,
-        policy: topic.arn.apply((arn) => JSON.stringify(alertTopicPolicy(arn, centralAccountId))),
+        policy: topic.arn.apply((arn) =>
+          JSON.stringify(topicPublishedBy("events.amazonaws.com", arn, centralAccountId)),
+        ),
       },
       child,
     );
@@ -106,7 +108,9 @@ export class RegionalHub extends pulumi.ComponentResource {
       {
         region,
         arn: opsTopic.arn,
-        policy: opsTopic.arn.apply((arn) => JSON.stringify(opsTopicPolicy(arn, centralAccountId))),
+        policy: opsTopic.arn.apply((arn) =>
+          JSON.stringify(topicPublishedBy("cloudwatch.amazonaws.com", arn, centralAccountId)),
+        ),
       },
       child,
     );

@@ -139,8 +139,12 @@ const byCheck = (findings: Finding[], check: Finding["check"]) =>
 
 describe("npm run doctor", () => {
   it("finds nothing wrong in a healthy organization, and says so for every check", async () => {
-    const { run, chatbotCredentials, queuesRead } = doctor();
+    const { run, chatbotCredentials, queuesRead, organizations } = doctor();
     const findings = await run();
+    const calls = (name: string) => organizations.calls.filter((call) => call.startsWith(`${name} `)).length;
+    assert.equal(calls("DescribePolicy"), 1, "FullAWSAccess is read once for every level of every account");
+    // 6 accounts (SCPs do not apply to the management account) and the 5 OUs above them, once each.
+    assert.equal(calls("ListParents"), 6 + 5);
     assert.deepEqual(problems(findings), []);
     assert.equal(blocksDelivery(findings), false);
     assert.deepEqual(
