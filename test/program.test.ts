@@ -1,3 +1,6 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { parse } from "yaml";
 import { strict as assert } from "node:assert";
 import { ProbeOutcome } from "../accounts/probe";
 import { OfflineRunError } from "../scripts/offline";
@@ -5,6 +8,15 @@ import { exampleOrg, PROD_COVERED } from "./helpers/example-org";
 import { prodConfigWith, runProgram } from "./helpers/offline";
 
 describe("the Pulumi program", () => {
+  it("runs with every default provider disabled, so nothing lands in the ambient account", () => {
+    const project = parse(readFileSync(join(__dirname, "..", "Pulumi.yaml"), "utf8")) as {
+      name: string;
+      config: Record<string, unknown>;
+    };
+    assert.equal(project.name, "abuse-alerts");
+    assert.deepEqual(project.config["pulumi:disable-default-providers"], ["*"]);
+  });
+
   it("exports the covered accounts, sorted, and each skipped account with its reason", async () => {
     const { outputs } = await runProgram(prodConfigWith());
     assert.deepEqual(outputs.coveredAccountIds, PROD_COVERED);
