@@ -6,6 +6,7 @@ import { AwsOrganizationDirectory, createOrganizationsClient } from "./accounts/
 import { memberRoleArn } from "./accounts/assume";
 import { probeMemberRoles } from "./accounts/probe";
 import { applyReachability } from "./accounts/reachability";
+import { strandedAccounts, strandedMessage } from "./accounts/stranded";
 import { DiscoveryError } from "./accounts/types";
 import { AccountForwarder } from "./components/accountForwarder";
 import { CentralHub } from "./components/centralHub";
@@ -82,6 +83,16 @@ function accountProvider(
   });
 }
 
+/** The accounts this stack's last update covered, read back from its own outputs. */
+async function previouslyCovered(): Promise<string[] | undefined> {
+  const self = new pulumi.StackReference(
+    `${pulumi.getOrganization()}/${pulumi.getProject()}/${pulumi.getStack()}`,
+  );
+  const details = await self.getOutputDetails("coveredAccountIds");
+  const value: unknown = details.value;
+  return Array.isArray(value) ? value.map(String) : undefined;
+}
+
 /**
  * The Pulumi program: validate config, discover accounts, declare the hub in the central account
  * and a forwarder in every covered account, export outputs. `pulumi up` calls it without
@@ -89,6 +100,9 @@ function accountProvider(
  */
 async function abuseAlerts(sources: SourcesFactory = awsSources) {
   const { config, discovery } = await prepare(sources);
+  const stranded = strandedAccounts(await previouslyCovered(), discovery.skipped);
+  if (stranded.length > 0)
+    throw new pulumi.RunError(strandedMessage(stranded, pulumi.getStack(), pulumi.getProject()));
   const providers = new Map(
     discovery.covered.map((account) => [
       account.id,

@@ -111,6 +111,8 @@ export async function runOffline(options: {
   stack: string;
   /** A stand-in for the member-role probe `pulumi up` runs; the plan runs none. */
   probe?: DiscoverySources["probe"];
+  /** The outputs of the stack's last update, as the program reads them back; none: a first deployment. */
+  previousOutputs?: Record<string, unknown>;
 }): Promise<OfflineRun> {
   const providers = new Map<string, { account: string; region: string }>();
   const registered = new Map<
@@ -140,6 +142,13 @@ export async function runOffline(options: {
             ? inputs.region
             : (home?.region ?? "");
         if (args.type === "pulumi:providers:aws") providers.set(urn, { account, region });
+        if (args.type === "pulumi:pulumi:StackReference") {
+          // A read of this stack's own outputs, not something deployed.
+          return {
+            id: args.name,
+            state: { name: args.name, outputs: options.previousOutputs ?? {}, secretOutputNames: [] },
+          };
+        }
         declared.push({
           urn,
           type: args.type,
@@ -158,6 +167,7 @@ export async function runOffline(options: {
     PROJECT,
     options.stack,
     false,
+    "organization", // what a self-managed backend calls every organization
   );
   // The mock monitor drops parent, provider and protect before calling newResource; record them here.
   const monitor = pulumi.runtime.getMonitor() as unknown as {

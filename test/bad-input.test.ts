@@ -215,7 +215,7 @@ describe("bad input: a clear error, and not a single resource", () => {
 
   for (const { name, config, org, names } of cases) {
     it(name, async () => {
-      await assert.rejects(runProgram(prodConfigWith(config), org), (error: unknown) => {
+      await assert.rejects(runProgram(prodConfigWith(config), { organization: org }), (error: unknown) => {
         assert.ok(error instanceof OfflineRunError, String(error));
         assert.deepEqual(
           error.resources.map((resource) => resource.name),

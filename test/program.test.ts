@@ -4,7 +4,7 @@ import { parse } from "yaml";
 import { strict as assert } from "node:assert";
 import { ProbeOutcome } from "../accounts/probe";
 import { OfflineRunError } from "../scripts/offline";
-import { exampleOrg, PROD_COVERED } from "./helpers/example-org";
+import { PROD_COVERED } from "./helpers/example-org";
 import { prodConfigWith, runProgram } from "./helpers/offline";
 
 describe("the Pulumi program", () => {
@@ -62,7 +62,7 @@ describe("unreachable accounts (abuse-alerts:unreachableAccounts)", () => {
 
   it("fail (the default): stops before any resource, with a table of the accounts, errors and fixes", async () => {
     await assert.rejects(
-      runProgram(prodConfigWith(), exampleOrg(), probe(["222222222222", "333333333333"])),
+      runProgram(prodConfigWith(), { probe: probe(["222222222222", "333333333333"]) }),
       (error: OfflineRunError) => {
         assert.deepEqual(error.resources, []);
         assert.match(
@@ -83,11 +83,9 @@ describe("unreachable accounts (abuse-alerts:unreachableAccounts)", () => {
   });
 
   it("skip: leaves them out, declares nothing for them, lists them in skippedAccounts", async () => {
-    const { outputs, resources } = await runProgram(
-      prodConfigWith({ unreachableAccounts: "skip" }),
-      exampleOrg(),
-      probe(["222222222222"]),
-    );
+    const { outputs, resources } = await runProgram(prodConfigWith({ unreachableAccounts: "skip" }), {
+      probe: probe(["222222222222"]),
+    });
     assert.deepEqual(outputs.coveredAccountIds, [
       "100000000001",
       "111111111111",
@@ -113,16 +111,18 @@ describe("unreachable accounts (abuse-alerts:unreachableAccounts)", () => {
 
   it("always stops when the central account is unreachable", async () => {
     await assert.rejects(
-      runProgram(prodConfigWith({ unreachableAccounts: "skip" }), exampleOrg(), probe(["111111111111"])),
+      runProgram(prodConfigWith({ unreachableAccounts: "skip" }), { probe: probe(["111111111111"]) }),
       /The central account 111111111111 hosts the hub and must be reachable/,
     );
   });
 
   it("probes with the configured role name, and only the covered accounts", async () => {
     const asked: { ids: readonly string[]; role: string }[] = [];
-    await runProgram(prodConfigWith({ memberRoleName: "AbuseAlertsDeployer" }), exampleOrg(), (ids, role) => {
-      asked.push({ ids, role });
-      return probe([])(ids);
+    await runProgram(prodConfigWith({ memberRoleName: "AbuseAlertsDeployer" }), {
+      probe: (ids, role) => {
+        asked.push({ ids, role });
+        return probe([])(ids);
+      },
     });
     assert.deepEqual(asked, [
       {
@@ -130,5 +130,51 @@ describe("unreachable accounts (abuse-alerts:unreachableAccounts)", () => {
         role: "AbuseAlertsDeployer",
       },
     ]);
+  });
+});
+
+describe("accounts the last update covered", () => {
+  it("stops, with the exact state commands, when they can no longer be reached (suspended, closed)", async () => {
+    await assert.rejects(
+      runProgram(prodConfigWith(), { previouslyCovered: [...PROD_COVERED, "333333333332", "444444444441"] }),
+      (error: OfflineRunError) => {
+        assert.deepEqual(error.resources, []);
+        assert.match(
+          error.message,
+          /2 account\(s\) the last update covered can no longer be reached: 333333333332 \(shop-dev-old, suspended\), 444444444441 \(acquired-2023, closed\)/,
+        );
+        assert.match(
+          error.message,
+          /pulumi state delete --stack test 'urn:pulumi:test::abuse-alerts::pulumi:providers:aws::account-333333333332' --target-dependents --yes/,
+        );
+        assert.match(error.message, /account-444444444441' --target-dependents/);
+        return true;
+      },
+    );
+  });
+
+  it("stops for an account skipped as unreachable that the last update covered", async () => {
+    const unreachable = (ids: readonly string[]) =>
+      Promise.resolve(
+        ids.map((accountId): ProbeOutcome =>
+          accountId === "222222222222"
+            ? { accountId, status: "failed", errorCode: "AccessDenied", message: "denied" }
+            : { accountId, status: "current" },
+        ),
+      );
+    await assert.rejects(
+      runProgram(prodConfigWith({ unreachableAccounts: "skip" }), {
+        previouslyCovered: PROD_COVERED,
+        probe: unreachable,
+      }),
+      /222222222222 \(payments-prod, unreachable: AccessDenied\)/,
+    );
+  });
+
+  it("lets excluded accounts go: they are still reachable, so their forwarders are deleted normally", async () => {
+    const { outputs } = await runProgram(prodConfigWith(), {
+      previouslyCovered: [...PROD_COVERED, "333333333331"],
+    });
+    assert.deepEqual(outputs.coveredAccountIds, PROD_COVERED);
   });
 });

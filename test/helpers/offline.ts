@@ -1,6 +1,7 @@
 import { join } from "node:path";
 import { DiscoverySources } from "../../accounts/discover";
 import { readStackConfig } from "../../config/stack-file";
+import { OrganizationFile } from "../../accounts/org-file";
 import { OfflineRun, runOffline } from "../../scripts/offline";
 import { exampleOrg } from "./example-org";
 
@@ -17,11 +18,22 @@ export function prodConfigWith(changes: Record<string, unknown> = {}): Record<st
   return config;
 }
 
-/** The program under Pulumi mocks, against the example organization unless another is given. */
-export function runProgram(
-  stackConfig: Record<string, string>,
-  organization = exampleOrg(),
-  probe?: DiscoverySources["probe"],
-): Promise<OfflineRun> {
-  return runOffline({ stackConfig, organization, stack: "test", probe });
+export interface ProgramRun {
+  /** The organization; the example one unless given. */
+  organization?: OrganizationFile;
+  /** A stand-in for the member-role probe of pulumi up. */
+  probe?: DiscoverySources["probe"];
+  /** The accounts the stack's last update covered; none: a first deployment. */
+  previouslyCovered?: string[];
+}
+
+/** The program under Pulumi mocks. */
+export function runProgram(stackConfig: Record<string, string>, run: ProgramRun = {}): Promise<OfflineRun> {
+  return runOffline({
+    stackConfig,
+    organization: run.organization ?? exampleOrg(),
+    stack: "test",
+    probe: run.probe,
+    previousOutputs: run.previouslyCovered ? { coveredAccountIds: run.previouslyCovered } : undefined,
+  });
 }
