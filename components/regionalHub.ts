@@ -24,7 +24,8 @@ export interface RegionalHubArgs {
  * The central account's pieces in one region: the custom event bus that every member account
  * forwards to, its organization-wide policy and archive, a rule per category for real and for
  * test events, each formatting a Chatbot message with retries and its own dead-letter queue, the
- * KMS-encrypted alert topic, and an operations topic with alarms on every way delivery can fail.
+ * KMS-encrypted alert topic, and an operations topic, under its own key, with alarms on every
+ * way delivery can fail.
  */
 export class RegionalHub extends pulumi.ComponentResource {
   /** ARN of the central event bus in this region. */
@@ -41,24 +42,28 @@ export class RegionalHub extends pulumi.ComponentResource {
     // Losing these loses alerts or their history: `pulumi destroy` must be a deliberate act.
     const kept = { parent: this, protect: true };
 
-    const key = new aws.kms.Key(
-      `${name}-key`,
-      {
-        region,
-        description: `abuse-alerts: encrypts the alert and operations topics in ${region}`,
-        enableKeyRotation: true,
-        deletionWindowInDays: 30,
-        policy: JSON.stringify(
-          topicKeyPolicy(centralAccountId, ["events.amazonaws.com", "cloudwatch.amazonaws.com"]),
-        ),
-      },
-      kept,
-    );
-    new aws.kms.Alias(
-      `${name}-key-alias`,
-      { region, name: "alias/abuse-alerts", targetKeyId: key.keyId },
-      child,
-    );
+    // One key per topic: a key that breaks must not silence the alarms that report the breakage.
+    const topicKey = (suffix: string, publisher: string, topicName: string) => {
+      const key = new aws.kms.Key(
+        `${name}-${suffix}`,
+        {
+          region,
+          description: `abuse-alerts: encrypts the ${topicName} topic in ${region}`,
+          enableKeyRotation: true,
+          deletionWindowInDays: 30,
+          policy: JSON.stringify(topicKeyPolicy(centralAccountId, [publisher])),
+        },
+        kept,
+      );
+      new aws.kms.Alias(
+        `${name}-${suffix}-alias`,
+        { region, name: `alias/${topicName}`, targetKeyId: key.keyId },
+        child,
+      );
+      return key;
+    };
+    const key = topicKey("key", "events.amazonaws.com", "abuse-alerts");
+    const opsKey = topicKey("ops-key", "cloudwatch.amazonaws.com", OPS_TOPIC_NAME);
 
     const bus = new aws.cloudwatch.EventBus(`${name}-bus`, { region, name: CENTRAL_BUS_NAME }, kept);
     new aws.cloudwatch.EventBusPolicy(
@@ -100,7 +105,7 @@ export class RegionalHub extends pulumi.ComponentResource {
     );
     const opsTopic = new aws.sns.Topic(
       `${name}-ops-topic`,
-      { region, name: OPS_TOPIC_NAME, displayName: "abuse-alerts operations", kmsMasterKeyId: key.arn },
+      { region, name: OPS_TOPIC_NAME, displayName: "abuse-alerts operations", kmsMasterKeyId: opsKey.arn },
       child,
     );
     new aws.sns.TopicPolicy(
@@ -131,7 +136,7 @@ export class RegionalHub extends pulumi.ComponentResource {
     const alarm = (
       alarmName: string,
       description: string,
-      metric: Omit<aws.cloudwatch.MetricAlarmArgs, "comparisonOperator" | "evaluationPeriods">,
+      metric: Omit<aws.cloudwatch.MetricAlarmArgs, "comparisonOperator">,
     ) =>
       new aws.cloudwatch.MetricAlarm(
         `${name}-${alarmName}-alarm`,
@@ -151,6 +156,13 @@ export class RegionalHub extends pulumi.ComponentResource {
         },
         child,
       );
+
+    alarm("notifications-failed", "SNS could not deliver alerts to a subscriber (Chatbot or email)", {
+      namespace: "AWS/SNS",
+      metricName: "NumberOfNotificationsFailed",
+      statistic: "Sum",
+      dimensions: { TopicName: topic.name },
+    });
 
     for (const definition of centralRules(args.categories)) {
       const rule = new aws.cloudwatch.EventRule(
@@ -215,6 +227,19 @@ export class RegionalHub extends pulumi.ComponentResource {
           metricName: "ApproximateNumberOfMessagesVisible",
           statistic: "Maximum",
           dimensions: { QueueName: deadLetters.name },
+        },
+      );
+      // Throttling and 5xx are retried for up to 24 hours, the whole reply deadline, before
+      // anything above fires: say so after 15 minutes of retrying.
+      alarm(
+        `${definition.key}-retrying`,
+        `rule ${definition.name} has been retrying deliveries for 15 minutes`,
+        {
+          namespace: "AWS/Events",
+          metricName: "RetryInvocationAttempts",
+          statistic: "Sum",
+          dimensions,
+          evaluationPeriods: 3,
         },
       );
     }

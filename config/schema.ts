@@ -309,6 +309,11 @@ export function configWarnings(config: AbuseAlertsConfig): string[] {
       `${keyName(["regions"])}: ${idle.join(", ")} receive${idle.length === 1 ? "s" : ""} no abuse or risk events (AWS delivers them in ${eventRegions.join(" and ")}); the resources there stay idle`,
     );
   }
+  if (config.notifyEmails.length === 0) {
+    warnings.push(
+      `${keyName(["notifyEmails"])} is empty: alarms about the alert path reach only the Slack channel, so if Chatbot fails nobody hears of it; add an address`,
+    );
+  }
   if (!config.regions.includes(GLOBAL_EVENTS_BACKUP_REGION)) {
     warnings.push(
       `${keyName(["regions"])}: add ${GLOBAL_EVENTS_BACKUP_REGION}, AWS's backup region for global events, so alerts still arrive when ${GLOBAL_EVENTS_REGION} is impaired`,

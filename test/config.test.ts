@@ -324,15 +324,26 @@ describe("config validation", () => {
   });
 
   it("warns about regions that receive no abuse events and a missing backup region", () => {
-    const config = validateConfig({ ...minimalConfig, regions: ["us-east-1", "eu-west-1"] });
+    const config = validateConfig({
+      ...minimalConfig,
+      regions: ["us-east-1", "eu-west-1"],
+      notifyEmails: ["a@example.com"],
+    });
     const warnings = configWarnings(config);
     assert.equal(warnings.length, 2);
     assert.match(warnings[0], /eu-west-1 receives no abuse or risk events/);
     assert.match(warnings[1], /add us-west-2/);
-    assert.deepEqual(
-      configWarnings(validateConfig({ ...minimalConfig, regions: ["us-east-1", "us-west-2"] })),
-      [],
+    const quiet = { ...minimalConfig, regions: ["us-east-1", "us-west-2"], notifyEmails: ["a@example.com"] };
+    assert.deepEqual(configWarnings(validateConfig(quiet)), []);
+  });
+
+  it("warns when no email backs up the Slack channel for alarms", () => {
+    const warnings = configWarnings(
+      validateConfig({ ...minimalConfig, regions: ["us-east-1", "us-west-2"] }),
     );
+    assert.deepEqual(warnings, [
+      "abuse-alerts:notifyEmails is empty: alarms about the alert path reach only the Slack channel, so if Chatbot fails nobody hears of it; add an address",
+    ]);
   });
 });
 

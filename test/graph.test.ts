@@ -134,7 +134,6 @@ describe("resource graph (Pulumi mocks, example organization, two regions)", () 
       "aws:cloudwatch/eventBus:EventBus",
       "aws:cloudwatch/eventBusPolicy:EventBusPolicy",
       "aws:cloudwatch/eventArchive:EventArchive",
-      "aws:kms/key:Key",
     ]) {
       assert.deepEqual(
         ofType(central, type)
@@ -150,11 +149,14 @@ describe("resource graph (Pulumi mocks, example organization, two regions)", () 
       ),
     );
     for (const topic of ofType(central, "aws:sns/topic:Topic")) {
+      // Each topic its own key: a broken alert key must not silence the alarms about it.
+      const key = inputs(topic, "name") === "abuse-alerts" ? "key" : "ops-key";
       assert.equal(
         inputs(topic, "kmsMasterKeyId"),
-        `arn:aws:kms:${topic.region}:${CENTRAL}:key/central-${topic.region}-key`,
+        `arn:aws:kms:${topic.region}:${CENTRAL}:key/central-${topic.region}-${key}`,
       );
     }
+    assert.equal(ofType(central, "aws:kms/key:Key").length, 2 * REGIONS.length);
     assert.deepEqual(
       ofType(central, "aws:sns/topic:Topic")
         .map((topic) => `${topic.region} ${inputs<string>(topic, "name")}`)
@@ -206,9 +208,9 @@ describe("resource graph (Pulumi mocks, example organization, two regions)", () 
     }
   });
 
-  it("alarms on failed invocations, lost dead letters and DLQ depth, to the operations topic", () => {
+  it("alarms on failed invocations, lost dead letters, DLQ depth, long retries and failed SNS deliveries, to the operations topic", () => {
     const alarms = ofType(central, "aws:cloudwatch/metricAlarm:MetricAlarm");
-    assert.equal(alarms.length, REGIONS.length * RULE_KEYS.length * 3);
+    assert.equal(alarms.length, REGIONS.length * (RULE_KEYS.length * 4 + 1));
     for (const region of REGIONS) {
       for (const key of RULE_KEYS) {
         const opsTopic = [`arn:aws:sns:${region}:${CENTRAL}:abuse-alerts-ops`];
@@ -217,9 +219,11 @@ describe("resource graph (Pulumi mocks, example organization, two regions)", () 
           namespace: string,
           metric: string,
           dimensions: Record<string, string>,
+          periods = 1,
         ) => {
           const alarm = named(alarms, `central-${region}-${key}-${suffix}-alarm`);
           assert.equal(alarm.region, region);
+          assert.equal(inputs(alarm, "evaluationPeriods"), periods);
           assert.equal(inputs(alarm, "namespace"), namespace);
           assert.equal(inputs(alarm, "metricName"), metric);
           assert.deepEqual(inputs(alarm, "dimensions"), dimensions);
@@ -234,7 +238,13 @@ describe("resource graph (Pulumi mocks, example organization, two regions)", () 
         check("dlq-depth", "AWS/SQS", "ApproximateNumberOfMessagesVisible", {
           QueueName: `abuse-alerts-${key}-dlq`,
         });
+        check("retrying", "AWS/Events", "RetryInvocationAttempts", ruleDimensions, 3);
       }
+      const failed = named(alarms, `central-${region}-notifications-failed-alarm`);
+      assert.equal(inputs(failed, "namespace"), "AWS/SNS");
+      assert.equal(inputs(failed, "metricName"), "NumberOfNotificationsFailed");
+      assert.deepEqual(inputs(failed, "dimensions"), { TopicName: "abuse-alerts" });
+      assert.deepEqual(inputs(failed, "alarmActions"), [`arn:aws:sns:${region}:${CENTRAL}:abuse-alerts-ops`]);
     }
     for (const policy of ofType(central, "aws:sns/topicPolicy:TopicPolicy").filter((p) =>
       p.name.includes("-ops-"),
@@ -253,7 +263,7 @@ describe("resource graph (Pulumi mocks, example organization, two regions)", () 
     }
   });
 
-  it("protects the bus, the alert topic and the key, and gives the key a 30-day deletion window", () => {
+  it("protects the bus, the alert topic and the keys, and gives the keys a 30-day deletion window", () => {
     const protectedNames = central
       .filter((resource) => resource.protect)
       .map((resource) => resource.name)
@@ -263,16 +273,15 @@ describe("resource graph (Pulumi mocks, example organization, two regions)", () 
       REGIONS.flatMap((region) => [
         `central-${region}-bus`,
         `central-${region}-key`,
+        `central-${region}-ops-key`,
         `central-${region}-topic`,
       ]).sort(),
     );
     for (const key of ofType(central, "aws:kms/key:Key")) {
       assert.equal(inputs(key, "deletionWindowInDays"), 30);
       assert.equal(inputs(key, "enableKeyRotation"), true);
-      assert.match(
-        inputs<string>(key, "policy"),
-        /"Service":\["events.amazonaws.com","cloudwatch.amazonaws.com"\]/,
-      );
+      const publisher = key.name.endsWith("-ops-key") ? "cloudwatch" : "events";
+      assert.ok(inputs<string>(key, "policy").includes(`"Service":["${publisher}.amazonaws.com"]`), key.name);
     }
   });
 

@@ -29,7 +29,7 @@ describe("policies as deployed, in the IAM policy simulator", () => {
     document("aws:cloudwatch/eventBusPolicy:EventBusPolicy", `central-${region}-bus-policy`, "policy");
   const topicPolicy = () =>
     document("aws:sns/topicPolicy:TopicPolicy", "central-us-east-1-topic-policy", "policy");
-  const keyPolicy = () => document("aws:kms/key:Key", "central-us-east-1-key", "policy");
+  const keyPolicy = (name = "central-us-east-1-key") => document("aws:kms/key:Key", name, "policy");
   const forwarderPolicy = (): PolicyDocument => {
     const role = resources.find((candidate) => candidate.name === `forwarder-${MEMBER}-role`);
     const inline = role?.inputs.inlinePolicies as { policy: string }[];
@@ -230,33 +230,54 @@ describe("policies as deployed, in the IAM policy simulator", () => {
     });
   });
 
-  describe("topic key", () => {
-    const use = (principal: string, action: string, identityPolicies: PolicyDocument[] = []) =>
+  describe("topic keys", () => {
+    const use = (
+      principal: string,
+      action: string,
+      keyName = "central-us-east-1-key",
+      identityPolicies: PolicyDocument[] = [],
+    ) =>
       decide({
         principal,
         action,
         resource: KEY,
         resourceAccount: CENTRAL,
         identityPolicies,
-        resourcePolicy: keyPolicy(),
+        resourcePolicy: keyPolicy(keyName),
       });
 
-    it("lets EventBridge and CloudWatch alarms generate data keys and decrypt, to publish to the encrypted topics", async () => {
-      for (const service of ["events.amazonaws.com", "cloudwatch.amazonaws.com"]) {
-        assert.equal(await use(service, "kms:GenerateDataKey"), "Allowed", service);
-        assert.equal(await use(service, "kms:Decrypt"), "Allowed", service);
-      }
-      assert.equal(await use("sns.amazonaws.com", "kms:GenerateDataKey"), "ImplicitlyDenied");
+    it("lets EventBridge generate data keys and decrypt with the alert key, to publish to the encrypted topic", async () => {
+      assert.equal(await use("events.amazonaws.com", "kms:GenerateDataKey"), "Allowed");
+      assert.equal(await use("events.amazonaws.com", "kms:Decrypt"), "Allowed");
+      assert.equal(await use("cloudwatch.amazonaws.com", "kms:GenerateDataKey"), "ImplicitlyDenied");
+    });
+
+    it("lets CloudWatch alarms use the operations key, and EventBridge not", async () => {
+      assert.equal(
+        await use("cloudwatch.amazonaws.com", "kms:GenerateDataKey", "central-us-east-1-ops-key"),
+        "Allowed",
+      );
+      assert.equal(
+        await use("cloudwatch.amazonaws.com", "kms:Decrypt", "central-us-east-1-ops-key"),
+        "Allowed",
+      );
+      assert.equal(
+        await use("events.amazonaws.com", "kms:GenerateDataKey", "central-us-east-1-ops-key"),
+        "ImplicitlyDenied",
+      );
     });
 
     it("keeps administration in the central account", async () => {
       assert.equal(
-        await use(`arn:aws:iam::${CENTRAL}:role/Admin`, "kms:ScheduleKeyDeletion", [allowEverything]),
+        await use(`arn:aws:iam::${CENTRAL}:role/Admin`, "kms:ScheduleKeyDeletion", undefined, [
+          allowEverything,
+        ]),
         "Allowed",
       );
       assert.equal(await use("events.amazonaws.com", "kms:ScheduleKeyDeletion"), "ImplicitlyDenied");
+      assert.equal(await use("sns.amazonaws.com", "kms:GenerateDataKey"), "ImplicitlyDenied");
       assert.equal(
-        await use("arn:aws:iam::999999999999:role/attacker", "kms:Decrypt", [allowEverything]),
+        await use("arn:aws:iam::999999999999:role/attacker", "kms:Decrypt", undefined, [allowEverything]),
         "ImplicitlyDenied",
       );
     });
