@@ -6,18 +6,22 @@ export function memberRoleArn(accountId: string, roleName: string): string {
   return `arn:aws:iam::${accountId}:role/${roleName}`;
 }
 
-/** Short-lived credentials of the member role in an account. Errors are the service's own. */
+/**
+ * Short-lived credentials of the member role in an account: 15 minutes unless asked (role chaining
+ * caps a session at an hour). Errors are the service's own.
+ */
 export async function assumeMemberRole(
   sts: STSClient,
   accountId: string,
   roleName: string,
   sessionName: string,
+  durationSeconds = 900,
 ): Promise<AwsCredentialIdentity> {
   const { Credentials: credentials } = await sts.send(
     new AssumeRoleCommand({
       RoleArn: memberRoleArn(accountId, roleName),
       RoleSessionName: sessionName,
-      DurationSeconds: 900,
+      DurationSeconds: durationSeconds,
     }),
   );
   if (!credentials?.AccessKeyId || !credentials.SecretAccessKey) {

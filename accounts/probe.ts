@@ -16,6 +16,8 @@ export interface ProbeOptions {
   callerAccountId: string;
   /** Parallel AssumeRole calls (default 8). */
   concurrency?: number;
+  /** How long the credentials handed back last (default 900 s: the probe alone needs no more). */
+  sessionSeconds?: number;
   /** Called as each account settles, for progress bars. */
   onSettled?: (outcome: ProbeOutcome) => void;
 }
@@ -30,7 +32,13 @@ export async function probeMemberRoles(
   const probe = async (accountId: string): Promise<ProbeOutcome> => {
     if (accountId === options.callerAccountId) return { accountId, status: "current" };
     try {
-      const credentials = await assumeMemberRole(sts, accountId, options.roleName, "abuse-alerts-probe");
+      const credentials = await assumeMemberRole(
+        sts,
+        accountId,
+        options.roleName,
+        "abuse-alerts-probe",
+        options.sessionSeconds,
+      );
       return { accountId, status: "ok", credentials };
     } catch (error) {
       return { accountId, status: "failed", errorCode: errorCode(error), message: errorMessage(error) };

@@ -17,7 +17,8 @@ export const MESSAGE_INPUT_PATHS: Record<string, string> = {
   account: "$.account",
   region: "$.region",
   resources: "$.resources",
-  entity: "$.detail.affectedEntities[0].entityValue",
+  // Wildcards are documented for input paths; inside quotes the list loses its quotes, so it stays valid JSON.
+  entities: "$.detail.affectedEntities[*].entityValue",
   eventArn: "$.detail.eventArn",
   code: "$.detail.eventTypeCode",
   status: "$.detail.statusCode",
@@ -78,7 +79,7 @@ export function messageTransformer(category: Category, options: { test: boolean 
           : []),
         URGENCY[category],
         "*Status* <status> | *started* <startTime> | *updated* <updated> | *event region* <eventRegion>",
-        "*Affected resources* <resources> (first affected entity: <entity>)",
+        "*Affected* <entities>",
         "*AWS Health Dashboard* (signed in to account <account>): https://health.aws.amazon.com/health/home#/account/event-log?eventID=<eventArn>&eventTab=details",
         ...steps,
       ],

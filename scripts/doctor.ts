@@ -314,11 +314,13 @@ async function checkDeadLetters(
               `the central bus ${CENTRAL_BUS_NAME} from its archive; then delete the messages`,
           };
         } catch (error) {
+          // Unread is not empty: an unreadable queue may hold lost alerts.
           return {
             check: "dead letters",
-            status: "warn",
+            status: "fail",
             subject,
             detail: `cannot read ${queueName}: ${describe(error)}`,
+            fix: "allow sqs:GetQueueUrl and sqs:GetQueueAttributes to the member role, then run the doctor again",
           };
         } finally {
           progress.tick();
@@ -403,6 +405,8 @@ export async function runDoctor(
       roleName: config.memberRoleName,
       callerAccountId: caller.accountId,
       concurrency: options.concurrency,
+      // The queues are read after the SCP scan, which takes a while in a large organization.
+      sessionSeconds: 3600,
       onSettled: () => roleBar.tick(),
     },
   );

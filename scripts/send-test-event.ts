@@ -16,7 +16,7 @@ import {
 } from "../components/names";
 import { renderForSlack } from "../components/notification";
 import { deliveredEvent, testEventEntry } from "../components/test-event";
-import { Category, COMMERCIAL_REGIONS } from "../config/schema";
+import { AbuseAlertsConfig, Category, COMMERCIAL_REGIONS } from "../config/schema";
 import { loadStackFileConfig, stackFilePath } from "../config/stack-file";
 import { runCommand, UserError } from "../lib/cli";
 import { previewEvent } from "./preview";
@@ -119,6 +119,23 @@ export function describeSent(
   ].join("\n");
 }
 
+/** Why a test event sent there could never reach Slack, by the stack's config; empty when it can. */
+export function unreachableTarget(config: AbuseAlertsConfig, accountId: string, region: string): string[] {
+  const problems: string[] = [];
+  if (!config.regions.includes(region)) {
+    problems.push(
+      `the stack forwards only in ${config.regions.join(", ")} (abuse-alerts:regions), not in ${region}`,
+    );
+  }
+  if (config.accounts.exclude.includes(accountId)) {
+    problems.push(`account ${accountId} is excluded (abuse-alerts:accounts.exclude)`);
+  }
+  if (config.accounts.explicit && !config.accounts.explicit.some((account) => account.id === accountId)) {
+    problems.push(`account ${accountId} is not in abuse-alerts:accounts.explicit`);
+  }
+  return problems;
+}
+
 function stackDefaults(stack: string) {
   return existsSync(stackFilePath(stack)) ? loadStackFileConfig(stack) : undefined;
 }
@@ -156,6 +173,12 @@ if (require.main === module) {
           if (!/^\d{12}$/.test(flags.account))
             throw new TestEventError(`--account must be a 12-digit account ID, got "${flags.account}"`);
           const config = stackDefaults(flags.stack);
+          const problems = config ? unreachableTarget(config, flags.account, flags.region) : [];
+          if (problems.length > 0) {
+            throw new TestEventError(
+              `nothing would reach Slack from there: ${problems.join("; ")}. Check npm run plan for the accounts covered.`,
+            );
+          }
           const options = {
             accountId: flags.account,
             region: flags.region,

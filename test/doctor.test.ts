@@ -35,6 +35,8 @@ interface Scenario {
   /** Messages waiting, by "account region queue". */
   dlqDepth?: Record<string, number>;
   missingQueues?: string[];
+  /** Queues whose attributes cannot be read, by "account region queue". */
+  unreadableQueues?: string[];
 }
 
 /** Every AWS call the doctor makes, answered by aws-sdk-client-mock from a scenario. */
@@ -106,6 +108,14 @@ function doctor(scenario: Scenario = {}) {
     });
     mock.on(GetQueueAttributesCommand).callsFake((input: { QueueUrl: string }) => {
       const [, , , accountPart, queueName] = input.QueueUrl.split("/");
+      if (scenario.unreadableQueues?.includes(`${accountPart} ${region} ${queueName}`)) {
+        throw new SQSServiceException({
+          name: "AccessDenied",
+          message: "not authorized to perform: sqs:getqueueattributes",
+          $fault: "client",
+          $metadata: {},
+        });
+      }
       const depth = scenario.dlqDepth?.[`${accountPart} ${region} ${queueName}`] ?? 0;
       return {
         Attributes: {
@@ -322,6 +332,29 @@ describe("npm run doctor", () => {
       findings.find((finding) => finding.status === "fail")?.fix ?? "",
       /ERROR_CODE and ERROR_MESSAGE say why/,
     );
+  });
+
+  it("fails, rather than reports no dead letters, when a queue cannot be read", async () => {
+    const findings = await doctor({
+      unreadableQueues: ["222222222222 us-east-1 abuse-alerts-forwarder-dlq"],
+    }).run();
+    const deadLetters = byCheck(findings, "dead letters");
+    assert.deepEqual(
+      deadLetters.map((finding) => `${finding.status} ${finding.subject}: ${finding.detail}`),
+      [
+        "fail account 222222222222, us-east-1: cannot read abuse-alerts-forwarder-dlq: AccessDenied: not authorized to perform: sqs:getqueueattributes",
+      ],
+    );
+    assert.equal(blocksDelivery(findings), true);
+  });
+
+  it("asks for hour-long sessions, so the queues are still readable after a long SCP scan", async () => {
+    const { run, stsMock } = doctor();
+    await run();
+    const durations = stsMock
+      .commandCalls(AssumeRoleCommand)
+      .map((call) => call.args[0].input.DurationSeconds);
+    assert.ok(durations.length > 0 && durations.every((duration) => duration === 3600));
   });
 
   it("stops early, with the reason, when Organizations cannot be read", async () => {

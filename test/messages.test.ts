@@ -60,6 +60,14 @@ describe("Chatbot messages from the central rules' input transformers", () => {
     });
   }
 
+  it("names what a risk event affects, though its resources list is empty", () => {
+    const [{ event }] = fixtureEvents("risk").filter(
+      (fixture) => fixture.name === "risk/credentials-exposed",
+    );
+    const [{ notification }] = previewEvent(event).rules;
+    assert.ok(notification?.content.nextSteps?.includes("*Affected* [AKIAIOSFODNN7EXAMPLE]"));
+  });
+
   it("keeps non-ASCII text intact", () => {
     const [{ event }] = fixtureEvents("abuse").filter((fixture) => fixture.name === "abuse/copyright-dmca");
     const [{ notification }] = previewEvent(event).rules;
@@ -75,9 +83,8 @@ describe("Chatbot messages from the central rules' input transformers", () => {
     );
     const [{ notification }] = previewEvent(event).rules;
     assert.equal(notification?.metadata?.relatedResources?.length, 40);
-    const line =
-      notification?.content.nextSteps?.find((step) => step.startsWith("*Affected resources*")) ?? "";
-    assert.equal(line.match(/i-0[0-9a-f]{16}/g)?.length, 41, "40 resources, and the first entity");
+    const line = notification?.content.nextSteps?.find((step) => step.startsWith("*Affected*")) ?? "";
+    assert.equal(line.match(/i-0[0-9a-f]{16}/g)?.length, 40);
   });
 
   it("puts an update and a second delivery of an event in the same Slack thread", () => {

@@ -8,7 +8,9 @@ import {
 } from "@aws-sdk/client-sts";
 import type { AwsCredentialIdentity } from "@smithy/types";
 import { mockClient } from "aws-sdk-client-mock";
-import { describeSent, sendTestEvent, TestEventError } from "../scripts/send-test-event";
+import { validateConfig } from "../config/schema";
+import { describeSent, sendTestEvent, TestEventError, unreachableTarget } from "../scripts/send-test-event";
+import { minimalConfig } from "./helpers/example-org";
 
 const CALLER = "arn:aws:sts::100000000001:assumed-role/Admin/me";
 const options = {
@@ -158,5 +160,26 @@ describe("npm run send-test-event", () => {
       sendTestEvent(clients, options),
       /events:PutEvents on the default bus of 222222222221 in us-west-2 failed: AccessDeniedException/,
     );
+  });
+
+  it("refuses a target the stack does not cover, before sending anything", () => {
+    const config = validateConfig({
+      ...minimalConfig,
+      regions: ["us-east-1"],
+      accounts: { exclude: ["333333333331"] },
+    });
+    assert.deepEqual(unreachableTarget(config, "222222222221", "us-east-1"), []);
+    assert.deepEqual(unreachableTarget(config, "333333333331", "us-west-2"), [
+      "the stack forwards only in us-east-1 (abuse-alerts:regions), not in us-west-2",
+      "account 333333333331 is excluded (abuse-alerts:accounts.exclude)",
+    ]);
+    const explicit = validateConfig({
+      ...minimalConfig,
+      organizationId: "o-exampleorg1",
+      accounts: { explicit: [{ id: "111111111111", name: "security" }] },
+    });
+    assert.deepEqual(unreachableTarget(explicit, "222222222221", "us-east-1"), [
+      "account 222222222221 is not in abuse-alerts:accounts.explicit",
+    ]);
   });
 });
