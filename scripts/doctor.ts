@@ -52,10 +52,13 @@ export interface DoctorClients {
   sqs: (region: string, credentials?: AwsCredentialIdentity) => SQSClient;
 }
 
+/** Starts a progress bar for a number of steps. */
+type ProgressFactory = (label: string, total: number) => Progress;
+
 export interface DoctorOptions {
   /** Parallel per-account checks (default 8). */
   concurrency?: number;
-  progress?: (label: string, total: number) => Progress;
+  progress?: ProgressFactory;
 }
 
 const silent = (): Progress => ({ tick: () => undefined, stop: () => undefined });
@@ -156,12 +159,13 @@ async function checkScps(
   discovery: Discovery,
   config: AbuseAlertsConfig,
   limit: ReturnType<typeof pLimit>,
-  progress: Progress,
+  startProgress: ProgressFactory,
 ): Promise<Finding[]> {
   // SCPs never apply to the management account.
   const accounts = discovery.covered.filter((account) => account.id !== discovery.managementAccountId);
   const findings: Finding[] = [];
   let checked = 0;
+  const progress = startProgress("reading service control policies", accounts.length);
   const paths = await Promise.all(
     accounts.map((account) =>
       limit(async () => {
@@ -175,6 +179,7 @@ async function checkScps(
       }),
     ),
   );
+  progress.stop();
   for (const entry of paths) {
     if ("error" in entry) {
       const code = entry.error instanceof DiscoveryError ? entry.error.code : errorCode(entry.error);
@@ -273,7 +278,7 @@ async function checkDeadLetters(
   config: AbuseAlertsConfig,
   reachable: Map<string, AwsCredentialIdentity | undefined>,
   limit: ReturnType<typeof pLimit>,
-  progress: Progress,
+  startProgress: ProgressFactory,
 ): Promise<Finding[]> {
   const queues = [...reachable.keys()].flatMap((accountId) =>
     config.regions.flatMap((region) => [
@@ -287,6 +292,7 @@ async function checkDeadLetters(
         : []),
     ]),
   );
+  const progress = startProgress("reading dead-letter queues", queues.length);
   const findings = await Promise.all(
     queues.map(({ accountId, region, queueName }) =>
       limit(async (): Promise<Finding | undefined> => {
@@ -328,6 +334,7 @@ async function checkDeadLetters(
       }),
     ),
   );
+  progress.stop();
   const problems = findings.filter((finding): finding is Finding => finding !== undefined);
   if (!problems.some((finding) => finding.status === "fail")) {
     problems.push({
@@ -450,19 +457,9 @@ export async function runDoctor(
       detail: "not checked: with abuse-alerts:accounts.explicit the tools make no Organizations call",
     });
   } else {
-    const scpBar = progress("reading service control policies", discovery.covered.length);
-    findings.push(...(await checkScps(directory, discovery, config, limit, scpBar)));
-    scpBar.stop();
+    findings.push(...(await checkScps(directory, discovery, config, limit, progress)));
   }
-
-  const queueCount =
-    reachable.size * config.regions.length +
-    (reachable.has(config.centralAccountId)
-      ? config.regions.length * centralRules(config.categories).length
-      : 0);
-  const dlqBar = progress("reading dead-letter queues", queueCount);
-  findings.push(...(await checkDeadLetters(clients, config, reachable, limit, dlqBar)));
-  dlqBar.stop();
+  findings.push(...(await checkDeadLetters(clients, config, reachable, limit, progress)));
   return findings;
 }
 

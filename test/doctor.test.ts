@@ -18,7 +18,14 @@ import { mockClient } from "aws-sdk-client-mock";
 import { AttachedScp } from "../accounts/scp";
 import { projectConfigValues } from "../config/read";
 import { validateConfig } from "../config/schema";
-import { blocksDelivery, Finding, forwarderRequirements, renderDoctor, runDoctor } from "../scripts/doctor";
+import {
+  blocksDelivery,
+  DoctorOptions,
+  Finding,
+  forwarderRequirements,
+  renderDoctor,
+  runDoctor,
+} from "../scripts/doctor";
 import { exampleOrg, MANAGEMENT } from "./helpers/example-org";
 import { prodConfigWith } from "./helpers/offline";
 import { mockOrganizations, serviceError } from "./helpers/organizations-mock";
@@ -127,7 +134,7 @@ function doctor(scenario: Scenario = {}) {
     return client;
   };
 
-  const run = () =>
+  const run = (options: DoctorOptions = {}) =>
     runDoctor(
       {
         sts,
@@ -139,6 +146,7 @@ function doctor(scenario: Scenario = {}) {
         sqs,
       },
       config,
+      options,
     );
   return { run, stsMock, organizations, chatbotCredentials, queuesRead };
 }
@@ -346,6 +354,26 @@ describe("npm run doctor", () => {
       ],
     );
     assert.equal(blocksDelivery(findings), true);
+  });
+
+  it("brings every progress bar to its total, and stops it", async () => {
+    const bars: { label: string; total: number; ticks: number; stopped: boolean }[] = [];
+    await doctor().run({
+      progress: (label, total) => {
+        const bar = { label, total, ticks: 0, stopped: false };
+        bars.push(bar);
+        return { tick: () => void (bar.ticks += 1), stop: () => void (bar.stopped = true) };
+      },
+    });
+    assert.deepEqual(
+      bars.map((bar) => `${bar.label}: ${bar.ticks}/${bar.total}${bar.stopped ? " stopped" : ""}`),
+      [
+        "assuming OrganizationAccountAccessRole: 7/7 stopped",
+        // The management account is not read: SCPs do not apply to it.
+        "reading service control policies: 6/6 stopped",
+        "reading dead-letter queues: 22/22 stopped",
+      ],
+    );
   });
 
   it("asks for hour-long sessions, so the queues are still readable after a long SCP scan", async () => {
