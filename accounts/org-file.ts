@@ -61,7 +61,8 @@ export function readOrganizationFile(path: string): OrganizationFile {
   return parseOrganizationFile(content, path);
 }
 
-function accountsBelow(unit: OrganizationalUnitNode): OrgAccount[] {
+/** Every account under a unit, at any depth, in file order. */
+export function accountsBelow(unit: OrganizationalUnitNode): OrgAccount[] {
   return [...(unit.accounts ?? []), ...(unit.organizationalUnits ?? []).flatMap(accountsBelow)];
 }
 

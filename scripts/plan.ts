@@ -1,7 +1,7 @@
 import { Command } from "commander";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { OrganizationalUnitNode, readOrganizationFile } from "../accounts/org-file";
+import { accountsBelow, fileCaller, readOrganizationFile } from "../accounts/org-file";
 import { projectConfigValues } from "../config/read";
 import { AbuseAlertsConfig, validateConfig } from "../config/schema";
 import { readStackConfig, stackFilePath } from "../config/stack-file";
@@ -73,12 +73,6 @@ function typeTable(deployed: PlannedResource[]): string {
   return rows.toString();
 }
 
-function accountNames(unit: OrganizationalUnitNode, names = new Map<string, string>()): Map<string, string> {
-  unit.accounts?.forEach((account) => names.set(account.id, account.name));
-  unit.organizationalUnits?.forEach((child) => accountNames(child, names));
-  return names;
-}
-
 /** What `pulumi up` would deploy for this stack and organization, as text. */
 export async function renderPlan(options: PlanOptions): Promise<string> {
   const stackPath = stackFilePath(options.stack);
@@ -86,8 +80,8 @@ export async function renderPlan(options: PlanOptions): Promise<string> {
   const organization = readOrganizationFile(options.org);
   const { outputs, resources } = await runOffline({ stackConfig, organization, stack: options.stack });
   const config = validateConfig(projectConfigValues(stackConfig));
-  const names = accountNames(organization.root);
-  const caller = organization.caller?.accountId ?? organization.organization.managementAccountId;
+  const names = new Map(accountsBelow(organization.root).map((account) => [account.id, account.name]));
+  const caller = fileCaller(organization).accountId;
   const covered = outputs.coveredAccountIds as string[];
   const skipped = outputs.skippedAccounts as { id: string; reason: string }[];
 

@@ -11,7 +11,7 @@ import {
   OrganizationsServiceException,
 } from "@aws-sdk/client-organizations";
 import { mockClient } from "aws-sdk-client-mock";
-import { OrganizationFile, OrganizationalUnitNode } from "../../accounts/org-file";
+import { accountsBelow, OrganizationFile, OrganizationalUnitNode } from "../../accounts/org-file";
 import { withRetries } from "../../accounts/retry";
 import { AttachedScp } from "../../accounts/scp";
 import { OrgAccount } from "../../accounts/types";
@@ -28,10 +28,6 @@ export function serviceError(name: string, message = `${name} (mocked)`, httpSta
 
 function allUnits(unit: OrganizationalUnitNode): OrganizationalUnitNode[] {
   return [unit, ...(unit.organizationalUnits ?? []).flatMap(allUnits)];
-}
-
-function allAccounts(unit: OrganizationalUnitNode): OrgAccount[] {
-  return allUnits(unit).flatMap((node) => node.accounts ?? []);
 }
 
 const toAccount = (account: OrgAccount) => ({
@@ -124,7 +120,7 @@ export function mockOrganizations(file: OrganizationFile, options: Organizations
   );
   mock.on(ListAccountsCommand).callsFake(
     timed("ListAccounts", (input: { NextToken?: string }) => {
-      const { items, NextToken } = page(allAccounts(file.root), input.NextToken, pageSize);
+      const { items, NextToken } = page(accountsBelow(file.root), input.NextToken, pageSize);
       return { Accounts: items.map(toAccount), NextToken };
     }),
   );
@@ -143,7 +139,7 @@ export function mockOrganizations(file: OrganizationFile, options: Organizations
   );
   mock.on(DescribeAccountCommand).callsFake(
     timed("DescribeAccount", (input: { AccountId?: string; ParentId?: string; NextToken?: string }) => {
-      const account = allAccounts(file.root).find((candidate) => candidate.id === input.AccountId);
+      const account = accountsBelow(file.root).find((candidate) => candidate.id === input.AccountId);
       if (!account) throw serviceError("AccountNotFoundException");
       return { Account: toAccount(account) };
     }),
