@@ -7,10 +7,10 @@ import { memberRoleArn } from "./accounts/assume";
 import { probeMemberRoles } from "./accounts/probe";
 import { applyReachability } from "./accounts/reachability";
 import { strandedAccounts, strandedMessage } from "./accounts/stranded";
-import { DiscoveryError } from "./accounts/types";
 import { AccountForwarder } from "./components/accountForwarder";
 import { CentralHub } from "./components/centralHub";
 import { loadConfig } from "./config/read";
+import { isUserError } from "./lib/cli";
 import { AbuseAlertsConfig, ConfigError, configWarnings, GLOBAL_EVENTS_REGION } from "./config/schema";
 
 async function awsSources(): Promise<DiscoverySources> {
@@ -25,11 +25,8 @@ async function awsSources(): Promise<DiscoverySources> {
 }
 
 /** Errors a person fixes in config or credentials print as plain messages, without a stack trace. */
-function asRunError(error: unknown): unknown {
-  return error instanceof ConfigError || error instanceof DiscoveryError
-    ? new pulumi.RunError(error.message)
-    : error;
-}
+const asRunError = (error: unknown): unknown =>
+  isUserError(error) ? new pulumi.RunError(error.message) : error;
 
 /** Config and accounts, or a clear error before any resource is declared. */
 async function prepare(
