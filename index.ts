@@ -4,6 +4,7 @@ import { discoverAccounts, Discovery, DiscoverySources, SourcesFactory } from ".
 import { createStsClient, getCaller } from "./accounts/identity";
 import { AwsOrganizationDirectory, createOrganizationsClient } from "./accounts/organizations";
 import { memberRoleArn } from "./accounts/assume";
+import { checkDirectCapacity } from "./accounts/capacity";
 import { probeMemberRoles } from "./accounts/probe";
 import { applyReachability } from "./accounts/reachability";
 import { strandedAccounts, strandedMessage } from "./accounts/stranded";
@@ -18,6 +19,7 @@ async function awsSources(): Promise<DiscoverySources> {
   const caller = await getCaller(sts);
   return {
     caller,
+    origin: `AWS Organizations (credentials ${caller.arn})`,
     directory: new AwsOrganizationDirectory(createOrganizationsClient(), { callerArn: caller.arn }),
     probe: (accountIds, roleName) =>
       probeMemberRoles(sts, accountIds, { roleName, callerAccountId: caller.accountId }),
@@ -42,6 +44,8 @@ async function prepare(
     configWarnings(config).forEach((warning) => void pulumi.log.warn(warning));
     const source = await sources();
     let discovery = await discoverAccounts(config, source);
+    if (config.deployment === "direct")
+      checkDirectCapacity(discovery.covered.length, config.maxDirectAccounts);
     if (source.probe) {
       // Before any resource is declared: a provider that cannot assume its role fails mid-deployment.
       const accountIds = discovery.covered.map((account) => account.id);

@@ -12,6 +12,8 @@ export interface Discovery extends Selection {
 
 export interface DiscoverySources {
   caller: Caller;
+  /** Where the organization is read, for messages: AWS with these credentials, or an offline file. */
+  origin: string;
   /** Not called at all when the config lists accounts explicitly. */
   directory: OrganizationDirectory;
   /** Tries the member role in each account; absent offline, where nothing can be assumed. */
@@ -26,7 +28,7 @@ export async function discoverAccounts(
   config: AbuseAlertsConfig,
   sources: DiscoverySources,
 ): Promise<Discovery> {
-  const { caller, directory } = sources;
+  const { caller, directory, origin } = sources;
   const { explicit, organizationalUnits, exclude } = config.accounts;
   const rules = { centralAccountId: config.centralAccountId, exclude };
 
@@ -41,8 +43,8 @@ export async function discoverAccounts(
   const organization = await directory.describeOrganization();
   if (config.organizationId && config.organizationId !== organization.id) {
     throw new DiscoveryError(
-      `abuse-alerts:organizationId is ${config.organizationId}, but the credentials ${caller.arn} belong to organization ${organization.id}; ` +
-        `fix the key or deploy with credentials of organization ${config.organizationId}`,
+      `abuse-alerts:organizationId is ${config.organizationId}, but ${origin} reports organization ${organization.id}; ` +
+        `fix the key, or point the program at organization ${config.organizationId}`,
     );
   }
   const base = {

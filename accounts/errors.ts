@@ -9,6 +9,37 @@ export function errorMessage(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
+/** "Code: message", or what to do when AWS could not be reached at all. */
+export function describeError(error: unknown): string {
+  return networkFailure(error) ?? `${errorCode(error)}: ${errorMessage(error)}`;
+}
+
+// Node's and the SDK's names for a request that never reached AWS.
+const NETWORK_CODES = new Set([
+  "ENOTFOUND",
+  "EAI_AGAIN",
+  "ECONNREFUSED",
+  "ECONNRESET",
+  "ETIMEDOUT",
+  "EHOSTUNREACH",
+  "ENETUNREACH",
+]);
+const NETWORK_NAMES = new Set(["TimeoutError", "NetworkingError", "RequestTimeout"]);
+
+/**
+ * When a call failed because AWS could not be reached at all (no DNS, no route, a proxy in the
+ * way), what to tell the person: it is the network, not the credentials or the permissions.
+ */
+export function networkFailure(error: unknown): string | undefined {
+  if (!(error instanceof Error)) return undefined;
+  const code = (error as NodeJS.ErrnoException).code ?? "";
+  if (!NETWORK_CODES.has(code) && !NETWORK_NAMES.has(error.name)) return undefined;
+  return (
+    `AWS could not be reached (${error.message}). This is the network, not the credentials: ` +
+    `check the connection, DNS, a proxy (HTTPS_PROXY) or a VPN, and run again.`
+  );
+}
+
 const ORGANIZATIONS_ACCESS =
   "Run with credentials of the organization's management account or of an Organizations delegated administrator " +
   "(organizations:DescribeOrganization, ListAccounts, ListAccountsForParent, ListOrganizationalUnitsForParent, DescribeAccount), " +
@@ -30,11 +61,15 @@ export function organizationsError(error: unknown, operation: string, callerArn?
         `organizations:${operation} failed: ${who} may not read AWS Organizations (${code}: ${errorMessage(error)}). ${ORGANIZATIONS_ACCESS}`,
         code,
       );
-    default:
+    default: {
+      const network = networkFailure(error);
       return new DiscoveryError(
-        `organizations:${operation} failed with ${who}: ${code}: ${errorMessage(error)}`,
+        network
+          ? `organizations:${operation} failed: ${network}`
+          : `organizations:${operation} failed with ${who}: ${code}: ${errorMessage(error)}`,
         code,
       );
+    }
   }
 }
 

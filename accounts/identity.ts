@@ -1,5 +1,6 @@
 import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
-import { errorCode, errorMessage } from "./errors";
+import { loadSharedConfigFiles } from "@smithy/core/config";
+import { errorCode, errorMessage, networkFailure } from "./errors";
 import { withRetries } from "./retry";
 import { Caller, DiscoveryError } from "./types";
 
@@ -8,15 +9,49 @@ export function createStsClient(region = "us-east-1"): STSClient {
   return withRetries(new STSClient({ region, maxAttempts: 1 }));
 }
 
-/** Which account and principal the program runs as. */
-export async function getCaller(sts: STSClient): Promise<Caller> {
+const SIGN_IN =
+  "Sign in as the management account or an Organizations delegated administrator (e.g. `aws sso login`, AWS_PROFILE) and run again.";
+
+/**
+ * Why no credentials were found, as precisely as the environment tells: the SDK answers a
+ * misspelt AWS_PROFILE and no credentials at all with the same "Could not load credentials".
+ */
+async function missingCredentials(env: NodeJS.ProcessEnv): Promise<string> {
+  const profile = env.AWS_PROFILE;
+  if (profile) {
+    const files = await loadSharedConfigFiles({
+      filepath: env.AWS_SHARED_CREDENTIALS_FILE,
+      configFilepath: env.AWS_CONFIG_FILE,
+      ignoreCache: true,
+    });
+    const known = [
+      ...new Set([...Object.keys(files.configFile), ...Object.keys(files.credentialsFile)]),
+    ].sort();
+    if (!known.includes(profile)) {
+      return (
+        `AWS_PROFILE is "${profile}", but no profile of that name is in ${env.AWS_CONFIG_FILE ?? "~/.aws/config"} ` +
+        `or ${env.AWS_SHARED_CREDENTIALS_FILE ?? "~/.aws/credentials"} (profiles there: ${known.join(", ") || "none"}). ` +
+        "Fix AWS_PROFILE (`aws configure list-profiles`), or create the profile (`aws configure sso`)."
+      );
+    }
+    return `the profile "${profile}" (AWS_PROFILE) gave no credentials: sign in again (\`aws sso login --profile ${profile}\`) and run again.`;
+  }
+  return `no AWS credentials were found (no AWS_PROFILE, no AWS_ACCESS_KEY_ID, no SSO session). ${SIGN_IN}`;
+}
+
+/** Which account and principal the program runs as; the error says whether it is the network or the credentials. */
+export async function getCaller(sts: STSClient, env: NodeJS.ProcessEnv = process.env): Promise<Caller> {
   try {
     const identity = await sts.send(new GetCallerIdentityCommand({}));
     return { accountId: identity.Account ?? "", arn: identity.Arn ?? "" };
   } catch (error) {
+    const network = networkFailure(error);
+    if (network) throw new DiscoveryError(`sts:GetCallerIdentity failed: ${network}`);
+    if (errorCode(error) === "CredentialsProviderError") {
+      throw new DiscoveryError(`sts:GetCallerIdentity failed: ${await missingCredentials(env)}`);
+    }
     throw new DiscoveryError(
-      `sts:GetCallerIdentity failed (${errorCode(error)}: ${errorMessage(error)}): no usable AWS credentials. ` +
-        `Sign in as the management account or an Organizations delegated administrator (e.g. \`aws sso login\`, AWS_PROFILE) and run again.`,
+      `sts:GetCallerIdentity failed (${errorCode(error)}: ${errorMessage(error)}): the credentials were refused. ${SIGN_IN}`,
     );
   }
 }

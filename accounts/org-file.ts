@@ -1,13 +1,23 @@
 import { readFileSync } from "node:fs";
 import { z } from "zod";
+import { formatIssues } from "../config/issues";
 import { unknownOrganizationalUnit } from "./errors";
 import { Caller, DiscoveryError, Organization, OrganizationDirectory, OrgAccount } from "./types";
 
-const accountSchema = z.strictObject({
-  id: z.string().regex(/^\d{12}$/, "a 12-digit account ID"),
-  name: z.string().min(1),
-  state: z.enum(["ACTIVE", "SUSPENDED", "PENDING_CLOSURE", "CLOSED"]),
-});
+// Each schema's error text is what was expected; formatIssues adds the path and the value received.
+const expected = (what: string) => ({ error: what });
+const ACCOUNT_ID = 'a 12-digit AWS account ID in quotes, e.g. "111111111111"';
+const accountId = z.string(expected(ACCOUNT_ID)).regex(/^\d{12}$/, expected(ACCOUNT_ID));
+const STATES = ["ACTIVE", "SUSPENDED", "PENDING_CLOSURE", "CLOSED"] as const;
+
+const accountSchema = z.strictObject(
+  {
+    id: accountId,
+    name: z.string(expected("the account's name")).min(1, expected("a non-empty account name")),
+    state: z.enum(STATES, expected(`the account's Organizations State: ${STATES.join(", ")}`)),
+  },
+  expected('an account as { "id": "111111111111", "name": "shop-prod", "state": "ACTIVE" }'),
+);
 
 export interface OrganizationalUnitNode {
   id: string;
@@ -16,47 +26,129 @@ export interface OrganizationalUnitNode {
   organizationalUnits?: OrganizationalUnitNode[];
 }
 
+const UNIT_ID = "a root ID (r-…) or an OU ID (ou-…-…)";
 const unitSchema: z.ZodType<OrganizationalUnitNode> = z.lazy(() =>
-  z.strictObject({
-    id: z
-      .string()
-      .regex(/^(r-[0-9a-z]{4,32}|ou-[0-9a-z]{4,32}-[a-z0-9]{8,32})$/, "a root (r-…) or OU (ou-…) ID"),
-    name: z.string(),
-    accounts: z.array(accountSchema).optional(),
-    organizationalUnits: z.array(unitSchema).optional(),
-  }),
+  z.strictObject(
+    {
+      id: z
+        .string(expected(UNIT_ID))
+        .regex(/^(r-[0-9a-z]{4,32}|ou-[0-9a-z]{4,32}-[a-z0-9]{8,32})$/, expected(UNIT_ID)),
+      name: z.string(expected("the OU's name")),
+      accounts: z.array(accountSchema, expected("a list of accounts")).optional(),
+      organizationalUnits: z.array(unitSchema, expected("a list of OUs")).optional(),
+    },
+    expected('an OU as { "id": "ou-…", "name": "…", "accounts": […], "organizationalUnits": […] }'),
+  ),
 );
 
-const fileSchema = z.strictObject({
-  organization: z.strictObject({
-    id: z.string().regex(/^o-[a-z0-9]{10,32}$/, "an organization ID"),
-    managementAccountId: z.string().regex(/^\d{12}$/, "a 12-digit account ID"),
-  }),
-  /** Who runs the program; the management account when absent. */
-  caller: z.strictObject({ accountId: z.string().regex(/^\d{12}$/), arn: z.string() }).optional(),
-  root: unitSchema,
-});
+const fileSchema = z.strictObject(
+  {
+    organization: z.strictObject(
+      {
+        id: z
+          .string(expected("an organization ID such as o-exampleorg1"))
+          .regex(
+            /^o-[a-z0-9]{10,32}$/,
+            expected("an organization ID: o- and 10 to 32 lowercase letters or digits"),
+          ),
+        managementAccountId: accountId,
+      },
+      expected('{ "id": "o-…", "managementAccountId": "…" }'),
+    ),
+    /** Who runs the program; the management account when absent. */
+    caller: z
+      .strictObject(
+        {
+          accountId,
+          arn: z
+            .string(expected("the caller's ARN"))
+            .regex(/^arn:aws:(sts|iam)::\d{12}:/, expected("an IAM or STS ARN")),
+        },
+        expected('{ "accountId": "…", "arn": "arn:aws:sts::…" }'),
+      )
+      .optional(),
+    root: unitSchema,
+  },
+  expected("an object with organization, root and optionally caller"),
+);
 
 /** A sample organization: accounts and OUs as a tree under the root, as `npm run plan` reads it. */
 export type OrganizationFile = z.output<typeof fileSchema>;
 
-export function parseOrganizationFile(content: unknown, source: string): OrganizationFile {
-  const result = fileSchema.safeParse(content);
-  if (!result.success) {
-    const problems = result.error.issues.map(
-      (issue) => `  - ${issue.path.join(".") || "(top)"}: ${issue.message}`,
+/** A path in the file as a person finds it: root.organizationalUnits[0].accounts[1].id. */
+const pathName = (path: readonly PropertyKey[]) =>
+  path.reduce<string>(
+    (name, part) =>
+      typeof part === "number" ? `${name}[${part}]` : name ? `${name}.${String(part)}` : String(part),
+    "",
+  ) || "(the whole file)";
+
+/** An account or OU listed twice is a slip in the file, not a second name for the same one. */
+function duplicates(file: OrganizationFile): string[] {
+  const seen = new Map<string, string>();
+  const problems: string[] = [];
+  const note = (id: string, where: string, what: string) => {
+    const first = seen.get(id);
+    if (first) problems.push(`${what} ${id} is listed twice, at ${first} and at ${where}: keep one`);
+    else seen.set(id, where);
+  };
+  const visit = (unit: OrganizationalUnitNode, where: string) => {
+    note(unit.id, where, unit.id.startsWith("r-") ? "root" : "OU");
+    unit.accounts?.forEach((account, index) => note(account.id, `${where}.accounts[${index}]`, "account"));
+    unit.organizationalUnits?.forEach((child, index) =>
+      visit(child, `${where}.organizationalUnits[${index}]`),
     );
-    throw new DiscoveryError(`${source} is not a valid organization file:\n${problems.join("\n")}`);
+  };
+  visit(file.root, "root");
+  if (!seen.has(file.organization.managementAccountId)) {
+    problems.push(
+      `organization.managementAccountId ${file.organization.managementAccountId} is not among the accounts under root: list it, usually at the root`,
+    );
   }
+  return problems;
+}
+
+function invalidFile(source: string, problems: readonly string[]): DiscoveryError {
+  return new DiscoveryError(
+    `${source} is not a valid organization file (${problems.length} problem${problems.length === 1 ? "" : "s"}):\n` +
+      problems.map((problem) => `  - ${problem}`).join("\n") +
+      "\nIts shape is that of examples/organization.json.",
+  );
+}
+
+export function parseOrganizationFile(content: unknown, source: string): OrganizationFile {
+  const result = fileSchema.safeParse(content, { reportInput: true });
+  if (!result.success) {
+    throw invalidFile(
+      source,
+      formatIssues(result.error.issues, {
+        schema: fileSchema,
+        keyName: pathName,
+        accountIdSchemas: new Set([accountId]),
+      }),
+    );
+  }
+  const problems = duplicates(result.data);
+  if (problems.length > 0) throw invalidFile(source, problems);
   return result.data;
 }
 
 export function readOrganizationFile(path: string): OrganizationFile {
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch (error) {
+    throw new DiscoveryError(
+      `cannot read organization file ${path} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}): check the path given to --org`,
+    );
+  }
   let content: unknown;
   try {
-    content = JSON.parse(readFileSync(path, "utf8"));
+    content = JSON.parse(text);
   } catch (error) {
-    throw new DiscoveryError(`cannot read organization file ${path}: ${(error as Error).message}`);
+    throw new DiscoveryError(
+      `organization file ${path} is not valid JSON: ${(error as Error).message}. Write account IDs as strings in quotes.`,
+    );
   }
   return parseOrganizationFile(content, path);
 }

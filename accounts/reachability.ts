@@ -1,4 +1,4 @@
-import { newTable } from "../lib/tables";
+import { renderTable } from "../lib/tables";
 import { UnreachableAccounts } from "../config/schema";
 import { Discovery } from "./discover";
 import { ProbeOutcome, probeFix } from "./probe";
@@ -17,20 +17,21 @@ export function applyReachability(
   if (failed.length === 0) return discovery;
 
   const names = new Map(discovery.covered.map((account) => [account.id, account.name]));
-  const table = newTable(["Account", "Name", "Error", "Fix"], [undefined, undefined, 48, 60]);
-  for (const outcome of failed) {
-    table.push([
+  const table = renderTable(
+    ["Account", "Name", "Error", "Fix"],
+    failed.map((outcome) => [
       outcome.accountId,
       names.get(outcome.accountId) ?? "",
       `${outcome.errorCode}: ${outcome.message}`,
       probeFix(outcome.errorCode, outcome.accountId, options.roleName, discovery.caller.accountId),
-    ]);
-  }
+    ]),
+    100,
+  );
   const centralFailed = failed.some((outcome) => outcome.accountId === options.centralAccountId);
   if (options.mode === "fail" || centralFailed) {
     throw new DiscoveryError(
       `${failed.length} of ${discovery.covered.length} covered accounts cannot be reached through role ${options.roleName}:\n` +
-        `${table.toString()}\n` +
+        `${table}\n` +
         (centralFailed
           ? `The central account ${options.centralAccountId} hosts the hub and must be reachable.`
           : "Fix the role in those accounts, exclude them (abuse-alerts:accounts.exclude), or set " +
@@ -51,7 +52,7 @@ export function applyReachability(
     ].sort((left, right) => left.id.localeCompare(right.id)),
     warnings: [
       ...discovery.warnings,
-      `skipping ${failed.length} unreachable account(s), abuse reports there go unseen until fixed:\n${table.toString()}`,
+      `skipping ${failed.length} unreachable account(s), abuse reports there go unseen until fixed:\n${table}`,
     ],
   };
 }

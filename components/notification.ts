@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { wrapText } from "../lib/tables";
 
 /**
  * Chatbot's custom notification format
@@ -55,26 +56,38 @@ const EMOJI: Record<string, string> = {
   ":test_tube:": "🧪",
 };
 
-/** Roughly what Slack shows for the message, as plain text. */
-export function renderForSlack(notification: CustomNotification, channel = "#security-alerts"): string {
+/** The widest a rendering gets, box included: it fits a 100-column terminal. */
+const RENDER_WIDTH = 100;
+
+/**
+ * Roughly what Slack shows for the message, as plain text in a box, long lines wrapped.
+ * `channelId` is the stack's slack.channelId, when known.
+ */
+export function renderForSlack(notification: CustomNotification, channelId?: string): string {
   const emoji = (text: string) => text.replace(/:[a-z_]+:/g, (code) => EMOJI[code] ?? code);
   const { content, metadata } = notification;
   const lines = [
-    `${channel} · Amazon Q (AWS Chatbot)`,
+    `Slack channel ${channelId ?? "(abuse-alerts:slack.channelId)"} · Amazon Q (AWS Chatbot)`,
     "",
     emoji(`*${content.title ?? ""}*`),
     "",
     ...content.description.split("\n"),
     "",
     ...(content.nextSteps?.length
-      ? ["Next steps", ...content.nextSteps.map((step) => emoji(`  • ${step}`))]
+      ? ["Next steps", ...content.nextSteps.map((step) => emoji(`• ${step}`))]
       : []),
     "",
     ...(content.keywords?.length ? [content.keywords.map((keyword) => `[${keyword}]`).join(" ")] : []),
     ...(metadata?.threadId ? [`(thread: ${metadata.threadId})`] : []),
-  ];
-  const width = Math.min(100, Math.max(...lines.map((line) => line.length)));
-  return [`┌${"─".repeat(width + 2)}`, ...lines.map((line) => `│ ${line}`), `└${"─".repeat(width + 2)}`].join(
+  ].flatMap((line) => {
+    // A bullet's wrapped lines hang under its text.
+    const indent = line.startsWith("• ") ? "  " : "";
+    return wrapText(line, RENDER_WIDTH - 2 - indent.length)
+      .split("\n")
+      .map((part, index) => (index === 0 ? part : `${indent}${part}`));
+  });
+  const width = Math.max(...lines.map((line) => line.length));
+  return [`┌${"─".repeat(width + 1)}`, ...lines.map((line) => `│ ${line}`), `└${"─".repeat(width + 1)}`].join(
     "\n",
   );
 }

@@ -1,26 +1,17 @@
 import * as pulumi from "@pulumi/pulumi";
-import { AbuseAlertsConfig, PROJECT, validateConfig } from "./schema";
-
-// Pulumi hands structured values (YAML maps and lists) and numbers to the program as JSON text.
-const JSON_KEYS = new Set([
-  "slack",
-  "accounts",
-  "regions",
-  "categories",
-  "notifyEmails",
-  "archiveRetentionDays",
-]);
+import { distance } from "fastest-levenshtein";
+import { AbuseAlertsConfig, isTextKey, PROJECT, PROJECT_KEYS, validateConfig } from "./schema";
 
 /**
  * The project's keys (prefix stripped) from Pulumi's flat config map, structured values parsed.
- * Scalars stay text, so an account ID like "012345678901" keeps its leading zero.
+ * Text keys stay text, so an account ID like "012345678901" keeps its leading zero.
  */
 export function projectConfigValues(allConfig: Record<string, string>): Record<string, unknown> {
   const values: Record<string, unknown> = {};
   for (const [fullKey, text] of Object.entries(allConfig)) {
     if (!fullKey.startsWith(`${PROJECT}:`)) continue;
     const key = fullKey.slice(PROJECT.length + 1);
-    values[key] = JSON_KEYS.has(key) ? parseJsonOrText(text) : text;
+    values[key] = isTextKey(key) ? text : parseJsonOrText(text);
   }
   return values;
 }
@@ -33,7 +24,46 @@ function parseJsonOrText(text: string): unknown {
   }
 }
 
-/** Reads every key of the stack's config, including unknown ones, and validates it. */
+// Namespaces that hold settings of Pulumi itself and of the AWS provider the program uses.
+const OTHER_NAMESPACES = new Set(["aws", "pulumi"]);
+
+const squeeze = (namespace: string) => namespace.toLowerCase().replace(/[^a-z0-9]/g, "");
+
+/**
+ * Keys meant for this project that Pulumi would file elsewhere: a misspelt namespace
+ * (`abuse-alert:regions`, `abuse_alerts:notifyEmails`), none at all (`regions`), or a project
+ * key under another one. Ignored, they would deploy on defaults without a word. Keys of
+ * providers and of Pulumi itself (`aws:region`, `pulumi:disable-default-providers`) pass.
+ */
+export function misplacedKeys(fullKeys: readonly string[]): string[] {
+  return fullKeys.flatMap((fullKey) => {
+    const colon = fullKey.indexOf(":");
+    const namespace = colon < 0 ? "" : fullKey.slice(0, colon);
+    const key = colon < 0 ? fullKey : fullKey.slice(colon + 1);
+    if (namespace === PROJECT) return [];
+    const meant = `${PROJECT}:${key}`;
+    if (colon < 0) {
+      return [
+        `${fullKey} has no namespace, so Pulumi does not give it to this program: did you mean ${meant}?`,
+      ];
+    }
+    const nearProject = distance(squeeze(namespace), squeeze(PROJECT)) <= 2;
+    const projectKey = PROJECT_KEYS.includes(key.split(".")[0]) && !OTHER_NAMESPACES.has(namespace);
+    if (nearProject || projectKey) {
+      return [
+        `${fullKey} is under namespace ${namespace}, which this program does not read: did you mean ${meant}?`,
+      ];
+    }
+    return [];
+  });
+}
+
+/** The validated config from Pulumi's flat map of every key of the stack, whatever its namespace. */
+export function configFromPulumi(allConfig: Record<string, string>): AbuseAlertsConfig {
+  return validateConfig(projectConfigValues(allConfig), misplacedKeys(Object.keys(allConfig)));
+}
+
+/** Reads every key of the stack's config, including unknown and misplaced ones, and validates it. */
 export function loadConfig(): AbuseAlertsConfig {
-  return validateConfig(projectConfigValues(pulumi.runtime.allConfig()));
+  return configFromPulumi(pulumi.runtime.allConfig());
 }

@@ -1,6 +1,7 @@
 import { Region } from "@pulumi/aws/types/enums";
-import { closest, distance } from "fastest-levenshtein";
 import { z } from "zod";
+import { DEFAULT_MAX_DIRECT_ACCOUNTS } from "../accounts/capacity";
+import { describeValue, formatIssues, IssueContext, schemaAt, uniqueList } from "./issues";
 
 /** The Pulumi project name, and so the namespace of every config key. */
 export const PROJECT = "abuse-alerts";
@@ -52,6 +53,8 @@ export interface AbuseAlertsConfig {
   unreachableAccounts: UnreachableAccounts;
   /** Days the central bus archive keeps events for replay; 0 keeps them forever. */
   archiveRetentionDays: number;
+  /** Direct mode refuses to cover more accounts than this: each costs a provider process. */
+  maxDirectAccounts: number;
 }
 
 /** Every problem found in the configuration; thrown before any resource is declared. */
@@ -71,25 +74,6 @@ const expected = (what: string) => ({ error: what });
 
 const ACCOUNT_ID = 'a 12-digit AWS account ID in quotes, e.g. "111111111111"';
 const accountId = z.string(expected(ACCOUNT_ID)).regex(/^\d{12}$/, expected(ACCOUNT_ID));
-
-/** A list whose items must not repeat: a repeat is always a copy-paste slip, and regions would collide. */
-function uniqueList<T extends z.ZodType>(item: T, what: string, keyOf: (value: z.output<T>) => string) {
-  return z.array(item, expected(what)).superRefine((items, ctx) => {
-    const seen = new Set<string>();
-    items.forEach((value, index) => {
-      const key = keyOf(value);
-      if (seen.has(key)) {
-        ctx.addIssue({
-          code: "custom",
-          path: [index],
-          input: key,
-          message: `listed only once (${key} repeats)`,
-        });
-      }
-      seen.add(key);
-    });
-  });
-}
 
 const explicitAccount = z.strictObject(
   {
@@ -166,6 +150,11 @@ const schema = z.strictObject({
     (email) => email.toLowerCase(),
   ).optional(),
   unreachableAccounts: z.enum(UNREACHABLE_ACCOUNTS, expected("fail or skip")).optional(),
+  maxDirectAccounts: z
+    .number(expected("a whole number of accounts, e.g. 30"))
+    .int(expected("a whole number of accounts, e.g. 30"))
+    .min(1, expected("1 or more accounts"))
+    .optional(),
   archiveRetentionDays: z
     .number(expected("a whole number of days, e.g. 365 (0 keeps events forever)"))
     .int(expected("a whole number of days, e.g. 365 (0 keeps events forever)"))
@@ -182,50 +171,19 @@ export function keyName(path: readonly PropertyKey[]): string {
   );
 }
 
-function describeValue(value: unknown): string {
-  if (typeof value === "number") return `${value} (a number: quote it, YAML drops leading zeros)`;
-  if (Array.isArray(value)) return `a list ${JSON.stringify(value)}`;
-  if (value === null) return "nothing (null)";
-  // Pulumi hands top-level scalars over as text, so an unquoted ID arrives as digits one short.
-  if (typeof value === "string" && /^\d{1,11}$/.test(value)) {
-    return `"${value}" (if this is an unquoted account ID, YAML dropped its leading zeros: quote it)`;
-  }
-  return JSON.stringify(value);
+/** The project's top-level keys, as written after `abuse-alerts:`. */
+export const PROJECT_KEYS: readonly string[] = Object.keys(schema.shape);
+
+/**
+ * Whether Pulumi's text for a key is the value itself (IDs, names, choices) or JSON (lists, maps,
+ * numbers): Pulumi hands structured values and numbers to the program as JSON text.
+ */
+export function isTextKey(key: string): boolean {
+  const leaf = schemaAt(schema, [key]);
+  return leaf instanceof z.ZodString || leaf instanceof z.ZodEnum;
 }
 
-function suggestion(candidates: readonly string[], input: unknown): string {
-  if (typeof input !== "string" || candidates.length === 0) return "";
-  const best = closest(input, [...candidates]);
-  return distance(input, best) <= Math.max(2, Math.floor(best.length / 4)) ? ` (did you mean ${best}?)` : "";
-}
-
-function knownKeys(path: readonly PropertyKey[]): string[] {
-  let shape: z.ZodType = schema;
-  for (const part of path) {
-    while (shape instanceof z.ZodOptional) shape = shape.unwrap() as z.ZodType;
-    if (shape instanceof z.ZodArray) shape = shape.element as z.ZodType;
-    else if (shape instanceof z.ZodObject) shape = shape.shape[String(part)] as z.ZodType;
-  }
-  while (shape instanceof z.ZodOptional) shape = shape.unwrap() as z.ZodType;
-  return shape instanceof z.ZodObject ? Object.keys(shape.shape) : [];
-}
-
-function formatIssue(issue: z.core.$ZodIssue): string[] {
-  const key = keyName(issue.path);
-  if (issue.code === "unrecognized_keys") {
-    const known = knownKeys(issue.path);
-    return issue.keys.map(
-      (unknownKey) =>
-        `${keyName([...issue.path, unknownKey])} is not a known key${suggestion(known, unknownKey).replace(
-          /did you mean (.*)\?/,
-          (_, name: string) => `did you mean ${keyName([...issue.path, name])}?`,
-        )}; known keys here: ${known.join(", ")}`,
-    );
-  }
-  if (!("input" in issue) || issue.input === undefined) return [`${key} is required: ${issue.message}`];
-  const hint = issue.code === "invalid_value" ? suggestion(issue.values.map(String), issue.input) : "";
-  return [`${key} must be ${issue.message}, got ${describeValue(issue.input)}${hint}`];
-}
+const issueContext: IssueContext = { schema, keyName, accountIdSchemas: new Set([accountId]) };
 
 const isRecord = (value: unknown): value is Record<string, unknown> =>
   typeof value === "object" && value !== null && !Array.isArray(value);
@@ -272,10 +230,15 @@ function crossKeyProblems(raw: Record<string, unknown>): string[] {
  * Validates the project's config keys (without the `abuse-alerts:` prefix) and applies defaults.
  * Throws a ConfigError listing every problem, each naming its full key and what was expected.
  */
-export function validateConfig(raw: Record<string, unknown>): AbuseAlertsConfig {
+export function validateConfig(
+  raw: Record<string, unknown>,
+  /** Problems found outside the project's namespace, reported with the others. */
+  otherProblems: readonly string[] = [],
+): AbuseAlertsConfig {
   const result = schema.safeParse(raw, { reportInput: true });
   const problems = [
-    ...(result.success ? [] : result.error.issues.flatMap(formatIssue)),
+    ...otherProblems,
+    ...(result.success ? [] : formatIssues(result.error.issues, issueContext)),
     ...crossKeyProblems(raw),
   ];
   if (!result.success || problems.length > 0) throw new ConfigError(problems.sort());
@@ -296,6 +259,7 @@ export function validateConfig(raw: Record<string, unknown>): AbuseAlertsConfig 
     notifyEmails: parsed.notifyEmails ?? [],
     unreachableAccounts: parsed.unreachableAccounts ?? "fail",
     archiveRetentionDays: parsed.archiveRetentionDays ?? 365,
+    maxDirectAccounts: parsed.maxDirectAccounts ?? DEFAULT_MAX_DIRECT_ACCOUNTS,
   };
 }
 

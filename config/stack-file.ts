@@ -1,8 +1,8 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse } from "yaml";
-import { projectConfigValues } from "./read";
-import { AbuseAlertsConfig, ConfigError, validateConfig } from "./schema";
+import { configFromPulumi } from "./read";
+import { AbuseAlertsConfig, ConfigError } from "./schema";
 
 /** Path of a stack's settings file next to Pulumi.yaml. */
 export function stackFilePath(stack: string, directory = process.cwd()): string {
@@ -25,19 +25,40 @@ export function readStackConfig(path: string): Record<string, string> {
   } catch (error) {
     throw new ConfigError([`${path} is not valid YAML: ${(error as Error).message}`]);
   }
-  const config = (document as { config?: unknown } | null)?.config ?? {};
-  if (typeof config !== "object" || config === null || Array.isArray(config)) {
-    throw new ConfigError([`${path}: config must be a map of keys to values`]);
+  if (!isMap(document)) {
+    throw new ConfigError([
+      `${path} is not a Pulumi stack file: it holds ${describeDocument(document)}, where a map with a config: block belongs (see Pulumi.prod.yaml)`,
+    ]);
+  }
+  const config = document.config;
+  if (config === undefined || config === null) {
+    throw new ConfigError([
+      `${path} has no config: block, so abuse-alerts:centralAccountId and abuse-alerts:slack are missing; start from Pulumi.prod.yaml`,
+    ]);
+  }
+  if (!isMap(config)) {
+    throw new ConfigError([
+      `${path}: config: must be a map of keys to values, got ${describeDocument(config)}`,
+    ]);
   }
   return Object.fromEntries(
-    Object.entries(config as Record<string, unknown>).map(([key, value]) => [
+    Object.entries(config).map(([key, value]) => [
       key,
       typeof value === "string" ? value : JSON.stringify(value),
     ]),
   );
 }
 
+const isMap = (value: unknown): value is Record<string, unknown> =>
+  typeof value === "object" && value !== null && !Array.isArray(value);
+
+function describeDocument(value: unknown): string {
+  if (value === null || value === undefined) return "nothing";
+  if (Array.isArray(value)) return "a list";
+  return typeof value === "string" ? `the text ${JSON.stringify(value.slice(0, 40))}` : `a ${typeof value}`;
+}
+
 /** A stack file's validated config, for the command-line tools that run outside Pulumi. */
 export function loadStackFileConfig(stack: string): AbuseAlertsConfig {
-  return validateConfig(projectConfigValues(readStackConfig(stackFilePath(stack))));
+  return configFromPulumi(readStackConfig(stackFilePath(stack)));
 }

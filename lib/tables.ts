@@ -1,13 +1,68 @@
 import Table from "cli-table3";
 
+export type Cell = string | number;
+
+/** Columns a table may use: the terminal's, or 100 when the output is a file or a pipe. */
+export function outputWidth(): number {
+  return process.stdout.isTTY && process.stdout.columns ? process.stdout.columns : 100;
+}
+
+const MIN_TEXT = 8;
+const lines = (cell: Cell | undefined) => String(cell ?? "").split("\n");
+
 /**
- * A compact table; colored headings only on a terminal, so piped output stays plain text.
- * `widths` caps columns (undefined: as wide as needed) and wraps their text.
+ * Text widths per column that fit `maxWidth` with borders and padding: every column as wide as
+ * its widest line, then the widest column narrowed one character at a time until the table fits.
  */
-export function newTable(head: string[], widths?: (number | undefined)[]): Table.Table {
-  return new Table({
-    head,
+export function fitColumns(head: readonly string[], rows: readonly Cell[][], maxWidth: number): number[] {
+  const widths = head.map((title, column) =>
+    Math.max(title.length, ...rows.flatMap((row) => lines(row[column]).map((line) => line.length))),
+  );
+  const frame = 3 * head.length + 1; // "│ " before each column, " " after, and the last "│"
+  while (widths.reduce((sum, width) => sum + width, frame) > maxWidth) {
+    const widest = widths.lastIndexOf(Math.max(...widths));
+    if (widths[widest] <= MIN_TEXT) break; // as narrow as it gets: the terminal is too small
+    widths[widest] -= 1;
+  }
+  return widths;
+}
+
+/** Wraps text at spaces to `width`, cutting a word longer than a line (an ARN, a URL) where it must. */
+export function wrapText(text: string, width: number): string {
+  return text
+    .split("\n")
+    .flatMap((paragraph) => {
+      const wrapped: string[] = [];
+      let line = "";
+      for (const word of paragraph.split(" ")) {
+        if (line && line.length + 1 + word.length > width) {
+          wrapped.push(line);
+          line = "";
+        }
+        let rest = word;
+        for (; rest.length > width; rest = rest.slice(width)) wrapped.push(rest.slice(0, width));
+        line = line ? `${line} ${rest}` : rest;
+      }
+      return [...wrapped, line];
+    })
+    .join("\n");
+}
+
+/**
+ * A compact table that fits the terminal (or 100 columns when piped), long cells wrapped, never
+ * cut; headings bold only on a terminal, so piped output stays plain text.
+ */
+export function renderTable(head: string[], rows: Cell[][], maxWidth = outputWidth()): string {
+  const widths = fitColumns(head, rows, maxWidth);
+  const table = new Table({
+    head: head.map((title, column) => wrapText(title, widths[column])),
     style: { head: process.stdout.isTTY ? ["bold"] : [], border: [], compact: true },
-    ...(widths ? { colWidths: widths as number[], wordWrap: true, wrapOnWordBoundary: true } : {}),
+    colWidths: widths.map((width) => width + 2),
   });
+  table.push(
+    ...rows.map((row) =>
+      row.map((cell, column) => (typeof cell === "number" ? cell : wrapText(cell, widths[column]))),
+    ),
+  );
+  return table.toString();
 }

@@ -1,15 +1,14 @@
 import { Command } from "commander";
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
+import { join, relative } from "node:path";
 import { accountsBelow, fileCaller, readOrganizationFile } from "../accounts/org-file";
-import { projectConfigValues } from "../config/read";
-import { AbuseAlertsConfig, validateConfig } from "../config/schema";
+import { configFromPulumi } from "../config/read";
+import { AbuseAlertsConfig } from "../config/schema";
 import { readStackConfig, stackFilePath } from "../config/stack-file";
-import { renderForSlack } from "../components/notification";
 import { PlannedResource, runOffline } from "./offline";
-import { previewEvent } from "./preview";
+import { readEventFile, renderPreview } from "./preview";
 import { runCommand } from "../lib/cli";
-import { newTable } from "../lib/tables";
+import { noProgress, progressBar, ProgressFactory } from "../lib/progress";
+import { renderTable } from "../lib/tables";
 
 export const DEFAULT_ORG = join(__dirname, "..", "examples", "organization.json");
 export const SAMPLE_EVENT = join(__dirname, "..", "test", "fixtures", "events", "abuse", "dos-report.json");
@@ -19,94 +18,110 @@ export interface PlanOptions {
   org: string;
   /** An event whose Slack message the plan shows. */
   event: string;
+  /** Shows how far the declaration is; none by default. */
+  progress?: ProgressFactory;
 }
 
-function sampleMessage(eventFile: string, config: AbuseAlertsConfig): string {
-  const event = JSON.parse(readFileSync(eventFile, "utf8")) as Record<string, unknown>;
-  const [posted] = previewEvent(event, {
-    categories: config.categories,
-    centralAccountId: config.centralAccountId,
-  }).rules;
-  if (!posted) return `No central rule of this stack posts ${eventFile}.`;
-  return posted.notification ? renderForSlack(posted.notification) : `INVALID message: ${posted.error}`;
+export interface Plan {
+  text: string;
+  /** False when the sample event would not reach Slack as a valid message: the plan then fails. */
+  messageValid: boolean;
 }
 
 function configTable(config: AbuseAlertsConfig): string {
-  const rows = newTable(["Key", "Value"]);
-  for (const [key, value] of Object.entries(config)) {
-    if (value !== undefined)
-      rows.push([`abuse-alerts:${key}`, typeof value === "string" ? value : JSON.stringify(value)]);
-  }
-  return rows.toString();
+  return renderTable(
+    ["Key", "Value"],
+    Object.entries(config)
+      .filter(([, value]) => value !== undefined)
+      .map(([key, value]) => [
+        `abuse-alerts:${key}`,
+        typeof value === "string" ? value : JSON.stringify(value),
+      ]),
+  );
 }
 
 /** Resources per account and region: what each account will hold. */
 function resourceTable(deployed: PlannedResource[], names: Map<string, string>, regions: string[]): string {
-  const columns = [
-    "global",
-    ...regions,
-    ...new Set(deployed.map((r) => r.region).filter((r) => r !== "global" && !regions.includes(r))),
-  ];
-  const rows = newTable(["Account", "Name", ...columns, "Total"]);
-  const count = (list: PlannedResource[], region: string) =>
-    list.filter((resource) => resource.region === region).length;
-  for (const account of [...new Set(deployed.map((resource) => resource.account))].sort()) {
-    const mine = deployed.filter((resource) => resource.account === account);
-    rows.push([
-      account,
-      names.get(account) ?? "",
-      ...columns.map((column) => count(mine, column)),
-      mine.length,
-    ]);
+  const extra = deployed.map((resource) => resource.region).filter((region) => region !== "global");
+  const columns = ["global", ...new Set([...regions, ...extra])];
+  const counts = new Map<string, Map<string, number>>();
+  for (const { account, region } of deployed) {
+    const perRegion = counts.get(account) ?? new Map<string, number>();
+    perRegion.set(region, (perRegion.get(region) ?? 0) + 1);
+    counts.set(account, perRegion);
   }
-  rows.push(["Total", "", ...columns.map((column) => count(deployed, column)), deployed.length]);
-  return rows.toString();
+  const totals = columns.map((column) => deployed.filter((resource) => resource.region === column).length);
+  const rows = [...counts.keys()].sort().map((account) => {
+    const perRegion = counts.get(account) ?? new Map<string, number>();
+    const cells = columns.map((column) => perRegion.get(column) ?? 0);
+    return [account, names.get(account) ?? "", ...cells, cells.reduce((sum, count) => sum + count, 0)];
+  });
+  return renderTable(
+    ["Account", "Name", ...columns, "Total"],
+    [...rows, ["Total", "", ...totals, deployed.length]],
+  );
 }
 
 function typeTable(deployed: PlannedResource[]): string {
   const counts = new Map<string, number>();
   for (const resource of deployed) counts.set(resource.type, (counts.get(resource.type) ?? 0) + 1);
-  const rows = newTable(["Type", "Count"]);
-  [...counts.entries()]
-    .sort(([a], [b]) => a.localeCompare(b))
-    .forEach(([type, count]) => rows.push([type, count]));
-  return rows.toString();
+  return renderTable(
+    ["Type", "Count"],
+    [...counts.entries()].sort(([a], [b]) => a.localeCompare(b)),
+  );
 }
 
-/** What `pulumi up` would deploy for this stack and organization, as text. */
-export async function renderPlan(options: PlanOptions): Promise<string> {
+/** What `pulumi up` would deploy for this stack and organization, and whether its sample message is valid. */
+export async function renderPlan(options: PlanOptions): Promise<Plan> {
   const stackPath = stackFilePath(options.stack);
   const stackConfig = readStackConfig(stackPath);
+  const config = configFromPulumi(stackConfig);
   const organization = readOrganizationFile(options.org);
-  const { outputs, resources } = await runOffline({ stackConfig, organization, stack: options.stack });
-  const config = validateConfig(projectConfigValues(stackConfig));
+  const event = readEventFile(options.event);
+  const progress = (options.progress ?? noProgress)("declaring resources", 0);
+  const { outputs, resources } = await runOffline({
+    stackConfig,
+    organization,
+    organizationSource: options.org,
+    stack: options.stack,
+    onProgress: (done, declared) => progress.update(done, declared),
+  }).finally(() => progress.stop());
   const names = new Map(accountsBelow(organization.root).map((account) => [account.id, account.name]));
   const caller = fileCaller(organization).accountId;
   const covered = outputs.coveredAccountIds as string[];
   const skipped = outputs.skippedAccounts as { id: string; reason: string }[];
 
-  const accounts = newTable(["Account", "Name", "Status", "How"]);
-  for (const id of covered) {
-    const role = id === config.centralAccountId ? "central hub + forwarder" : "forwarder";
-    const access = id === caller ? "deploying credentials" : `assumes ${config.memberRoleName}`;
-    accounts.push([id, names.get(id) ?? "", "covered", `${role}; ${access}`]);
-  }
-  for (const { id, reason } of skipped) accounts.push([id, names.get(id) ?? "", "skipped", reason]);
+  const accounts = renderTable(
+    ["Account", "Name", "Status", "How"],
+    [
+      ...covered.map((id) => {
+        const role = id === config.centralAccountId ? "central hub + forwarder" : "forwarder";
+        const access = id === caller ? "deploying credentials" : `assumes ${config.memberRoleName}`;
+        return [id, names.get(id) ?? "", "covered", `${role}; ${access}`];
+      }),
+      ...skipped.map(({ id, reason }) => [id, names.get(id) ?? "", "skipped", reason]),
+    ],
+  );
 
   const providers = resources.filter((resource) => resource.type === "pulumi:providers:aws").length;
   const components = resources.filter((resource) => !resource.custom).length;
   const deployed = resources.filter(
     (resource) => resource.custom && resource.type !== "pulumi:providers:aws",
   );
-  return [
-    `abuse-alerts plan: stack ${options.stack} (${stackPath}), organization ${options.org}`,
+  const preview = renderPreview(event, {
+    categories: config.categories,
+    centralAccountId: config.centralAccountId,
+    channelId: config.slack.channelId,
+  });
+  const text = [
+    `abuse-alerts plan: stack ${options.stack} (${relative(process.cwd(), stackPath)}), organization ${relative(process.cwd(), options.org)}`,
     "Offline: the real program under Pulumi mocks. No AWS call, no Pulumi CLI, nothing deployed.",
     "",
     "Configuration",
     configTable(config),
     "",
     `Accounts: ${covered.length} covered, ${skipped.length} skipped`,
-    accounts.toString(),
+    accounts,
     "",
     "Resources per account and region",
     resourceTable(deployed, names, config.regions),
@@ -114,25 +129,35 @@ export async function renderPlan(options: PlanOptions): Promise<string> {
     "Resources by type",
     typeTable(deployed),
     "",
-    `What the security team sees for ${options.event} (npm run preview-message -- <event.json> for others)`,
-    sampleMessage(options.event, config),
+    `What the security team sees for ${relative(process.cwd(), options.event)} (npm run preview-message for others)`,
+    preview.text,
     "",
     `Totals: ${deployed.length} AWS resources and ${components} components in ${covered.length} accounts and ` +
       `${config.regions.length} region(s); ${providers} AWS providers, each its own plugin process (roughly 170-430 MB apiece).`,
-    `Next: pulumi preview --stack ${options.stack}, with credentials of the management account or a delegated administrator.`,
+    preview.posted
+      ? `Next: pulumi preview --stack ${options.stack}, with credentials of the management account or a delegated administrator.`
+      : `The sample event would not reach Slack as a valid message (see above): fix that before pulumi up.`,
   ].join("\n");
+  return { text, messageValid: preview.posted };
 }
 
-if (require.main === module) {
-  runCommand(
-    new Command()
-      .name("npm run plan --")
-      .description(
-        "Run the abuse-alerts program offline against a sample organization and print what it would deploy.",
-      )
-      .option("--stack <name>", "stack whose Pulumi.<name>.yaml to read", "prod")
-      .option("--org <file>", "organization file: accounts, OUs and states", DEFAULT_ORG)
-      .option("--event <file>", "event whose Slack message to show", SAMPLE_EVENT)
-      .action(async (options: PlanOptions) => console.log(await renderPlan(options))),
-  );
+export function planCommand(): Command {
+  return new Command()
+    .name("npm run plan --")
+    .description(
+      "Run the abuse-alerts program offline against a sample organization and print what it would deploy.",
+    )
+    .option("--stack <name>", "stack whose Pulumi.<name>.yaml to read", "prod")
+    .option("--org <file>", "organization file: accounts, OUs and states", DEFAULT_ORG)
+    .option("--event <file>", "event whose Slack message to show", SAMPLE_EVENT)
+    .action(async (options: PlanOptions) => {
+      const plan = await renderPlan({
+        ...options,
+        progress: process.stdout.isTTY ? progressBar : undefined,
+      });
+      console.log(plan.text);
+      if (!plan.messageValid) process.exitCode = 1;
+    });
 }
+
+if (require.main === module) void runCommand(planCommand());

@@ -1,7 +1,7 @@
 import { EventBridgeClient, PutEventsCommand } from "@aws-sdk/client-eventbridge";
 import { STSClient } from "@aws-sdk/client-sts";
 import type { AwsCredentialIdentity } from "@smithy/types";
-import { Command, Option } from "commander";
+import { Command } from "commander";
 import { existsSync } from "node:fs";
 import { assumeMemberRole, memberRoleArn } from "../accounts/assume";
 import { errorCode, errorMessage } from "../accounts/errors";
@@ -16,9 +16,9 @@ import {
 } from "../components/names";
 import { renderForSlack } from "../components/notification";
 import { deliveredEvent, testEventEntry } from "../components/test-event";
-import { AbuseAlertsConfig, Category, COMMERCIAL_REGIONS } from "../config/schema";
+import { AbuseAlertsConfig, CATEGORIES, Category, COMMERCIAL_REGIONS } from "../config/schema";
 import { loadStackFileConfig, stackFilePath } from "../config/stack-file";
-import { runCommand, UserError } from "../lib/cli";
+import { oneOf, runCommand, UserError } from "../lib/cli";
 import { previewEvent } from "./preview";
 
 export interface SendTestEventOptions {
@@ -106,7 +106,7 @@ export function describeSent(
     "",
     `Within a minute, Slack channel ${options.channelId ?? "(slack.channelId)"} should show:`,
     preview?.notification
-      ? renderForSlack(preview.notification)
+      ? renderForSlack(preview.notification, options.channelId)
       : "(no preview: no central rule takes this event)",
     "",
     "If it does not arrive, follow the event:",
@@ -140,65 +140,73 @@ function stackDefaults(stack: string) {
   return existsSync(stackFilePath(stack)) ? loadStackFileConfig(stack) : undefined;
 }
 
-if (require.main === module) {
-  runCommand(
-    new Command()
-      .name("npm run send-test-event --")
-      .description("Send a realistic test abuse or risk event through an account's forwarder to Slack.")
-      .requiredOption("--account <id>", "12-digit ID of the account whose default bus gets the event")
-      .addOption(
-        new Option("--region <region>", "region of the default bus")
-          .choices(COMMERCIAL_REGIONS)
-          .default("us-east-1"),
-      )
-      .addOption(
-        new Option("--category <category>", "which alert to test")
-          .choices(["abuse", "risk"])
-          .default("abuse"),
-      )
-      .option(
-        "--stack <name>",
-        "stack whose Pulumi.<name>.yaml gives the member role and the central account",
-        "prod",
-      )
-      .option("--role <name>", "role to assume in the account (default: the stack's memberRoleName)")
-      .action(
-        async (flags: {
-          account: string;
-          region: string;
-          category: Category;
-          stack: string;
-          role?: string;
-        }) => {
-          if (!/^\d{12}$/.test(flags.account))
-            throw new TestEventError(`--account must be a 12-digit account ID, got "${flags.account}"`);
-          const config = stackDefaults(flags.stack);
-          const problems = config ? unreachableTarget(config, flags.account, flags.region) : [];
-          if (problems.length > 0) {
-            throw new TestEventError(
-              `nothing would reach Slack from there: ${problems.join("; ")}. Check npm run plan for the accounts covered.`,
-            );
-          }
-          const options = {
-            accountId: flags.account,
-            region: flags.region,
-            category: flags.category,
-            roleName: flags.role ?? config?.memberRoleName ?? "OrganizationAccountAccessRole",
-          };
-          const clients = {
-            sts: createStsClient(),
-            eventBridge: (region: string, credentials?: AwsCredentialIdentity) =>
-              withRetries(new EventBridgeClient({ region, credentials, maxAttempts: 1 })),
-          };
-          const sent = await sendTestEvent(clients, options);
-          console.log(
-            describeSent(sent, {
-              ...options,
-              centralAccountId: config?.centralAccountId,
-              channelId: config?.slack.channelId,
-            }),
+/** The command line: the account is checked in the action, after commander has reported unknown options. */
+export function sendTestEventCommand(): Command {
+  return new Command()
+    .name("npm run send-test-event --")
+    .description("Send a realistic test abuse or risk event through an account's forwarder to Slack.")
+    .option("--account <id>", "(required) 12-digit ID of the account whose default bus gets the event")
+    .option(
+      "--region <region>",
+      "region of the default bus",
+      oneOf(COMMERCIAL_REGIONS, "an AWS region"),
+      "us-east-1",
+    )
+    .option(
+      "--category <category>",
+      "which alert to test: abuse or risk",
+      oneOf(CATEGORIES, "a category"),
+      "abuse",
+    )
+    .option(
+      "--stack <name>",
+      "stack whose Pulumi.<name>.yaml gives the member role and the central account",
+      "prod",
+    )
+    .option("--role <name>", "role to assume in the account (default: the stack's memberRoleName)")
+    .action(
+      async (flags: {
+        account?: string;
+        region: string;
+        category: Category;
+        stack: string;
+        role?: string;
+      }) => {
+        if (flags.account === undefined) {
+          throw new TestEventError(
+            "--account is required: the 12-digit ID of the account to send from, e.g. --account 222222222221",
           );
-        },
-      ),
-  );
+        }
+        if (!/^\d{12}$/.test(flags.account))
+          throw new TestEventError(`--account must be a 12-digit account ID, got "${flags.account}"`);
+        const config = stackDefaults(flags.stack);
+        const problems = config ? unreachableTarget(config, flags.account, flags.region) : [];
+        if (problems.length > 0) {
+          throw new TestEventError(
+            `nothing would reach Slack from there: ${problems.join("; ")}. Check npm run plan for the accounts covered.`,
+          );
+        }
+        const options = {
+          accountId: flags.account,
+          region: flags.region,
+          category: flags.category,
+          roleName: flags.role ?? config?.memberRoleName ?? "OrganizationAccountAccessRole",
+        };
+        const clients = {
+          sts: createStsClient(),
+          eventBridge: (region: string, credentials?: AwsCredentialIdentity) =>
+            withRetries(new EventBridgeClient({ region, credentials, maxAttempts: 1 })),
+        };
+        const sent = await sendTestEvent(clients, options);
+        console.log(
+          describeSent(sent, {
+            ...options,
+            centralAccountId: config?.centralAccountId,
+            channelId: config?.slack.channelId,
+          }),
+        );
+      },
+    );
 }
+
+if (require.main === module) void runCommand(sendTestEventCommand());

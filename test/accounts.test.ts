@@ -27,7 +27,7 @@ const config = (changes: Record<string, unknown> = {}) => validateConfig({ ...mi
 
 async function discoverWith(changes: Record<string, unknown>, mocked = mockOrganizations(exampleOrg())) {
   const directory = new AwsOrganizationDirectory(mocked.client, { callerArn: managementCaller.arn });
-  return discoverAccounts(config(changes), { caller: managementCaller, directory });
+  return discoverAccounts(config(changes), { caller: managementCaller, origin: "AWS", directory });
 }
 
 describe("account discovery over AWS Organizations", () => {
@@ -195,7 +195,7 @@ describe("account discovery over AWS Organizations", () => {
   it("rejects a configured organization ID that the credentials do not belong to", async () => {
     await assert.rejects(
       discoverWith({ organizationId: "o-otherorg123" }),
-      /abuse-alerts:organizationId is o-otherorg123, but the credentials .* belong to organization o-exampleorg1/,
+      /abuse-alerts:organizationId is o-otherorg123, but AWS reports organization o-exampleorg1; fix the key/,
     );
   });
 
@@ -251,6 +251,7 @@ describe("the sample organization file", () => {
     const changes = { accounts: { organizationalUnits: ["ou-ex12-workload1"], exclude: ["333333333331"] } };
     const fromFile = await discoverAccounts(config(changes), {
       caller: managementCaller,
+      origin: "AWS",
       directory: new FileOrganizationDirectory(exampleOrg()),
     });
     assert.deepEqual(fromFile, await discoverWith(changes));

@@ -202,10 +202,10 @@ const cases: { name: string; config?: Record<string, unknown>; org?: Organizatio
     names: [/abuse-alerts:centralAccountId 111111111111 is not an account of organization o-exampleorg1/],
   },
   {
-    name: "an organization ID that does not match the credentials",
+    name: "an organization ID that does not match the organization, named without invented credentials",
     config: { organizationId: "o-otherorg123" },
     names: [
-      /abuse-alerts:organizationId is o-otherorg123, but the credentials .* belong to organization o-exampleorg1/,
+      /^abuse-alerts:organizationId is o-otherorg123, but the organization file .*examples\/organization.json reports organization o-exampleorg1; fix the key, or point the program at organization o-otherorg123$/,
     ],
   },
 ];

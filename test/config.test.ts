@@ -44,6 +44,7 @@ describe("config validation", () => {
       notifyEmails: [],
       unreachableAccounts: "fail",
       archiveRetentionDays: 365,
+      maxDirectAccounts: 30,
     } satisfies AbuseAlertsConfig);
   });
 
@@ -131,7 +132,8 @@ describe("config validation", () => {
         good: { accounts: { exclude: ["222222222222", "333333333333"] } },
         bad: { accounts: { exclude: ["222222222222", 33333333333] } },
       },
-      expected: /got 33333333333 \(a number: quote it/,
+      expected:
+        /got 33333333333 \(a number: write account IDs in quotes, as YAML and JSON drop leading zeros\)/,
     },
     {
       key: "abuse-alerts:accounts.explicit[1]",

@@ -16,21 +16,16 @@ import {
 import type { AwsCredentialIdentity } from "@smithy/types";
 import { mockClient } from "aws-sdk-client-mock";
 import { AttachedScp } from "../accounts/scp";
-import { projectConfigValues } from "../config/read";
-import { validateConfig } from "../config/schema";
-import {
-  blocksDelivery,
-  DoctorOptions,
-  Finding,
-  forwarderRequirements,
-  renderDoctor,
-  runDoctor,
-} from "../scripts/doctor";
+import { configFromPulumi } from "../config/read";
+import { forwarderRequirements } from "../doctor/checks/scp";
+import { blocksDelivery, renderDoctor } from "../doctor/report";
+import { DoctorOptions, runDoctor } from "../doctor/run";
+import { Finding } from "../doctor/types";
 import { exampleOrg, MANAGEMENT } from "./helpers/example-org";
 import { prodConfigWith } from "./helpers/offline";
 import { mockOrganizations, serviceError } from "./helpers/organizations-mock";
 
-const config = validateConfig(projectConfigValues(prodConfigWith()));
+const config = configFromPulumi(prodConfigWith());
 
 interface Scenario {
   identityFails?: boolean;
@@ -51,7 +46,13 @@ function doctor(scenario: Scenario = {}) {
   const sts = new STSClient({ region: "us-east-1" });
   const stsMock = mockClient(sts);
   if (scenario.identityFails)
-    stsMock.on(GetCallerIdentityCommand).rejects(new Error("Could not load credentials from any providers"));
+    stsMock
+      .on(GetCallerIdentityCommand)
+      .rejects(
+        Object.assign(new Error("Could not load credentials from any providers"), {
+          name: "CredentialsProviderError",
+        }),
+      );
   else
     stsMock
       .on(GetCallerIdentityCommand)
@@ -362,7 +363,11 @@ describe("npm run doctor", () => {
       progress: (label, total) => {
         const bar = { label, total, ticks: 0, stopped: false };
         bars.push(bar);
-        return { tick: () => void (bar.ticks += 1), stop: () => void (bar.stopped = true) };
+        return {
+          tick: () => void (bar.ticks += 1),
+          update: () => assert.fail("no doctor check grows its total"),
+          stop: () => void (bar.stopped = true),
+        };
       },
     });
     assert.deepEqual(

@@ -4,7 +4,7 @@ import { centralRules } from "../components/rules";
 import { deliveredEvent, testEventEntry } from "../components/test-event";
 import { MAX_TEMPLATE_LENGTH, validateTransformer } from "../eventbridge/transformer";
 import { previewEvent } from "../scripts/preview";
-import { renderPreview } from "../scripts/preview-message";
+import { renderPreview } from "../scripts/preview";
 import { fixtureEvents } from "./helpers/fixtures";
 
 type Health = { account: string; region: string; detail: Record<string, unknown> };

@@ -4,6 +4,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
+import { withoutBookkeepingTraces } from "../scripts/offline";
 import { DEFAULT_ORG, renderPlan, SAMPLE_EVENT } from "../scripts/plan";
 
 const ROOT = join(__dirname, "..");
@@ -26,7 +27,10 @@ async function planCli(
         "test",
         ...args,
       ],
-      { cwd: directory, env: { ...process.env, TS_NODE_PROJECT: join(ROOT, "tsconfig.json") } },
+      {
+        cwd: directory,
+        env: { ...process.env, TS_NODE_PROJECT: join(ROOT, "tsconfig.json"), TS_NODE_TRANSPILE_ONLY: "true" },
+      },
     );
     return { code: 0, stdout, stderr };
   } catch (error) {
@@ -37,13 +41,13 @@ async function planCli(
 
 describe("npm run plan", () => {
   it("prints the config, the accounts with why each is skipped, resources per account and region, and totals", async () => {
-    const text = await renderPlan({ stack: "prod", org: DEFAULT_ORG, event: SAMPLE_EVENT });
+    const { text } = await renderPlan({ stack: "prod", org: DEFAULT_ORG, event: SAMPLE_EVENT });
     assert.match(text, /│ abuse-alerts:centralAccountId +│ 111111111111 /);
     assert.match(text, /Accounts: 7 covered, 4 skipped/);
     assert.match(text, /│ 100000000001 │ management +│ covered │ forwarder; deploying credentials/);
     assert.match(
       text,
-      /│ 111111111111 │ security-tooling +│ covered │ central hub \+ forwarder; assumes OrganizationAccountAccessRole/,
+      /│ 111111111111 │ security-tooling +│ covered │ central hub \+ forwarder; assumes +│\n│ +│ +│ +│ OrganizationAccountAccessRole +│/,
     );
     assert.match(text, /│ 333333333332 │ shop-dev-old +│ skipped │ suspended/);
     assert.match(text, /│ 333333333331 │ sandbox-playground +│ skipped │ excluded/);
@@ -79,7 +83,7 @@ describe("npm run plan", () => {
         },
       }),
     );
-    const text = await renderPlan({ stack: "prod", org, event: SAMPLE_EVENT });
+    const { text } = await renderPlan({ stack: "prod", org, event: SAMPLE_EVENT });
     assert.match(text, /Accounts: 2 covered, 0 skipped/);
   });
 
@@ -94,15 +98,39 @@ describe("npm run plan", () => {
       ["--org", DEFAULT_ORG],
     );
     assert.equal(result.code, 1);
-    assert.match(result.stderr, /The stack configuration has 2 problems:/);
-    assert.match(result.stderr, /abuse-alerts:centralAccountId must be a 12-digit AWS account ID/);
-    assert.match(result.stderr, /abuse-alerts:slack.channelId is required/);
-    assert.doesNotMatch(result.stdout, /Resources per account/);
+    assert.equal(result.stdout, "");
+    assert.deepEqual(result.stderr.trimEnd().split("\n"), [
+      "The stack configuration has 2 problems:",
+      '  - abuse-alerts:centralAccountId must be a 12-digit AWS account ID in quotes, e.g. "111111111111", got "1234"',
+      "  - abuse-alerts:slack.channelId is required: the Slack channel ID, e.g. C0123456789",
+      "Fix them in Pulumi.<stack>.yaml (or with `pulumi config set`); nothing was deployed.",
+    ]);
   });
 
   it("names a missing stack file", async () => {
     const result = await planCli("config: {}\n", ["--stack", "nope"]);
     assert.equal(result.code, 1);
     assert.match(result.stderr, /Pulumi.nope.yaml does not exist/);
+  });
+});
+
+describe("the offline runner", () => {
+  it("leaves Pulumi's own promise traces empty, the cost of a large plan, and every other error's trace whole", async () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- Pulumi's internal module, read as the runtime uses it
+    const { debuggablePromise } = require("@pulumi/pulumi/runtime/debuggable") as {
+      debuggablePromise: (promise: Promise<unknown>, context: string) => Promise<unknown>;
+    };
+    const traced = (promise: Promise<unknown>) =>
+      (promise as unknown as { _debugStackTrace: string })._debugStackTrace;
+    await withoutBookkeepingTraces(() => {
+      const bookkeeping = Promise.resolve();
+      void debuggablePromise(bookkeeping, "test");
+      assert.equal(traced(bookkeeping), "");
+      assert.match(new Error("a real failure").stack ?? "", /a real failure\n\s+at .*plan\.test\.ts:\d+/);
+      return Promise.resolve();
+    });
+    const outside = Promise.resolve();
+    void debuggablePromise(outside, "test");
+    assert.match(traced(outside), /\s+at /, "Pulumi's traces are back once the run is over");
   });
 });

@@ -69,12 +69,16 @@ describe("unreachable accounts (abuse-alerts:unreachableAccounts)", () => {
           error.message,
           /2 of 7 covered accounts cannot be reached through role OrganizationAccountAccessRole/,
         );
-        assert.match(
-          error.message,
-          /│ 222222222222 │ payments-prod │ AccessDenied: User: +│ create role OrganizationAccountAccessRole/,
+        assert.match(error.message, /│ 222222222222 │ payments-prod │ AccessDenied: User: +│ create role +│/);
+        assert.match(error.message, /│ +│ +│ authorized to perform: +│ account 100000000001 +│/);
+        assert.ok(
+          error.message
+            .split("\n")
+            .filter((line) => /^[┌│├└]/.test(line))
+            .every((line) => line.length <= 100),
+          "the table fits 100 columns",
         );
-        assert.match(error.message, /│ +│ +│ is not authorized to perform: sts:AssumeRole +│/);
-        assert.match(error.message, /trusting account 100000000001/);
+        assert.match(error.message, /│ in 222222222222 trusting +│/);
         assert.match(error.message, /│ 333333333333 │ shop-dev /);
         assert.match(error.message, /set abuse-alerts:unreachableAccounts to skip/);
         return true;

@@ -3,7 +3,7 @@ import { DiscoverySources } from "../../accounts/discover";
 import { readStackConfig } from "../../config/stack-file";
 import { OrganizationFile } from "../../accounts/org-file";
 import { OfflineRun, runOffline } from "../../scripts/offline";
-import { exampleOrg } from "./example-org";
+import { EXAMPLE_ORG_PATH, exampleOrg } from "./example-org";
 
 export const PROD_STACK = join(__dirname, "..", "..", "Pulumi.prod.yaml");
 
@@ -32,6 +32,7 @@ export function runProgram(stackConfig: Record<string, string>, run: ProgramRun 
   return runOffline({
     stackConfig,
     organization: run.organization ?? exampleOrg(),
+    organizationSource: run.organization ? "a test organization" : EXAMPLE_ORG_PATH,
     stack: "test",
     probe: run.probe,
     previousOutputs: run.previouslyCovered ? { coveredAccountIds: run.previouslyCovered } : undefined,

@@ -1,0 +1,118 @@
+import { closest, distance } from "fastest-levenshtein";
+import { z } from "zod";
+
+/**
+ * Validation issues as sentences a person can act on: the full key as they wrote it, what was
+ * expected, the value received, and a hint where one can be the cause. Shared by the stack config
+ * and the organization file, so both read alike.
+ */
+export interface IssueContext {
+  schema: z.ZodType;
+  /** How a path is written where the user edits it, e.g. abuse-alerts:regions[1] or root.accounts[0].id. */
+  keyName: (path: readonly PropertyKey[]) => string;
+  /** Schemas of account IDs: only there can a number be an ID that YAML or JSON read without its quotes. */
+  accountIdSchemas: ReadonlySet<z.ZodType>;
+}
+
+function unwrap(schema: z.ZodType): z.ZodType {
+  let current = schema;
+  for (;;) {
+    if (current instanceof z.ZodOptional) current = current.unwrap() as z.ZodType;
+    else if (current instanceof z.ZodLazy) current = current.unwrap() as z.ZodType;
+    else return current;
+  }
+}
+
+/** The schema that validates the value at a path, or undefined where the path leaves the schema. */
+export function schemaAt(schema: z.ZodType, path: readonly PropertyKey[]): z.ZodType | undefined {
+  let current: z.ZodType | undefined = schema;
+  for (const part of path) {
+    if (!current) return undefined;
+    const shape = unwrap(current);
+    if (shape instanceof z.ZodArray) current = shape.element as z.ZodType;
+    else if (shape instanceof z.ZodObject) current = shape.shape[String(part)] as z.ZodType | undefined;
+    else return undefined;
+  }
+  return current && unwrap(current);
+}
+
+/** The keys an object at this path may have. */
+export function knownKeys(schema: z.ZodType, path: readonly PropertyKey[]): string[] {
+  const shape = schemaAt(schema, path);
+  return shape instanceof z.ZodObject ? Object.keys(shape.shape) : [];
+}
+
+/** " (did you mean X?)" when one candidate is close enough to be what was meant. */
+export function suggestion(candidates: readonly string[], input: unknown): string {
+  if (typeof input !== "string" || candidates.length === 0) return "";
+  // Case slips ("Active" for ACTIVE) count as one edit, not one per letter.
+  const lower = candidates.map((candidate) => candidate.toLowerCase());
+  const best = closest(input.toLowerCase(), lower);
+  const meant = candidates[lower.indexOf(best)];
+  return distance(input.toLowerCase(), best) <= Math.max(2, Math.floor(best.length / 4))
+    ? ` (did you mean ${meant}?)`
+    : "";
+}
+
+/** The value received, as a person recognizes it, with the quoting hint only where it can be the cause. */
+export function describeValue(value: unknown, accountIdExpected = false): string {
+  if (Array.isArray(value)) return `a list ${JSON.stringify(value)}`;
+  if (value === null) return "nothing (null)";
+  if (accountIdExpected && typeof value === "number") {
+    return `${value} (a number: write account IDs in quotes, as YAML and JSON drop leading zeros)`;
+  }
+  // Pulumi hands top-level scalars over as text, so an unquoted ID arrives as digits a zero or
+  // three short; "1234" is a typo, not a lost zero.
+  if (accountIdExpected && typeof value === "string" && /^[1-9]\d{8,10}$/.test(value)) {
+    return `"${value}" (if this is an unquoted account ID, YAML dropped its leading zeros: quote it)`;
+  }
+  return typeof value === "number" ? String(value) : JSON.stringify(value);
+}
+
+/** One issue as one or more sentences (an unknown-keys issue names each key). */
+export function formatIssue(issue: z.core.$ZodIssue, context: IssueContext): string[] {
+  const key = context.keyName(issue.path);
+  if (issue.code === "unrecognized_keys") {
+    const known = knownKeys(context.schema, issue.path);
+    return issue.keys.map((unknownKey) => {
+      const hint = suggestion(known, unknownKey).replace(
+        /did you mean (.*)\?/,
+        (_, name: string) => `did you mean ${context.keyName([...issue.path, name])}?`,
+      );
+      return `${context.keyName([...issue.path, unknownKey])} is not a known key${hint}; known keys here: ${known.join(", ")}`;
+    });
+  }
+  if (!("input" in issue) || issue.input === undefined) return [`${key} is required: ${issue.message}`];
+  const leaf = schemaAt(context.schema, issue.path);
+  const accountId = leaf !== undefined && context.accountIdSchemas.has(leaf);
+  const hint = issue.code === "invalid_value" ? suggestion(issue.values.map(String), issue.input) : "";
+  return [`${key} must be ${issue.message}, got ${describeValue(issue.input, accountId)}${hint}`];
+}
+
+/** Every issue of a failed parse, sorted, each once. */
+export function formatIssues(issues: readonly z.core.$ZodIssue[], context: IssueContext): string[] {
+  return [...new Set(issues.flatMap((issue) => formatIssue(issue, context)))].sort();
+}
+
+/** A list whose items must not repeat: a repeat is always a copy-paste slip. */
+export function uniqueList<T extends z.ZodType>(
+  item: T,
+  what: string,
+  keyOf: (value: z.output<T>) => string,
+) {
+  return z.array(item, { error: what }).superRefine((items, ctx) => {
+    const seen = new Set<string>();
+    items.forEach((value, index) => {
+      const key = keyOf(value);
+      if (seen.has(key)) {
+        ctx.addIssue({
+          code: "custom",
+          path: [index],
+          input: key,
+          message: `listed only once (${key} repeats)`,
+        });
+      }
+      seen.add(key);
+    });
+  });
+}

@@ -1,0 +1,53 @@
+import { renderTable } from "../lib/tables";
+import { Finding, Status } from "./types";
+
+const ORDER: Record<Status, number> = { fail: 0, warn: 1, ok: 2 };
+
+export const blocksDelivery = (findings: readonly Finding[]) =>
+  findings.some((finding) => finding.status === "fail");
+
+/** The report: a summary per check, in the order they ran, then every problem with its fix. */
+export function renderDoctor(findings: readonly Finding[]): string {
+  const checks = [...new Set(findings.map((finding) => finding.check))];
+  const summary = renderTable(
+    ["Check", "Status", "Detail"],
+    checks.map((check) => {
+      const mine = findings.filter((finding) => finding.check === check);
+      const worst = mine.reduce((a, b) => (ORDER[b.status] < ORDER[a.status] ? b : a));
+      const problems = mine.filter((finding) => finding.status !== "ok").length;
+      return [
+        check,
+        worst.status.toUpperCase(),
+        problems > 0 ? `${problems} problem(s), see below` : worst.detail,
+      ];
+    }),
+  );
+  const problems = findings
+    .filter((finding) => finding.status !== "ok")
+    .sort((a, b) => ORDER[a.status] - ORDER[b.status]);
+  const failures = problems.filter((finding) => finding.status === "fail").length;
+  const lines = ["abuse-alerts doctor", summary];
+  if (problems.length > 0) {
+    lines.push(
+      "",
+      "Problems",
+      renderTable(
+        ["Status", "Check", "Where", "Problem", "Fix"],
+        problems.map((finding) => [
+          finding.status.toUpperCase(),
+          finding.check,
+          finding.subject,
+          finding.detail,
+          finding.fix ?? "",
+        ]),
+      ),
+    );
+  }
+  lines.push(
+    "",
+    failures > 0
+      ? `${failures} problem(s) block delivery of alerts. Fix them, run npm run doctor again, then pulumi up.`
+      : "Nothing blocks delivery of alerts.",
+  );
+  return lines.join("\n");
+}

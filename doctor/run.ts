@@ -1,0 +1,125 @@
+import pLimit from "p-limit";
+import { discoverAccounts, Discovery } from "../accounts/discover";
+import { errorMessage } from "../accounts/errors";
+import { getCaller } from "../accounts/identity";
+import { AwsOrganizationDirectory } from "../accounts/organizations";
+import { ProbeOutcome, probeMemberRoles } from "../accounts/probe";
+import { Caller } from "../accounts/types";
+import { AbuseAlertsConfig } from "../config/schema";
+import { noProgress, ProgressFactory } from "../lib/progress";
+import { deadLettersCheck } from "./checks/dead-letters";
+import { memberRoleCheck } from "./checks/member-role";
+import { scpCheck } from "./checks/scp";
+import { slackCheck } from "./checks/slack";
+import { DoctorCheck, DoctorClients, DoctorContext, Finding } from "./types";
+
+/** The checks, in the order they run and report. A new check is a new module added here. */
+export const CHECKS: readonly DoctorCheck[] = [memberRoleCheck, slackCheck, scpCheck, deadLettersCheck];
+
+export interface DoctorOptions {
+  /** Parallel per-account calls (default 8). */
+  concurrency?: number;
+  progress?: ProgressFactory;
+  /** The checks to run; all of them by default. */
+  checks?: readonly DoctorCheck[];
+}
+
+/**
+ * Everything that can stop an alert, checked with the deploying credentials before `pulumi up`:
+ * who runs and in which organization, then every check that concerns this stack. Without
+ * credentials or Organizations access it stops there, as nothing else can be read.
+ */
+export async function runDoctor(
+  clients: DoctorClients,
+  config: AbuseAlertsConfig,
+  options: DoctorOptions = {},
+): Promise<Finding[]> {
+  const concurrency = options.concurrency ?? 8;
+  const progress = options.progress ?? noProgress;
+  const findings: Finding[] = [];
+
+  let caller: Caller;
+  try {
+    caller = await getCaller(clients.sts);
+  } catch (error) {
+    return [{ check: "identity", status: "fail", subject: "credentials", detail: errorMessage(error) }];
+  }
+  findings.push({
+    check: "identity",
+    status: "ok",
+    subject: `account ${caller.accountId}`,
+    detail: `running as ${caller.arn}`,
+  });
+
+  const directory = new AwsOrganizationDirectory(clients.organizations, {
+    callerArn: caller.arn,
+    concurrency,
+  });
+  let discovery: Discovery;
+  try {
+    discovery = await discoverAccounts(config, {
+      caller,
+      origin: `AWS Organizations (credentials ${caller.arn})`,
+      directory,
+    });
+  } catch (error) {
+    return [
+      ...findings,
+      { check: "organization", status: "fail", subject: "organization", detail: errorMessage(error) },
+    ];
+  }
+  findings.push(
+    {
+      check: "organization",
+      status: "ok",
+      subject: discovery.organizationId,
+      detail:
+        `${discovery.covered.length} accounts covered, ${discovery.skipped.length} skipped` +
+        (discovery.managementAccountId ? `; management account ${discovery.managementAccountId}` : ""),
+    },
+    ...discovery.warnings.map((warning): Finding => ({
+      check: "organization",
+      status: "warn",
+      subject: "config",
+      detail: warning,
+    })),
+  );
+
+  let access: Promise<ProbeOutcome[]> | undefined;
+  const context: DoctorContext = {
+    config,
+    clients,
+    discovery,
+    directory,
+    limit: pLimit(concurrency),
+    concurrency,
+    progress,
+    memberAccess: () => {
+      access ??= (async () => {
+        const bar = progress(`assuming ${config.memberRoleName}`, discovery.covered.length);
+        try {
+          return await probeMemberRoles(
+            clients.sts,
+            discovery.covered.map((account) => account.id),
+            {
+              roleName: config.memberRoleName,
+              callerAccountId: caller.accountId,
+              concurrency,
+              // The queues are read after the SCP scan, which takes a while in a large organization.
+              sessionSeconds: 3600,
+              onSettled: () => bar.tick(),
+            },
+          );
+        } finally {
+          bar.stop();
+        }
+      })();
+      return access;
+    },
+  };
+  for (const check of options.checks ?? CHECKS) {
+    if (check.applies && !check.applies(config)) continue;
+    findings.push(...(await check.run(context)));
+  }
+  return findings;
+}

@@ -1,0 +1,54 @@
+import type { ChatbotClient } from "@aws-sdk/client-chatbot";
+import type { OrganizationsClient } from "@aws-sdk/client-organizations";
+import type { SQSClient } from "@aws-sdk/client-sqs";
+import type { STSClient } from "@aws-sdk/client-sts";
+import type { AwsCredentialIdentity } from "@smithy/types";
+import type pLimit from "p-limit";
+import type { Discovery } from "../accounts/discover";
+import type { AwsOrganizationDirectory } from "../accounts/organizations";
+import type { ProbeOutcome } from "../accounts/probe";
+import type { AbuseAlertsConfig } from "../config/schema";
+import type { ProgressFactory } from "../lib/progress";
+
+export type Status = "ok" | "warn" | "fail";
+
+export interface Finding {
+  /** The check that found it; the report groups findings by check, in the order they ran. */
+  check: string;
+  status: Status;
+  /** Account, region or resource the finding is about. */
+  subject: string;
+  detail: string;
+  fix?: string;
+}
+
+/** The AWS clients the checks use; tests hand in clients stubbed by aws-sdk-client-mock. */
+export interface DoctorClients {
+  sts: STSClient;
+  organizations: OrganizationsClient;
+  /** Chatbot's API, in the central account (credentials) or the caller's. */
+  chatbot: (credentials?: AwsCredentialIdentity) => ChatbotClient;
+  sqs: (region: string, credentials?: AwsCredentialIdentity) => SQSClient;
+}
+
+/** What every check may use: the config, the clients, who runs, and the accounts in scope. */
+export interface DoctorContext {
+  config: AbuseAlertsConfig;
+  clients: DoctorClients;
+  discovery: Discovery;
+  directory: AwsOrganizationDirectory;
+  /** Bounds the per-account calls of every check together. */
+  limit: ReturnType<typeof pLimit>;
+  concurrency: number;
+  progress: ProgressFactory;
+  /** The member role tried in every covered account, once, whichever check asks first. */
+  memberAccess: () => Promise<ProbeOutcome[]>;
+}
+
+/** One thing that can stop an alert, checked before `pulumi up`: a module of its own in doctor/checks. */
+export interface DoctorCheck {
+  readonly name: string;
+  /** Whether the check concerns this stack; all do unless they say otherwise. */
+  applies?(config: AbuseAlertsConfig): boolean;
+  run(context: DoctorContext): Promise<Finding[]>;
+}

@@ -1,0 +1,405 @@
+import { strict as assert } from "node:assert";
+import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
+import { mockClient } from "aws-sdk-client-mock";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { getCaller } from "../accounts/identity";
+import { readOrganizationFile } from "../accounts/org-file";
+import { configFromPulumi } from "../config/read";
+import { doctorCommand } from "../scripts/doctor";
+import { DEFAULT_ORG, planCommand } from "../scripts/plan";
+import { previewMessageCommand } from "../scripts/preview-message";
+import { sendTestEventCommand } from "../scripts/send-test-event";
+import { CliRun, runCli } from "./helpers/cli";
+import { EVENTS_DIR } from "./helpers/fixtures";
+import { prodConfigWith, runProgram } from "./helpers/offline";
+
+/** A directory holding Pulumi.test.yaml (and other files), as a user's checkout would. */
+function workspace(files: Record<string, string>): string {
+  const directory = mkdtempSync(join(tmpdir(), "first-hour-"));
+  for (const [name, content] of Object.entries(files)) writeFileSync(join(directory, name), content);
+  return directory;
+}
+
+/** The example stack as YAML with some keys replaced, for a stack file on disk. */
+function stackYaml(changes: Record<string, unknown> = {}): string {
+  const config = prodConfigWith(changes);
+  return [
+    "config:",
+    ...Object.entries(config).map(([key, value]) => `  ${key}: ${JSON.stringify(value)}`),
+  ].join("\n");
+}
+
+async function planIn(directory: string, args: string[] = []): Promise<CliRun> {
+  const cwd = process.cwd();
+  process.chdir(directory);
+  try {
+    return await runCli(planCommand(), ["--stack", "test", ...args]);
+  } finally {
+    process.chdir(cwd);
+  }
+}
+
+/** What a person reads: the message, once, and nothing of the machinery behind it. */
+function assertPlainError(run: CliRun, message: RegExp) {
+  assert.equal(run.code, 1);
+  assert.equal(run.stdout, "");
+  assert.match(run.stderr, message);
+  for (const noise of [/OfflineRunError/, /RunError/, /__pulumiRunError/, /resources: \[/, /^\s+at /m]) {
+    assert.doesNotMatch(run.stderr, noise);
+  }
+}
+
+const orgFile = (root: unknown) =>
+  JSON.stringify({ organization: { id: "o-exampleorg1", managementAccountId: "100000000001" }, root });
+
+describe("the first hour: npm run plan", () => {
+  it("prints a config mistake exactly as pulumi up would, each problem once, exit 1", async () => {
+    const bad = { centralAccountId: "1234", regions: ["us-wets-2", "us-east-1"] };
+    const run = await planIn(workspace({ "Pulumi.test.yaml": stackYaml(bad) }));
+    const programError = await runProgram(prodConfigWith(bad)).then(
+      () => assert.fail("the program must refuse this config"),
+      (error: Error) => error.message,
+    );
+    assertPlainError(run, /The stack configuration has 2 problems/);
+    assert.equal(run.stderr, `${programError}\n`);
+    assert.equal(run.stderr.match(/centralAccountId must be/g)?.length, 1);
+    assert.match(run.stderr, /regions\[0\] must be .*"us-wets-2" \(did you mean us-west-2\?\)/);
+  });
+
+  it("names a misspelt namespace, or none, with the key meant, and leaves other providers' keys alone", async () => {
+    const yaml = [
+      "config:",
+      "  aws:region: us-east-1",
+      "  aws:profile: management",
+      '  abuse-alerts:centralAccountId: "111111111111"',
+      "  abuse-alerts:slack: { workspaceId: T0123456789, channelId: C0123456789 }",
+      "  abuse-alert:regions: [us-east-1, us-west-2]",
+      "  abuse_alerts:notifyEmails: [secops@example.com]",
+      "  categories: [abuse]",
+    ].join("\n");
+    const run = await planIn(workspace({ "Pulumi.test.yaml": yaml }));
+    assertPlainError(run, /The stack configuration has 3 problems/);
+    assert.match(
+      run.stderr,
+      /abuse-alert:regions is under namespace abuse-alert, which this program does not read: did you mean abuse-alerts:regions\?/,
+    );
+    assert.match(run.stderr, /abuse_alerts:notifyEmails .*did you mean abuse-alerts:notifyEmails\?/);
+    assert.match(run.stderr, /categories has no namespace.*did you mean abuse-alerts:categories\?/);
+    assert.doesNotMatch(run.stderr, /aws:region|aws:profile/);
+  });
+
+  it("says so when the stack file has no config: block, or is not a stack file at all", async () => {
+    assertPlainError(
+      await planIn(workspace({ "Pulumi.test.yaml": "encryptionsalt: v1:abc\n" })),
+      /Pulumi.test.yaml has no config: block, so abuse-alerts:centralAccountId and abuse-alerts:slack are missing/,
+    );
+    assertPlainError(
+      await planIn(workspace({ "Pulumi.test.yaml": "just some words\n" })),
+      /Pulumi.test.yaml is not a Pulumi stack file: it holds the text "just some words"/,
+    );
+    assertPlainError(
+      await planIn(workspace({ "Pulumi.test.yaml": "config: [\n  unclosed" })),
+      /Pulumi.test.yaml is not valid YAML/,
+    );
+  });
+
+  it("explains an organization with no active account, a central account outside it, and a foreign organization ID", async () => {
+    const accounts = (state: string) => [
+      { id: "100000000001", name: "management", state },
+      { id: "222222222221", name: "shop", state },
+    ];
+    const cases: [string, Record<string, unknown>, RegExp][] = [
+      [
+        orgFile({ id: "r-ex12", name: "Root", accounts: accounts("SUSPENDED") }),
+        {},
+        /no account is left to cover in organization o-exampleorg1: 2 found, 2 skipped/,
+      ],
+      [
+        orgFile({ id: "r-ex12", name: "Root", accounts: accounts("ACTIVE") }),
+        {},
+        /abuse-alerts:centralAccountId 111111111111 is not an account of organization o-exampleorg1/,
+      ],
+      [
+        readFileOf(DEFAULT_ORG),
+        { organizationId: "o-otherorg123" },
+        /but the organization file org.json reports organization o-exampleorg1/,
+      ],
+    ];
+    for (const [org, changes, message] of cases) {
+      const directory = workspace({ "Pulumi.test.yaml": stackYaml(changes), "org.json": org });
+      const run = await planIn(directory, ["--org", "org.json"]);
+      assertPlainError(run, message);
+      assert.doesNotMatch(run.stderr, /credentials|AWSReservedSSO/, "no invented credentials offline");
+    }
+  });
+
+  it("reads the organization file's mistakes in the config's words, quoting hint included", () => {
+    const directory = workspace({
+      "numeric.json": orgFile({
+        id: "r-ex12",
+        name: "Root",
+        accounts: [
+          { id: "100000000001", name: "management", state: "ACTIVE" },
+          { id: 111111111111, name: "security", state: "ACTIVE" },
+          { id: "222222222221", name: "shop", state: "Active" },
+        ],
+      }),
+      "twice.json": orgFile({
+        id: "r-ex12",
+        name: "Root",
+        accounts: [{ id: "100000000001", name: "management", state: "ACTIVE" }],
+        organizationalUnits: [
+          {
+            id: "ou-ex12-aaaaaaaa",
+            name: "A",
+            accounts: [{ id: "222222222221", name: "shop", state: "ACTIVE" }],
+          },
+          {
+            id: "ou-ex12-bbbbbbbb",
+            name: "B",
+            accounts: [{ id: "222222222221", name: "shop2", state: "ACTIVE" }],
+          },
+        ],
+      }),
+    });
+    assert.throws(
+      () => readOrganizationFile(join(directory, "numeric.json")),
+      (error: Error) => {
+        assert.match(error.message, /numeric.json is not a valid organization file \(2 problems\)/);
+        assert.match(
+          error.message,
+          /root.accounts\[1\].id must be a 12-digit AWS account ID in quotes, e.g. "111111111111", got 111111111111 \(a number: write account IDs in quotes, as YAML and JSON drop leading zeros\)/,
+        );
+        assert.match(
+          error.message,
+          /root.accounts\[2\].state must be the account's Organizations State: ACTIVE, SUSPENDED, PENDING_CLOSURE, CLOSED, got "Active" \(did you mean ACTIVE\?\)/,
+        );
+        assert.doesNotMatch(error.message, /Invalid input/);
+        return true;
+      },
+    );
+    assert.throws(
+      () => readOrganizationFile(join(directory, "twice.json")),
+      /account 222222222221 is listed twice, at root.organizationalUnits\[0\].accounts\[0\] and at root.organizationalUnits\[1\].accounts\[0\]: keep one/,
+    );
+    assert.throws(
+      () => readOrganizationFile(join(directory, "missing.json")),
+      /cannot read organization file .*missing.json \(ENOENT\): check the path given to --org/,
+    );
+  });
+
+  it("refuses direct mode above maxDirectAccounts with the numbers and the advice, and a higher limit lets it through", async () => {
+    const big = bigOrganization(45);
+    await assert.rejects(
+      runProgram(prodConfigWith(), { organization: big }),
+      (error: Error & { resources: [] }) => {
+        assert.deepEqual(error.resources, []);
+        assert.match(
+          error.message,
+          /abuse-alerts:deployment direct would cover 46 accounts with one AWS provider each: 46 provider processes of 170-430 MB \(pulumi-aws#5226, #5860\), 7.8 GB to 19.8 GB for one pulumi up, above the limit of 30 accounts \(abuse-alerts:maxDirectAccounts\)/,
+        );
+        assert.match(error.message, /Set abuse-alerts:deployment to stackset/);
+        assert.match(error.message, /raise abuse-alerts:maxDirectAccounts to 46 or more/);
+        return true;
+      },
+    );
+    const { outputs } = await runProgram(prodConfigWith({ maxDirectAccounts: 46 }), { organization: big });
+    assert.equal((outputs.coveredAccountIds as string[]).length, 46);
+  });
+
+  it("shows progress while declaring, the bar brought to its total", async () => {
+    const bars: { label: string; done: number; total: number; stopped: boolean }[] = [];
+    const cwd = process.cwd();
+    const { renderPlan } = await import("../scripts/plan");
+    process.chdir(workspace({ "Pulumi.test.yaml": stackYaml() }));
+    try {
+      await renderPlan({
+        stack: "test",
+        org: DEFAULT_ORG,
+        event: join(EVENTS_DIR, "abuse", "dos-report.json"),
+        progress: (label, total) => {
+          const bar = { label, done: 0, total, stopped: false };
+          bars.push(bar);
+          return {
+            tick: () => void (bar.done += 1),
+            update: (done, grown) => {
+              bar.done = done;
+              if (grown !== undefined) bar.total = Math.max(bar.total, grown);
+            },
+            stop: () => void (bar.stopped = true),
+          };
+        },
+      });
+    } finally {
+      process.chdir(cwd);
+    }
+    assert.equal(bars.length, 1);
+    assert.equal(bars[0].label, "declaring resources");
+    assert.ok(bars[0].total > 100, `${bars[0].total} resources declared`);
+    assert.equal(bars[0].done, bars[0].total);
+    assert.ok(bars[0].stopped);
+  });
+
+  it("fails, as preview-message does, when its sample event would not reach Slack", async () => {
+    const negative = join(EVENTS_DIR, "negative", "guardduty-finding.json");
+    const directory = workspace({ "Pulumi.test.yaml": stackYaml() });
+    const plan = await planIn(directory, ["--event", negative]);
+    assert.equal(plan.code, 1);
+    assert.match(plan.stdout, /Nothing would be posted: it is not an AWS Health abuse or risk event/);
+    assert.match(plan.stdout, /would not reach Slack as a valid message/);
+    const cwd = process.cwd();
+    process.chdir(directory);
+    try {
+      const preview = await runCli(previewMessageCommand(), [negative, "--stack", "test"]);
+      assert.equal(preview.code, 1);
+    } finally {
+      process.chdir(cwd);
+    }
+  });
+
+  it("shows the configured Slack channel, and keeps every table within 100 columns", async () => {
+    const run = await planIn(
+      workspace({
+        "Pulumi.test.yaml": stackYaml({ slack: { workspaceId: "T0123456789", channelId: "C0SECOPS42" } }),
+      }),
+    );
+    assert.equal(run.code, 0);
+    assert.match(run.stdout, /│ Slack channel C0SECOPS42 · Amazon Q/);
+    assert.doesNotMatch(run.stdout, /#security-alerts/);
+    const tooWide = run.stdout.split("\n").filter((line) => /^[┌│├└]/.test(line) && line.length > 100);
+    assert.deepEqual(tooWide, []);
+  });
+});
+
+describe("the first hour: options and credentials", () => {
+  it("rejects a bad number for every numeric option, naming it, with no stack trace", async () => {
+    for (const value of ["0", "abc", "-3", "1.5", "65"]) {
+      const run = await runCli(doctorCommand(), ["--concurrency", value]);
+      assert.equal(run.code, 1, `--concurrency ${value}`);
+      assert.match(
+        run.stderr,
+        new RegExp(
+          `option '--concurrency <n>' argument '${value.replace(".", "\\.")}' is invalid. Expected a whole number from 1 to 64`,
+        ),
+      );
+      assert.doesNotMatch(run.stderr, /TypeError|^\s+at /m);
+    }
+  });
+
+  it("send-test-event: names an unknown option before a missing one, marks --account required, suggests a region", async () => {
+    const typo = await runCli(sendTestEventCommand(), ["--acount", "222222222221"]);
+    assert.equal(typo.code, 1);
+    assert.match(typo.stderr, /unknown option '--acount'\n\(Did you mean --account\?\)/);
+    assert.doesNotMatch(typo.stderr, /--account is required/);
+
+    const missing = await runCli(sendTestEventCommand(), []);
+    assert.equal(missing.code, 1);
+    assert.match(missing.stderr, /--account is required: the 12-digit ID of the account to send from/);
+
+    const help = await runCli(sendTestEventCommand(), ["--help"]);
+    assert.equal(help.code, 0);
+    assert.match(help.stdout, /--account <id> +\(required\) 12-digit ID/);
+
+    const region = await runCli(sendTestEventCommand(), [
+      "--account",
+      "222222222221",
+      "--region",
+      "us-wets-2",
+    ]);
+    assert.equal(region.code, 1);
+    assert.match(
+      region.stderr,
+      /argument 'us-wets-2' is invalid. Not an AWS region \(did you mean us-west-2\?\)/,
+    );
+  });
+
+  it("says it is the network when AWS cannot be reached, not the credentials", async () => {
+    const sts = new STSClient({ region: "us-east-1" });
+    mockClient(sts)
+      .on(GetCallerIdentityCommand)
+      .rejects(
+        Object.assign(new Error("getaddrinfo ENOTFOUND sts.us-east-1.amazonaws.com"), { code: "ENOTFOUND" }),
+      );
+    await assert.rejects(getCaller(sts, {}), (error: Error) => {
+      assert.match(
+        error.message,
+        /AWS could not be reached \(getaddrinfo ENOTFOUND sts.us-east-1.amazonaws.com\). This is the network, not the credentials/,
+      );
+      assert.doesNotMatch(error.message, /sign in|aws sso login/i);
+      return true;
+    });
+  });
+
+  it("names a missing AWS_PROFILE, and tells it from no credentials at all", async () => {
+    const directory = workspace({
+      config: "[profile management]\nregion = us-east-1\n[profile sandbox]\nregion = us-east-1\n",
+      credentials: "",
+    });
+    const sts = new STSClient({ region: "us-east-1" });
+    mockClient(sts)
+      .on(GetCallerIdentityCommand)
+      .rejects(
+        Object.assign(new Error("Could not load credentials from any providers"), {
+          name: "CredentialsProviderError",
+        }),
+      );
+    const files = {
+      AWS_CONFIG_FILE: join(directory, "config"),
+      AWS_SHARED_CREDENTIALS_FILE: join(directory, "credentials"),
+    };
+    await assert.rejects(
+      getCaller(sts, { ...files, AWS_PROFILE: "managment" }),
+      /AWS_PROFILE is "managment", but no profile of that name is in .*config or .*credentials \(profiles there: management, sandbox\)/,
+    );
+    await assert.rejects(getCaller(sts, files), /no AWS credentials were found \(no AWS_PROFILE/);
+  });
+
+  it("gives the quoting hint only where a number can be an account ID", () => {
+    const problems = (changes: Record<string, unknown>) => {
+      try {
+        configFromPulumi(prodConfigWith(changes));
+        return "";
+      } catch (error) {
+        return (error as Error).message;
+      }
+    };
+    assert.match(
+      problems({ archiveRetentionDays: -1 }),
+      /archiveRetentionDays must be 0 or more days .*, got -1$/m,
+    );
+    assert.doesNotMatch(problems({ archiveRetentionDays: -1 }), /quote|leading zero/);
+    assert.match(problems({ centralAccountId: 11111111111 }), /YAML dropped its leading zeros: quote it/);
+  });
+});
+
+function readFileOf(path: string): string {
+  return JSON.stringify(readOrganizationFile(path));
+}
+
+/** The example organization's management and central accounts, and `members` more under one OU. */
+function bigOrganization(members: number) {
+  return {
+    organization: { id: "o-exampleorg1", managementAccountId: "100000000001" },
+    root: {
+      id: "r-ex12",
+      name: "Root",
+      accounts: [{ id: "100000000001", name: "management", state: "ACTIVE" }],
+      organizationalUnits: [
+        {
+          id: "ou-ex12-members1",
+          name: "Members",
+          accounts: [
+            { id: "111111111111", name: "security-tooling", state: "ACTIVE" },
+            ...Array.from({ length: members - 1 }, (_, index) => ({
+              id: String(500000000000 + index),
+              name: `member-${index}`,
+              state: "ACTIVE",
+            })),
+          ],
+        },
+      ],
+    },
+  };
+}
