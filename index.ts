@@ -1,18 +1,21 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { memberRoleArn } from "./accounts/assume";
+import { checkDirectCapacity } from "./accounts/capacity";
 import { discoverAccounts, Discovery, DiscoverySources, SourcesFactory } from "./accounts/discover";
 import { createStsClient, getCaller } from "./accounts/identity";
 import { AwsOrganizationDirectory, createOrganizationsClient } from "./accounts/organizations";
-import { memberRoleArn } from "./accounts/assume";
-import { checkDirectCapacity } from "./accounts/capacity";
 import { probeMemberRoles } from "./accounts/probe";
 import { applyReachability } from "./accounts/reachability";
+import { StackSetTargets, stackSetTargets } from "./accounts/stackset-targets";
 import { strandedAccounts, strandedMessage } from "./accounts/stranded";
 import { AccountForwarder } from "./components/accountForwarder";
 import { CentralHub } from "./components/centralHub";
+import { StackSetFailureForwarder } from "./components/stackSetFailureForwarder";
+import { StackSetForwarder } from "./components/stackSetForwarder";
 import { loadConfig } from "./config/read";
+import { AbuseAlertsConfig, configWarnings, GLOBAL_EVENTS_REGION } from "./config/schema";
 import { isUserError } from "./lib/cli";
-import { AbuseAlertsConfig, ConfigError, configWarnings, GLOBAL_EVENTS_REGION } from "./config/schema";
 
 async function awsSources(): Promise<DiscoverySources> {
   const sts = createStsClient();
@@ -30,27 +33,42 @@ async function awsSources(): Promise<DiscoverySources> {
 const asRunError = (error: unknown): unknown =>
   isUserError(error) ? new pulumi.RunError(error.message) : error;
 
-/** Config and accounts, or a clear error before any resource is declared. */
-async function prepare(
-  sources: SourcesFactory,
-): Promise<{ config: AbuseAlertsConfig; discovery: Discovery }> {
+interface Prepared {
+  config: AbuseAlertsConfig;
+  discovery: Discovery;
+  /** StackSet mode only: where the StackSet's instances go. */
+  targets?: StackSetTargets;
+  /** Accounts whose forwarder Pulumi declares itself, each through its own provider. */
+  directAccounts: string[];
+}
+
+/** Config, accounts and targets, or a clear error before any resource is declared. */
+async function prepare(sources: SourcesFactory): Promise<Prepared> {
   try {
     const config = loadConfig();
-    if (config.deployment === "stackset") {
-      throw new ConfigError([
-        "abuse-alerts:deployment stackset is not available in this version; use direct (a provider per account)",
-      ]);
-    }
     configWarnings(config).forEach((warning) => void pulumi.log.warn(warning));
     const source = await sources();
     let discovery = await discoverAccounts(config, source);
-    if (config.deployment === "direct")
+    let targets: StackSetTargets | undefined;
+    if (config.deployment === "direct") {
       checkDirectCapacity(discovery.covered.length, config.maxDirectAccounts);
+    } else {
+      const rootId = config.accounts.organizationalUnits.length > 0 ? "" : await source.directory.rootId();
+      targets = stackSetTargets(config.accounts.organizationalUnits, discovery, rootId);
+      if (targets.callAs === "DELEGATED_ADMIN") {
+        void pulumi.log.info(
+          `running in account ${discovery.caller.accountId}, not the management account ${discovery.managementAccountId ?? "?"}: ` +
+            "the StackSet is managed as a StackSets delegated administrator (callAs DELEGATED_ADMIN)",
+        );
+      }
+    }
+    const providerAccounts = targets
+      ? [...new Set([config.centralAccountId, ...targets.direct])]
+      : discovery.covered.map((account) => account.id);
     if (source.probe) {
       // Before any resource is declared: a provider that cannot assume its role fails mid-deployment.
-      const accountIds = discovery.covered.map((account) => account.id);
-      void pulumi.log.info(`checking role ${config.memberRoleName} in ${accountIds.length} accounts`);
-      const outcomes = await source.probe(accountIds, config.memberRoleName);
+      void pulumi.log.info(`checking role ${config.memberRoleName} in ${providerAccounts.length} accounts`);
+      const outcomes = await source.probe(providerAccounts, config.memberRoleName);
       discovery = applyReachability(discovery, outcomes, {
         mode: config.unreachableAccounts,
         roleName: config.memberRoleName,
@@ -58,15 +76,17 @@ async function prepare(
       });
     }
     discovery.warnings.forEach((warning) => void pulumi.log.warn(warning));
-    return { config, discovery };
+    const covered = new Set(discovery.covered.map((account) => account.id));
+    const directAccounts = (targets ? targets.direct : [...covered]).filter((id) => covered.has(id));
+    return { config, discovery, targets, directAccounts };
   } catch (error) {
     throw asRunError(error);
   }
 }
 
 /**
- * One provider per covered account, pinned to it with allowedAccountIds. The account the program
- * runs in uses the ambient credentials; every other one is reached through the member role.
+ * The provider of one account, pinned to it with allowedAccountIds. The account the program runs
+ * in uses the ambient credentials; every other one is reached through the member role.
  */
 function accountProvider(
   accountId: string,
@@ -84,31 +104,37 @@ function accountProvider(
   });
 }
 
-/** The accounts this stack's last update covered, read back from its own outputs. */
-async function previouslyCovered(): Promise<string[] | undefined> {
+/** The accounts whose forwarders this stack's last update declared, read back from its own outputs. */
+async function previouslyDirect(): Promise<string[] | undefined> {
   const self = new pulumi.StackReference(
     `${pulumi.getOrganization()}/${pulumi.getProject()}/${pulumi.getStack()}`,
   );
-  const details = await self.getOutputDetails("coveredAccountIds");
-  const value: unknown = details.value;
-  return Array.isArray(value) ? value.map(String) : undefined;
+  // Stacks deployed before StackSet mode existed had only coveredAccountIds, all of them direct.
+  for (const name of ["directForwarderAccountIds", "coveredAccountIds"]) {
+    const value: unknown = (await self.getOutputDetails(name)).value;
+    if (Array.isArray(value)) return value.map(String);
+  }
+  return undefined;
 }
 
 /**
  * The Pulumi program: validate config, discover accounts, declare the hub in the central account
- * and a forwarder in every covered account, export outputs. `pulumi up` calls it without
- * arguments; `npm run plan` and the tests pass an offline organization.
+ * and the forwarders (one per account in direct mode; a StackSet, plus the accounts it cannot
+ * reach, in stackset mode), export outputs. `pulumi up` calls it without arguments; `npm run plan`
+ * and the tests pass an offline organization.
  */
 async function abuseAlerts(sources: SourcesFactory = awsSources) {
-  const { config, discovery } = await prepare(sources);
-  const stranded = strandedAccounts(await previouslyCovered(), discovery.skipped);
+  const { config, discovery, targets, directAccounts } = await prepare(sources);
+  const stranded = strandedAccounts(await previouslyDirect(), discovery.skipped);
   if (stranded.length > 0)
     throw new pulumi.RunError(strandedMessage(stranded, pulumi.getStack(), pulumi.getProject()));
+
+  const callerAccountId = discovery.caller.accountId;
+  const providerAccounts = targets
+    ? [callerAccountId, config.centralAccountId, ...directAccounts]
+    : [config.centralAccountId, ...directAccounts];
   const providers = new Map(
-    discovery.covered.map((account) => [
-      account.id,
-      accountProvider(account.id, config, discovery.caller.accountId),
-    ]),
+    [...new Set(providerAccounts)].map((id) => [id, accountProvider(id, config, callerAccountId)]),
   );
 
   const hub = new CentralHub(
@@ -121,14 +147,38 @@ async function abuseAlerts(sources: SourcesFactory = awsSources) {
       slack: config.slack,
       notifyEmails: config.notifyEmails,
       archiveRetentionDays: config.archiveRetentionDays,
+      stackSetRegion: targets ? GLOBAL_EVENTS_REGION : undefined,
     },
     { provider: providers.get(config.centralAccountId) },
   );
-  for (const account of discovery.covered) {
+  for (const accountId of directAccounts) {
     new AccountForwarder(
-      `forwarder-${account.id}`,
-      { accountId: account.id, categories: config.categories, centralBusArns: hub.busArns },
-      { provider: providers.get(account.id) },
+      `forwarder-${accountId}`,
+      { accountId, categories: config.categories, centralBusArns: hub.busArns },
+      { provider: providers.get(accountId) },
+    );
+  }
+  if (targets) {
+    // StackSets are administered, and emit their events, in the caller's account and region.
+    const administrator = { provider: providers.get(callerAccountId) };
+    new StackSetForwarder(
+      "stackset",
+      {
+        centralAccountId: config.centralAccountId,
+        categories: config.categories,
+        regions: config.regions,
+        targets,
+      },
+      administrator,
+    );
+    new StackSetFailureForwarder(
+      "stackset-failures",
+      {
+        accountId: callerAccountId,
+        region: GLOBAL_EVENTS_REGION,
+        centralBusArn: hub.busArns[GLOBAL_EVENTS_REGION],
+      },
+      administrator,
     );
   }
 
@@ -138,6 +188,7 @@ async function abuseAlerts(sources: SourcesFactory = awsSources) {
     chatbotConfigurationArn: hub.chatbotConfigurationArn,
     coveredAccountIds: discovery.covered.map((account) => account.id),
     skippedAccounts: discovery.skipped.map(({ id, reason }) => ({ id, reason })),
+    directForwarderAccountIds: [...directAccounts].sort(),
   };
 }
 

@@ -8,6 +8,8 @@ export interface Discovery extends Selection {
   organizationId: string;
   /** Unknown in explicit mode, which never calls Organizations. */
   managementAccountId?: string;
+  /** Covered accounts outside the selected OUs: the central account, covered as it hosts the hub. */
+  outsideUnits: string[];
 }
 
 export interface DiscoverySources {
@@ -37,7 +39,7 @@ export async function discoverAccounts(
     const organizationId = config.organizationId ?? "";
     const candidates = explicit.map((account) => ({ ...account, state: "ACTIVE" }));
     const scope = "abuse-alerts:accounts.explicit";
-    return { caller, organizationId, ...selectAccounts(candidates, { ...rules, scope }) };
+    return { caller, organizationId, outsideUnits: [], ...selectAccounts(candidates, { ...rules, scope }) };
   }
 
   const organization = await directory.describeOrganization();
@@ -51,6 +53,7 @@ export async function discoverAccounts(
     caller,
     organizationId: organization.id,
     managementAccountId: organization.managementAccountId,
+    outsideUnits: [] as string[],
   };
   const orgScope = `organization ${organization.id}`;
 
@@ -68,16 +71,18 @@ export async function discoverAccounts(
     );
   }
   const warnings: string[] = [];
+  const outsideUnits: string[] = [];
   if (!underUnits.some((account) => account.id === config.centralAccountId)) {
     // The hub's own account is covered even outside the selected OUs: an abuse report there matters too.
     const central = await directory.describeAccount(config.centralAccountId);
     if (central) {
       underUnits.push(central);
+      outsideUnits.push(central.id);
       warnings.push(
         `abuse-alerts:centralAccountId ${central.id} is not under ${units}; it is covered anyway, as it hosts the hub`,
       );
     }
   }
   const selection = selectAccounts(underUnits, { ...rules, scope: orgScope });
-  return { ...base, ...selection, warnings: [...warnings, ...selection.warnings] };
+  return { ...base, outsideUnits, ...selection, warnings: [...warnings, ...selection.warnings] };
 }

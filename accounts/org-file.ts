@@ -200,6 +200,10 @@ export class FileOrganizationDirectory implements OrganizationDirectory {
     );
   }
 
+  rootId(): Promise<string> {
+    return Promise.resolve(this.file.root.id);
+  }
+
   describeAccount(accountId: string): Promise<OrgAccount | undefined> {
     return Promise.resolve(accountsBelow(this.file.root).find((account) => account.id === accountId));
   }

@@ -12,6 +12,7 @@ import {
   paginateListOrganizationalUnitsForParent,
   paginateListParents,
   paginateListPoliciesForTarget,
+  paginateListRoots,
 } from "@aws-sdk/client-organizations";
 import pLimit from "p-limit";
 import { errorCode, organizationsError, unknownOrganizationalUnit } from "./errors";
@@ -77,6 +78,13 @@ export class AwsOrganizationDirectory implements OrganizationDirectory {
       this.client.send(new DescribeOrganizationCommand({})),
     );
     return { id: organization?.Id ?? "", managementAccountId: organization?.MasterAccountId ?? "" };
+  }
+
+  async rootId(): Promise<string> {
+    const roots = await this.call("ListRoots", () =>
+      collectPages(paginateListRoots({ client: this.client }, {}), (page) => page.Roots),
+    );
+    return roots[0]?.Id ?? "";
   }
 
   async listAccounts(): Promise<OrgAccount[]> {

@@ -24,6 +24,8 @@ export interface OrganizationDirectory {
   listAccountsUnder(organizationalUnitIds: readonly string[]): Promise<OrgAccount[]>;
   /** The account, or undefined when it is not in the organization. */
   describeAccount(accountId: string): Promise<OrgAccount | undefined>;
+  /** The organization's root ID (r-…), which a StackSet targets to reach every account. */
+  rootId(): Promise<string>;
 }
 
 export interface CoveredAccount {

@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { Category } from "../config/schema";
-import { deadLetterQueue, RETRY_POLICY } from "./delivery";
+import { deadLetterQueue } from "./delivery";
 import { FORWARDER_DLQ_NAME, FORWARDER_ROLE_NAME, FORWARDER_RULE_NAME } from "./names";
 import { forwarderPattern } from "./patterns";
 import { forwarderRolePolicy, serviceTrustPolicy } from "./policies";
@@ -17,7 +17,7 @@ export interface AccountForwarderArgs {
 /**
  * One account's forwarding: in each region, a rule on the default bus for AWS Health abuse and
  * risk events, targeting the central bus of the same region through one role of the account,
- * with retries and a dead-letter queue. Kept this small on purpose: it is repeated in every
+ * with a dead-letter queue. Kept this small on purpose: it is repeated in every
  * account, and watched centrally (npm run doctor reads the queues), not with alarms per account.
  */
 export class AccountForwarder extends pulumi.ComponentResource {
@@ -68,7 +68,9 @@ export class AccountForwarder extends pulumi.ComponentResource {
         { region, accountId: args.accountId, queueName: FORWARDER_DLQ_NAME, ruleArn: rule.arn },
         child,
       );
-      // A bus in another account admits this one through the organization: the target must carry a role.
+      // A bus in another account admits this one through the organization: the target must carry a
+      // role. No retry policy: AWS CDK documents it as unsupported on bus targets; EventBridge's
+      // own 24 hours and 185 attempts apply, then the dead-letter queue.
       new aws.cloudwatch.EventTarget(
         `${name}-${region}-target`,
         {
@@ -77,7 +79,6 @@ export class AccountForwarder extends pulumi.ComponentResource {
           targetId: "central-bus",
           arn: busArn,
           roleArn: role.arn,
-          retryPolicy: RETRY_POLICY,
           deadLetterConfig: { arn: deadLetters.arn },
         },
         child,

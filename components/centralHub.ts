@@ -12,6 +12,8 @@ export interface CentralHubArgs {
   slack: { workspaceId: string; channelId: string };
   notifyEmails: readonly string[];
   archiveRetentionDays: number;
+  /** The forwarder StackSet's region, whose hub posts its failed stack instances; none in direct mode. */
+  stackSetRegion?: string;
 }
 
 /**
@@ -41,6 +43,7 @@ export class CentralHub extends pulumi.ComponentResource {
               categories: args.categories,
               notifyEmails: args.notifyEmails,
               archiveRetentionDays: args.archiveRetentionDays,
+              coverageAlerts: region === args.stackSetRegion,
             },
             { parent: this },
           ),

@@ -57,6 +57,8 @@ const URGENCY: Record<Category, string> = {
 
 // Marks a value that stands alone as a JSON value; replaced by the bare placeholder after serialization.
 const standalone = (name: string) => `\u0000${name}\u0000`;
+const templateOf = (message: object) =>
+  JSON.stringify(message).replace(/"\\u0000([A-Za-z]+)\\u0000"/g, "<$1>");
 
 /** The transformer of a central rule: one category, real events or test events. */
 export function messageTransformer(category: Category, options: { test: boolean }): InputTransformer {
@@ -99,6 +101,47 @@ export function messageTransformer(category: Category, options: { test: boolean 
       },
     },
   };
-  const inputTemplate = JSON.stringify(message).replace(/"\\u0000([A-Za-z]+)\\u0000"/g, "<$1>");
-  return { inputPaths: MESSAGE_INPUT_PATHS, inputTemplate };
+  return { inputPaths: MESSAGE_INPUT_PATHS, inputTemplate: templateOf(message) };
+}
+
+/**
+ * A coverage alert: a stack instance of the forwarder StackSet failed, so an account (named in
+ * the stack ID) forwards nothing in that region. AWS's reason stands alone as a JSON value.
+ */
+export function coverageTransformer(): InputTransformer {
+  const message = {
+    version: "1.0",
+    source: "custom",
+    id: standalone("id"),
+    content: {
+      textType: "client-markdown",
+      title: ":warning: abuse-alerts: an account is not covered (stack instance <status>)",
+      description:
+        "The forwarder StackSet could not deploy to an account, so abuse reports there reach nobody. Stack instance: <stackId> (action <action>, status <status>).",
+      nextSteps: [
+        standalone("reason"),
+        "Find the account and region in the stack ID above; npm run coverage lists every account without a forwarder, with the fix.",
+        "An explicit deny in a service control policy: exempt the role stacksets-exec-* (ArnNotLike aws:PrincipalArn) or move the account; then rerun pulumi up.",
+        "SKIPPED_SUSPENDED_ACCOUNT: the account is suspended; it is deployed to when reinstated.",
+      ],
+      keywords: ["coverage", standalone("status")],
+    },
+    metadata: {
+      threadId: "coverage/<stackId>",
+      summary: "abuse-alerts: an account is not covered",
+      eventType: "StackInstanceFailed",
+      additionalContext: { stackSetArn: standalone("stackSet"), status: standalone("status") },
+    },
+  };
+  return {
+    inputPaths: {
+      id: "$.id",
+      stackId: "$.detail.stack-id",
+      stackSet: "$.detail.stack-set-arn",
+      action: "$.detail.action",
+      status: "$.detail.status-details.detailed-status",
+      reason: "$.detail.status-details.status-reason",
+    },
+    inputTemplate: templateOf(message),
+  };
 }

@@ -30,3 +30,24 @@ export function centralBusArn(region: string, centralAccountId: string): string 
 export function queueArn(region: string, accountId: string, queueName: string): string {
   return `arn:aws:sqs:${region}:${accountId}:${queueName}`;
 }
+
+/** The service-managed StackSet that deploys the forwarder to the member accounts. */
+export const STACKSET_NAME = "abuse-alerts-forwarder";
+
+/**
+ * The StackSet's own names, distinct from the direct forwarder's: while a stack switches mode both
+ * exist for a moment, and EventBridge's PutRule is an upsert, so one name would let the old
+ * forwarder's deletion take the new one's rule with it.
+ */
+export const STACKSET_RULE_NAME = "abuse-alerts-stackset-forward";
+export const STACKSET_DLQ_NAME = "abuse-alerts-stackset-dlq";
+
+/** IAM is global and each region's stack of an account creates its own role: the region keeps them apart. */
+export function stackSetRoleName(region: string): string {
+  return `abuse-alerts-stackset-${region}`;
+}
+
+/** In the StackSet's account: the rule that forwards its stack instance failures to the central bus. */
+export const STACKSET_FAILURES_RULE_NAME = "abuse-alerts-stackset-failures";
+export const STACKSET_FAILURES_ROLE_NAME = "abuse-alerts-stackset-failures";
+export const STACKSET_FAILURES_DLQ_NAME = "abuse-alerts-stackset-failures-dlq";

@@ -1,4 +1,5 @@
 import { Category } from "../config/schema";
+import { STACKSET_NAME } from "./names";
 
 /** An EventBridge event pattern. */
 export type EventPattern = { [field: string]: unknown };
@@ -46,6 +47,37 @@ export function centralPattern(
     detail: {
       service: [CATEGORY_SERVICE[category]],
       $or: [{ page: [{ exists: false }] }, { page: ["1", { numeric: ["=", 1] }] }],
+    },
+  };
+}
+
+/** CloudFormation's event for a StackSet's stack instance, in the StackSet's account and region. */
+export const STACK_INSTANCE_DETAIL_TYPE = "CloudFormation StackSet StackInstance Status Change";
+
+/**
+ * Detailed statuses that leave an account without a forwarder: failed or cancelled operations,
+ * an instance that could not be deleted, a suspended account the StackSet skipped.
+ */
+export const NOT_COVERED_STATUSES = [
+  "FAILED",
+  "CANCELLED",
+  "INOPERABLE",
+  "FAILED_IMPORT",
+  "SKIPPED_SUSPENDED_ACCOUNT",
+];
+
+/**
+ * Stack instances of this project's StackSet that failed, in any account and region: forwarded
+ * from the StackSet's account to the central bus, and posted as coverage alerts there. Successes
+ * are not forwarded: a first rollout would post one per account and region.
+ */
+export function stackInstanceFailurePattern(): EventPattern {
+  return {
+    source: ["aws.cloudformation"],
+    "detail-type": [STACK_INSTANCE_DETAIL_TYPE],
+    detail: {
+      "stack-set-arn": [{ wildcard: `arn:aws:cloudformation:*:*:stackset/${STACKSET_NAME}:*` }],
+      "status-details": { "detailed-status": NOT_COVERED_STATUSES },
     },
   };
 }

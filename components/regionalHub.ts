@@ -18,6 +18,8 @@ export interface RegionalHubArgs {
   notifyEmails: readonly string[];
   /** Days the bus archive keeps events for replay; 0 keeps them forever. */
   archiveRetentionDays: number;
+  /** Post the forwarder StackSet's failed stack instances, which arrive in the StackSet's region. */
+  coverageAlerts: boolean;
 }
 
 /**
@@ -164,7 +166,7 @@ export class RegionalHub extends pulumi.ComponentResource {
       dimensions: { TopicName: topic.name },
     });
 
-    for (const definition of centralRules(args.categories)) {
+    for (const definition of centralRules(args.categories, { coverage: args.coverageAlerts })) {
       const rule = new aws.cloudwatch.EventRule(
         `${name}-${definition.key}-rule`,
         {

@@ -1,25 +1,34 @@
 import { Category } from "../config/schema";
 import { InputTransformer } from "../eventbridge/transformer";
-import { messageTransformer } from "./messages";
-import { centralPattern, EventPattern } from "./patterns";
+import { coverageTransformer, messageTransformer } from "./messages";
+import { centralPattern, EventPattern, stackInstanceFailurePattern } from "./patterns";
 
 /** A rule on the central bus: which events it takes and the message it makes of them. */
 export interface CentralRule {
-  /** Short key for resource names: abuse, abuse-test, risk, risk-test. */
+  /** Short key for resource names: abuse, abuse-test, risk, risk-test, coverage. */
   key: string;
   /** The rule's name in AWS. */
   name: string;
-  category: Category;
+  /** The alert category; none for coverage alerts about the forwarder itself. */
+  category?: Category;
   test: boolean;
   description: string;
   pattern: EventPattern;
   transformer: InputTransformer;
 }
 
-/** The central rules for the configured categories: real events and test events, each its own message. */
-export function centralRules(categories: readonly Category[]): CentralRule[] {
-  return categories.flatMap((category) =>
-    [false, true].map((test) => {
+export interface CentralRuleOptions {
+  /** Also post the StackSet's failed stack instances, forwarded from its account (stackset mode). */
+  coverage?: boolean;
+}
+
+/** The central rules: real and test events per configured category, each its own message; coverage alerts. */
+export function centralRules(
+  categories: readonly Category[],
+  options: CentralRuleOptions = {},
+): CentralRule[] {
+  const alerts = categories.flatMap((category) =>
+    [false, true].map((test): CentralRule => {
       const key = test ? `${category}-test` : category;
       return {
         key,
@@ -34,4 +43,16 @@ export function centralRules(categories: readonly Category[]): CentralRule[] {
       };
     }),
   );
+  if (!options.coverage) return alerts;
+  return [
+    ...alerts,
+    {
+      key: "coverage",
+      name: "abuse-alerts-coverage",
+      test: false,
+      description: "abuse-alerts: accounts the forwarder StackSet could not deploy to",
+      pattern: stackInstanceFailurePattern(),
+      transformer: coverageTransformer(),
+    },
+  ];
 }

@@ -218,6 +218,20 @@ function crossKeyProblems(raw: Record<string, unknown>): string[] {
       `${keyName(["accounts", "explicit"])} must include the central account ${central}: abuse reports about the security account itself must be covered too`,
     );
   }
+  if (raw.deployment === "stackset" && explicit !== undefined) {
+    problems.push(
+      `${keyName(["accounts", "explicit"])} cannot be used with ${keyName(["deployment"])} stackset: a StackSet targets OUs and reaches the accounts Organizations lists under them, while explicit mode never calls Organizations; select accounts with organizationalUnits and exclude, or use deployment direct`,
+    );
+  }
+  if (
+    raw.deployment === "stackset" &&
+    Array.isArray(organizationalUnits) &&
+    organizationalUnits.length > 50
+  ) {
+    problems.push(
+      `${keyName(["accounts", "organizationalUnits"])} lists ${organizationalUnits.length} OUs; a StackSet's stack instances take at most 50 (CreateStackInstances): select their parent OUs instead`,
+    );
+  }
   if (Array.isArray(raw.regions) && !raw.regions.includes(GLOBAL_EVENTS_REGION)) {
     problems.push(
       `${keyName(["regions"])} must include ${GLOBAL_EVENTS_REGION}: AWS delivers abuse and risk events there (add ${GLOBAL_EVENTS_BACKUP_REGION}, its backup region, too), got ${describeValue(raw.regions)}`,

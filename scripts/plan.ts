@@ -9,6 +9,7 @@ import { readEventFile, renderPreview } from "./preview";
 import { runCommand } from "../lib/cli";
 import { noProgress, progressBar, ProgressFactory } from "../lib/progress";
 import { renderTable } from "../lib/tables";
+import { CloudFormationTemplate, TEMPLATE_BODY_LIMIT } from "../components/forwarderTemplate";
 
 export const DEFAULT_ORG = join(__dirname, "..", "examples", "organization.json");
 export const SAMPLE_EVENT = join(__dirname, "..", "test", "fixtures", "events", "abuse", "dos-report.json");
@@ -71,6 +72,48 @@ function typeTable(deployed: PlannedResource[]): string {
   );
 }
 
+/** The StackSet, its targets and its template, as declared; nothing in direct mode. */
+function stackSetSection(resources: PlannedResource[]): string[] {
+  const stackSet = resources.find((resource) => resource.type === "aws:cloudformation/stackSet:StackSet");
+  if (!stackSet) return [];
+  const instances = resources.filter(
+    (resource) => resource.type === "aws:cloudformation/stackSetInstance:StackSetInstance",
+  );
+  const targets = instances[0]?.inputs.deploymentTargets as {
+    organizationalUnitIds: string[];
+    accountFilterType: string;
+    accounts?: string[];
+  };
+  const body = stackSet.inputs.templateBody as string;
+  const template = JSON.parse(body) as CloudFormationTemplate;
+  const administrator =
+    stackSet.inputs.callAs === "DELEGATED_ADMIN"
+      ? `delegated administrator ${stackSet.account} (callAs DELEGATED_ADMIN)`
+      : `management account ${stackSet.account}`;
+  const physicalName = (properties: Record<string, unknown>) => {
+    const name = properties.RoleName ?? properties.QueueName ?? properties.Name ?? "";
+    const text = typeof name === "object" && name !== null && "Fn::Sub" in name ? name["Fn::Sub"] : name;
+    return typeof text === "string" ? text : JSON.stringify(text);
+  };
+  return [
+    `StackSet ${String(stackSet.inputs.name)}: service-managed, auto-deployment on (new accounts of the target OUs are covered`,
+    `without a pulumi up), managed execution on, administered by the ${administrator}.`,
+    `Targets: ${targets.organizationalUnitIds.join(", ")}` +
+      (targets.accountFilterType === "DIFFERENCE" ? ` except ${(targets.accounts ?? []).join(", ")}` : "") +
+      `, nested OUs included; stack instances in ${instances.map((instance) => String(instance.inputs.stackSetInstanceRegion)).join(", ")}.`,
+    `Template: ${Buffer.byteLength(body)} of ${TEMPLATE_BODY_LIMIT} bytes, per account and region:`,
+    renderTable(
+      ["Resource", "Type", "Name"],
+      Object.entries(template.Resources).map(([id, resource]) => [
+        id,
+        resource.Type,
+        physicalName(resource.Properties),
+      ]),
+    ),
+    "",
+  ];
+}
+
 /** What `pulumi up` would deploy for this stack and organization, and whether its sample message is valid. */
 export async function renderPlan(options: PlanOptions): Promise<Plan> {
   const stackPath = stackFilePath(options.stack);
@@ -91,14 +134,17 @@ export async function renderPlan(options: PlanOptions): Promise<Plan> {
   const covered = outputs.coveredAccountIds as string[];
   const skipped = outputs.skippedAccounts as { id: string; reason: string }[];
 
+  const direct = new Set(outputs.directForwarderAccountIds as string[]);
+  const how = (id: string) => {
+    const access = id === caller ? "deploying credentials" : `assumes ${config.memberRoleName}`;
+    const hub = id === config.centralAccountId;
+    if (direct.has(id)) return `${hub ? "central hub + " : ""}forwarder (${access})`;
+    return `${hub ? `central hub (${access}) + ` : ""}forwarder by the StackSet`;
+  };
   const accounts = renderTable(
     ["Account", "Name", "Status", "How"],
     [
-      ...covered.map((id) => {
-        const role = id === config.centralAccountId ? "central hub + forwarder" : "forwarder";
-        const access = id === caller ? "deploying credentials" : `assumes ${config.memberRoleName}`;
-        return [id, names.get(id) ?? "", "covered", `${role}; ${access}`];
-      }),
+      ...covered.map((id) => [id, names.get(id) ?? "", "covered", how(id)]),
       ...skipped.map(({ id, reason }) => [id, names.get(id) ?? "", "skipped", reason]),
     ],
   );
@@ -123,6 +169,7 @@ export async function renderPlan(options: PlanOptions): Promise<Plan> {
     `Accounts: ${covered.length} covered, ${skipped.length} skipped`,
     accounts,
     "",
+    ...stackSetSection(resources),
     "Resources per account and region",
     resourceTable(deployed, names, config.regions),
     "",
@@ -132,8 +179,13 @@ export async function renderPlan(options: PlanOptions): Promise<Plan> {
     `What the security team sees for ${relative(process.cwd(), options.event)} (npm run preview-message for others)`,
     preview.text,
     "",
-    `Totals: ${deployed.length} AWS resources and ${components} components in ${covered.length} accounts and ` +
-      `${config.regions.length} region(s); ${providers} AWS providers, each its own plugin process (roughly 170-430 MB apiece).`,
+    `Totals: ${deployed.length} AWS resources and ${components} components declared by Pulumi in ${
+      new Set(deployed.map((resource) => resource.account)).size
+    } accounts and ${config.regions.length} region(s); ${providers} AWS providers, each its own plugin process ` +
+      `(roughly 170-430 MB apiece).` +
+      (direct.size < covered.length
+        ? ` The StackSet deploys the forwarder to the other ${covered.length - direct.size} covered accounts, and to new ones as they join.`
+        : ""),
     preview.posted
       ? `Next: pulumi preview --stack ${options.stack}, with credentials of the management account or a delegated administrator.`
       : `The sample event would not reach Slack as a valid message (see above): fix that before pulumi up.`,

@@ -125,9 +125,19 @@ const cases: { name: string; config?: Record<string, unknown>; org?: Organizatio
     names: [/abuse-alerts:deployment must be direct or stackset/],
   },
   {
-    name: "the stackset mode, not available yet",
-    config: { deployment: "stackset" },
-    names: [/abuse-alerts:deployment stackset is not available in this version/],
+    name: "stackset mode with an explicit account list",
+    config: { deployment: "stackset", organizationId: "o-exampleorg1", accounts: { explicit: explicitAccounts } },
+    names: [/abuse-alerts:accounts.explicit cannot be used with abuse-alerts:deployment stackset/],
+  },
+  {
+    name: "stackset mode with an OU the organization does not have",
+    config: { deployment: "stackset", accounts: { organizationalUnits: ["ou-ex12-nothere1"] } },
+    names: [/abuse-alerts:accounts.organizationalUnits: ou-ex12-nothere1 is not an OU of this organization/],
+  },
+  {
+    name: "stackset mode with an unknown key",
+    config: { deployment: "stackset", stackSetName: "mine" },
+    names: [/abuse-alerts:stackSetName is not a known key/],
   },
   {
     name: "a role path instead of a name",

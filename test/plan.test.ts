@@ -44,10 +44,10 @@ describe("npm run plan", () => {
     const { text } = await renderPlan({ stack: "prod", org: DEFAULT_ORG, event: SAMPLE_EVENT });
     assert.match(text, /│ abuse-alerts:centralAccountId +│ 111111111111 /);
     assert.match(text, /Accounts: 7 covered, 4 skipped/);
-    assert.match(text, /│ 100000000001 │ management +│ covered │ forwarder; deploying credentials/);
+    assert.match(text, /│ 100000000001 │ management +│ covered │ forwarder \(deploying credentials\)/);
     assert.match(
       text,
-      /│ 111111111111 │ security-tooling +│ covered │ central hub \+ forwarder; assumes +│\n│ +│ +│ +│ OrganizationAccountAccessRole +│/,
+      /│ 111111111111 │ security-tooling +│ covered │ central hub \+ forwarder \(assumes +│\n│ +│ +│ +│ OrganizationAccountAccessRole\) +│/,
     );
     assert.match(text, /│ 333333333332 │ shop-dev-old +│ skipped │ suspended/);
     assert.match(text, /│ 333333333331 │ sandbox-playground +│ skipped │ excluded/);
@@ -63,7 +63,7 @@ describe("npm run plan", () => {
     assert.match(text, /Reply within 24 hours/);
     assert.match(
       text,
-      /Totals: \d+ AWS resources and \d+ components in 7 accounts and 2 region\(s\); 7 AWS providers/,
+      /Totals: \d+ AWS resources and \d+ components declared by Pulumi in 7 accounts and 2 region\(s\); 7 AWS providers/,
     );
   });
 

@@ -1,0 +1,252 @@
+/**
+ * A CloudFormation template resolved for one stack, offline, as CloudFormation resolves it:
+ * parameters (defaults, or values given), conditions, pseudo parameters and the intrinsic
+ * functions Ref, Fn::GetAtt, Fn::Sub, Fn::Join, Fn::Select, Fn::Split, Fn::If, Fn::Equals,
+ * Fn::Not, Fn::And, Fn::Or and Condition. Each resource gets the physical name and the
+ * attributes AWS gives it, for the resource types the project's templates use. Anything else is
+ * refused, so a template the model does not understand fails the tests instead of passing them.
+ */
+
+export interface StackContext {
+  accountId: string;
+  region: string;
+  stackName: string;
+  /** Values for the template's parameters; defaults where absent. */
+  parameters?: Record<string, string>;
+}
+
+export interface ResolvedResource {
+  type: string;
+  /** What Ref returns. */
+  ref: string;
+  /** What Fn::GetAtt returns, per attribute. */
+  attributes: Record<string, string>;
+  properties: Record<string, unknown>;
+}
+
+interface Template {
+  Parameters?: Record<string, { Type: string; Default?: string }>;
+  Conditions?: Record<string, unknown>;
+  Resources: Record<string, { Type: string; Condition?: string; Properties?: Record<string, unknown> }>;
+}
+
+export class TemplateError extends Error {}
+
+/** What Ref AWS::NoValue leaves: the property or list item is dropped. */
+const NO_VALUE = Symbol("AWS::NoValue");
+
+/** The name CloudFormation generates when a resource's name property is absent: stack-LogicalId-SUFFIX. */
+const generatedName = (context: StackContext, logicalId: string) =>
+  `${context.stackName}-${logicalId}-ABCDEFGHIJ12`.slice(0, 64);
+
+/** Ref and attributes per resource type, from its (already resolved) name properties. */
+function identity(
+  type: string,
+  logicalId: string,
+  properties: Record<string, unknown>,
+  context: StackContext,
+): { ref: string; attributes: Record<string, string> } {
+  const { accountId, region } = context;
+  const named = (key: string) => {
+    const value = properties[key];
+    return typeof value === "string" ? value : generatedName(context, logicalId);
+  };
+  switch (type) {
+    case "AWS::IAM::Role": {
+      const name = named("RoleName");
+      return {
+        ref: name,
+        attributes: { Arn: `arn:aws:iam::${accountId}:role/${name}`, RoleId: `AROA${logicalId}` },
+      };
+    }
+    case "AWS::SQS::Queue": {
+      const name = named("QueueName");
+      const url = `https://sqs.${region}.amazonaws.com/${accountId}/${name}`;
+      return {
+        ref: url,
+        attributes: { Arn: `arn:aws:sqs:${region}:${accountId}:${name}`, QueueName: name, QueueUrl: url },
+      };
+    }
+    case "AWS::SQS::QueuePolicy":
+      return { ref: generatedName(context, logicalId), attributes: {} };
+    case "AWS::Events::Rule": {
+      const name = named("Name");
+      const bus = typeof properties.EventBusName === "string" ? properties.EventBusName : "default";
+      const path = bus === "default" ? name : `${bus}/${name}`;
+      return {
+        ref: bus === "default" ? name : `${bus}|${name}`,
+        attributes: { Arn: `arn:aws:events:${region}:${accountId}:rule/${path}` },
+      };
+    }
+    default:
+      throw new TemplateError(`resource ${logicalId}: type ${type} is not modelled`);
+  }
+}
+
+const NAME_PROPERTIES = ["RoleName", "QueueName", "Name", "EventBusName"];
+
+/** Every resource of the template, resolved for one stack; resources whose condition is false are left out. */
+export function resolveTemplate(template: Template, context: StackContext): Record<string, ResolvedResource> {
+  const parameters: Record<string, string> = {};
+  for (const [name, definition] of Object.entries(template.Parameters ?? {})) {
+    const value = context.parameters?.[name] ?? definition.Default;
+    if (value === undefined) throw new TemplateError(`parameter ${name} has no value and no default`);
+    parameters[name] = value;
+  }
+  for (const name of Object.keys(context.parameters ?? {})) {
+    if (!(name in parameters)) throw new TemplateError(`parameter ${name} is not declared by the template`);
+  }
+  const pseudo: Record<string, string> = {
+    "AWS::AccountId": context.accountId,
+    "AWS::Region": context.region,
+    "AWS::Partition": "aws",
+    "AWS::URLSuffix": "amazonaws.com",
+    "AWS::StackName": context.stackName,
+    "AWS::StackId": `arn:aws:cloudformation:${context.region}:${context.accountId}:stack/${context.stackName}/00000000-0000-0000-0000-000000000000`,
+  };
+  const resources: Record<string, ResolvedResource> = {};
+  const conditions = new Map<string, boolean>();
+
+  const condition = (name: string): boolean => {
+    const known = conditions.get(name);
+    if (known !== undefined) return known;
+    const definition = template.Conditions?.[name];
+    if (definition === undefined) throw new TemplateError(`condition ${name} is not declared`);
+    const value = resolve(definition);
+    if (typeof value !== "boolean") throw new TemplateError(`condition ${name} is not a boolean`);
+    conditions.set(name, value);
+    return value;
+  };
+
+  const reference = (name: string): string => {
+    if (name in parameters) return parameters[name];
+    if (name in pseudo) return pseudo[name];
+    const resource = resources[name];
+    if (resource) return resource.ref;
+    throw new TemplateError(`Ref ${name}: no such parameter or resource`);
+  };
+  const attribute = (logicalId: string, name: string): string => {
+    const value = resources[logicalId]?.attributes[name];
+    if (value === undefined) throw new TemplateError(`Fn::GetAtt ${logicalId}.${name}: no such attribute`);
+    return value;
+  };
+  const substitute = (text: string, variables: Record<string, unknown>): string =>
+    text.replace(/\$\{([^}!][^}]*)\}/g, (_, name: string) => {
+      if (name in variables) return String(variables[name]);
+      const dot = name.indexOf(".");
+      return dot > 0 && !name.startsWith("AWS::")
+        ? attribute(name.slice(0, dot), name.slice(dot + 1))
+        : reference(name);
+    });
+
+  function resolve(value: unknown): unknown {
+    if (Array.isArray(value)) return value.map(resolve).filter((item) => item !== NO_VALUE);
+    if (typeof value !== "object" || value === null) return value;
+    const entries: [string, unknown][] = Object.entries(value);
+    if (entries.length === 1) {
+      const [key, argument] = entries[0];
+      const list = (count: number) => {
+        if (!Array.isArray(argument) || argument.length !== count)
+          throw new TemplateError(`${key} takes a list of ${count}`);
+        return argument as unknown[];
+      };
+      switch (key) {
+        case "Ref":
+          return argument === "AWS::NoValue" ? NO_VALUE : reference(String(argument));
+        case "Fn::GetAtt": {
+          const [logicalId, name] = (
+            Array.isArray(argument) ? argument : String(argument).split(/\.(.*)/)
+          ) as unknown[];
+          return attribute(String(logicalId), String(name));
+        }
+        case "Fn::Sub":
+          if (typeof argument === "string") return substitute(argument, {});
+          {
+            const [text, variables] = list(2);
+            return substitute(String(text), resolve(variables) as Record<string, unknown>);
+          }
+        case "Fn::Join": {
+          const [separator, items] = list(2);
+          return (resolve(items) as unknown[]).map(String).join(String(separator));
+        }
+        case "Fn::Select": {
+          const [index, items] = list(2);
+          const chosen = (resolve(items) as unknown[])[Number(resolve(index))];
+          if (chosen === undefined)
+            throw new TemplateError(`Fn::Select index ${String(index)} is out of range`);
+          return chosen;
+        }
+        case "Fn::Split": {
+          const [separator, text] = list(2);
+          return String(resolve(text)).split(String(separator));
+        }
+        case "Fn::If": {
+          const [name, whenTrue, whenFalse] = list(3);
+          return resolve(condition(String(name)) ? whenTrue : whenFalse);
+        }
+        case "Fn::Equals": {
+          const [left, right] = list(2);
+          return resolve(left) === resolve(right);
+        }
+        case "Fn::Not":
+          return !resolve(list(1)[0]);
+        case "Fn::And":
+          return (argument as unknown[]).every((item) => resolve(item) === true);
+        case "Fn::Or":
+          return (argument as unknown[]).some((item) => resolve(item) === true);
+        case "Condition":
+          return condition(String(argument));
+        default:
+          if (key.startsWith("Fn::")) throw new TemplateError(`${key} is not modelled`);
+      }
+    }
+    return Object.fromEntries(
+      entries.map(([key, inner]) => [key, resolve(inner)]).filter(([, inner]) => inner !== NO_VALUE),
+    );
+  }
+
+  const pending = Object.entries(template.Resources).filter(
+    ([, resource]) => resource.Condition === undefined || condition(resource.Condition),
+  );
+  // Names first, in dependency order: a property may refer to another resource's name or ARN.
+  const waiting = new Map<string, string>();
+  let progress = true;
+  while (pending.length > 0 && progress) {
+    progress = false;
+    for (let index = 0; index < pending.length; index++) {
+      const [logicalId, resource] = pending[index];
+      let names: Record<string, unknown>;
+      try {
+        names = Object.fromEntries(
+          NAME_PROPERTIES.filter((key) => resource.Properties?.[key] !== undefined).map((key) => [
+            key,
+            resolve(resource.Properties?.[key]),
+          ]),
+        );
+      } catch (error) {
+        if (error instanceof TemplateError && /no such/.test(error.message)) {
+          waiting.set(logicalId, error.message); // waits on another resource, or on nothing
+          continue;
+        }
+        throw error;
+      }
+      resources[logicalId] = {
+        type: resource.Type,
+        ...identity(resource.Type, logicalId, names, context),
+        properties: {},
+      };
+      pending.splice(index, 1);
+      index -= 1;
+      progress = true;
+    }
+  }
+  if (pending.length > 0) {
+    const reasons = pending.map(([id]) => `${id}: ${waiting.get(id) ?? "?"}`).join("; ");
+    throw new TemplateError(`names that refer to each other or to nothing (${reasons})`);
+  }
+  for (const [logicalId, resource] of Object.entries(template.Resources)) {
+    if (resources[logicalId])
+      resources[logicalId].properties = resolve(resource.Properties ?? {}) as Record<string, unknown>;
+  }
+  return resources;
+}
