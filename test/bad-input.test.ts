@@ -126,7 +126,11 @@ const cases: { name: string; config?: Record<string, unknown>; org?: Organizatio
   },
   {
     name: "stackset mode with an explicit account list",
-    config: { deployment: "stackset", organizationId: "o-exampleorg1", accounts: { explicit: explicitAccounts } },
+    config: {
+      deployment: "stackset",
+      organizationId: "o-exampleorg1",
+      accounts: { explicit: explicitAccounts },
+    },
     names: [/abuse-alerts:accounts.explicit cannot be used with abuse-alerts:deployment stackset/],
   },
   {

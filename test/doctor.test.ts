@@ -46,13 +46,11 @@ function doctor(scenario: Scenario = {}) {
   const sts = new STSClient({ region: "us-east-1" });
   const stsMock = mockClient(sts);
   if (scenario.identityFails)
-    stsMock
-      .on(GetCallerIdentityCommand)
-      .rejects(
-        Object.assign(new Error("Could not load credentials from any providers"), {
-          name: "CredentialsProviderError",
-        }),
-      );
+    stsMock.on(GetCallerIdentityCommand).rejects(
+      Object.assign(new Error("Could not load credentials from any providers"), {
+        name: "CredentialsProviderError",
+      }),
+    );
   else
     stsMock
       .on(GetCallerIdentityCommand)
