@@ -9,12 +9,22 @@ import { AbuseAlertsConfig } from "../config/schema";
 import { noProgress, ProgressFactory } from "../lib/progress";
 import { deadLettersCheck } from "./checks/dead-letters";
 import { memberRoleCheck } from "./checks/member-role";
-import { scpCheck } from "./checks/scp";
+import { scpCheck, stackSetScpCheck } from "./checks/scp";
 import { slackCheck } from "./checks/slack";
+import { stackSetAccessCheck } from "./checks/stackset-access";
+import { stackSetAdminCheck } from "./checks/stackset-admin";
 import { DoctorCheck, DoctorClients, DoctorContext, Finding } from "./types";
 
 /** The checks, in the order they run and report. A new check is a new module added here. */
-export const CHECKS: readonly DoctorCheck[] = [memberRoleCheck, slackCheck, scpCheck, deadLettersCheck];
+export const CHECKS: readonly DoctorCheck[] = [
+  stackSetAdminCheck,
+  stackSetAccessCheck,
+  memberRoleCheck,
+  slackCheck,
+  scpCheck,
+  stackSetScpCheck,
+  deadLettersCheck,
+];
 
 export interface DoctorOptions {
   /** Parallel per-account calls (default 8). */

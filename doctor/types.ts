@@ -1,4 +1,5 @@
 import type { ChatbotClient } from "@aws-sdk/client-chatbot";
+import type { CloudFormationClient } from "@aws-sdk/client-cloudformation";
 import type { OrganizationsClient } from "@aws-sdk/client-organizations";
 import type { SQSClient } from "@aws-sdk/client-sqs";
 import type { STSClient } from "@aws-sdk/client-sts";
@@ -29,6 +30,8 @@ export interface DoctorClients {
   /** Chatbot's API, in the central account (credentials) or the caller's. */
   chatbot: (credentials?: AwsCredentialIdentity) => ChatbotClient;
   sqs: (region: string, credentials?: AwsCredentialIdentity) => SQSClient;
+  /** CloudFormation where the StackSet is administered (us-east-1), with the caller's credentials. */
+  cloudformation: CloudFormationClient;
 }
 
 /** What every check may use: the config, the clients, who runs, and the accounts in scope. */

@@ -1,10 +1,12 @@
 import { ChatbotClient } from "@aws-sdk/client-chatbot";
+import { CloudFormationClient } from "@aws-sdk/client-cloudformation";
 import { SQSClient } from "@aws-sdk/client-sqs";
 import { Command } from "commander";
 import { createStsClient } from "../accounts/identity";
 import { createOrganizationsClient } from "../accounts/organizations";
 import { withRetries } from "../accounts/retry";
 import { CHATBOT_API_REGION } from "../components/names";
+import { GLOBAL_EVENTS_REGION } from "../config/schema";
 import { loadStackFileConfig } from "../config/stack-file";
 import { blocksDelivery, renderDoctor } from "../doctor/report";
 import { runDoctor } from "../doctor/run";
@@ -19,6 +21,7 @@ function awsClients(): DoctorClients {
     chatbot: (credentials) =>
       withRetries(new ChatbotClient({ region: CHATBOT_API_REGION, credentials, maxAttempts: 1 })),
     sqs: (region, credentials) => withRetries(new SQSClient({ region, credentials, maxAttempts: 1 })),
+    cloudformation: withRetries(new CloudFormationClient({ region: GLOBAL_EVENTS_REGION, maxAttempts: 1 })),
   };
 }
 

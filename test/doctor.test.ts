@@ -1,5 +1,10 @@
 import { strict as assert } from "node:assert";
 import { ChatbotClient, DescribeSlackWorkspacesCommand } from "@aws-sdk/client-chatbot";
+import {
+  CloudFormationClient,
+  CloudFormationServiceException,
+  DescribeOrganizationsAccessCommand,
+} from "@aws-sdk/client-cloudformation";
 import { ListPoliciesForTargetCommand } from "@aws-sdk/client-organizations";
 import {
   GetQueueAttributesCommand,
@@ -17,7 +22,7 @@ import type { AwsCredentialIdentity } from "@smithy/types";
 import { mockClient } from "aws-sdk-client-mock";
 import { AttachedScp } from "../accounts/scp";
 import { configFromPulumi } from "../config/read";
-import { forwarderRequirements } from "../doctor/checks/scp";
+import { forwarderRequirements, STACKSET_SHAPE, stackSetExecutionRole } from "../doctor/checks/scp";
 import { blocksDelivery, renderDoctor } from "../doctor/report";
 import { DoctorOptions, runDoctor } from "../doctor/run";
 import { Finding } from "../doctor/types";
@@ -26,8 +31,15 @@ import { prodConfigWith } from "./helpers/offline";
 import { mockOrganizations, serviceError } from "./helpers/organizations-mock";
 
 const config = configFromPulumi(prodConfigWith());
+const stackSetConfig = configFromPulumi(prodConfigWith({ deployment: "stackset" }));
 
 interface Scenario {
+  /** The stack's config; the example prod stack in direct mode by default. */
+  config?: typeof config;
+  /** Who runs the doctor; the management account by default. */
+  caller?: string;
+  stackSetsAccess?: "ENABLED" | "DISABLED" | "denied";
+  delegatedAdministrators?: Record<string, string[]>;
   identityFails?: boolean;
   deniedAccounts?: string[];
   workspaces?: { SlackTeamId: string; SlackTeamName: string }[];
@@ -52,9 +64,10 @@ function doctor(scenario: Scenario = {}) {
       }),
     );
   else
-    stsMock
-      .on(GetCallerIdentityCommand)
-      .resolves({ Account: MANAGEMENT, Arn: `arn:aws:sts::${MANAGEMENT}:assumed-role/Admin/me` });
+    stsMock.on(GetCallerIdentityCommand).resolves({
+      Account: scenario.caller ?? MANAGEMENT,
+      Arn: `arn:aws:sts::${scenario.caller ?? MANAGEMENT}:assumed-role/Admin/me`,
+    });
   stsMock.on(AssumeRoleCommand).callsFake((input: { RoleArn: string }) => {
     const accountId = input.RoleArn.split(":")[4];
     if (scenario.deniedAccounts?.includes(accountId)) {
@@ -75,7 +88,26 @@ function doctor(scenario: Scenario = {}) {
     };
   });
 
-  const organizations = mockOrganizations(exampleOrg(), { scps: scenario.scps });
+  const organizations = mockOrganizations(exampleOrg(), {
+    scps: scenario.scps,
+    delegatedAdministrators: scenario.delegatedAdministrators,
+  });
+  const cloudformation = new CloudFormationClient({ region: "us-east-1" });
+  const cfnMock = mockClient(cloudformation);
+  if (scenario.stackSetsAccess === "denied") {
+    cfnMock.on(DescribeOrganizationsAccessCommand).rejects(
+      new CloudFormationServiceException({
+        name: "AccessDeniedException",
+        message: "not authorized to perform: cloudformation:DescribeOrganizationsAccess",
+        $fault: "client",
+        $metadata: {},
+      }),
+    );
+  } else {
+    cfnMock
+      .on(DescribeOrganizationsAccessCommand)
+      .resolves({ Status: scenario.stackSetsAccess ?? "ENABLED" });
+  }
   if (scenario.organizationsDenied)
     organizations.fail("DescribeOrganization", serviceError("AccessDeniedException", "no"));
   if (scenario.scpsDisabled) {
@@ -96,7 +128,9 @@ function doctor(scenario: Scenario = {}) {
 
   const queuesRead: string[] = [];
   const sqs = (region: string, credentials?: AwsCredentialIdentity) => {
-    const accountId = credentials ? credentials.accessKeyId.replace("ASIA", "") : MANAGEMENT;
+    const accountId = credentials
+      ? credentials.accessKeyId.replace("ASIA", "")
+      : (scenario.caller ?? MANAGEMENT);
     const client = new SQSClient({ region });
     const mock = mockClient(client);
     mock.on(GetQueueUrlCommand).callsFake((input: { QueueName: string }) => {
@@ -143,11 +177,12 @@ function doctor(scenario: Scenario = {}) {
           return chatbot;
         },
         sqs,
+        cloudformation,
       },
-      config,
+      scenario.config ?? config,
       options,
     );
-  return { run, stsMock, organizations, chatbotCredentials, queuesRead };
+  return { run, stsMock, organizations, chatbotCredentials, queuesRead, cfnMock };
 }
 
 const problems = (findings: Finding[]) => findings.filter((finding) => finding.status !== "ok");
@@ -428,7 +463,7 @@ describe("npm run doctor", () => {
     const needs = forwarderRequirements(
       "222222222221",
       ["us-east-1", "us-west-2"],
-      config,
+      config.centralAccountId,
       "arn:aws:iam::222222222221:role/OrganizationAccountAccessRole",
     );
     assert.deepEqual(
@@ -443,5 +478,131 @@ describe("npm run doctor", () => {
       region: "us-west-2",
       principal: "arn:aws:iam::222222222221:role/abuse-alerts-forwarder",
     });
+  });
+
+  it("the StackSet's needs: IAM per region's role, its stacks, and PutEvents as that region's role", () => {
+    const needs = forwarderRequirements(
+      "222222222221",
+      ["us-east-1", "us-west-2"],
+      config.centralAccountId,
+      stackSetExecutionRole("222222222221"),
+      STACKSET_SHAPE,
+    );
+    assert.deepEqual(
+      needs.filter((need) => need.action === "iam:CreateRole").map((need) => need.resource),
+      [
+        "arn:aws:iam::222222222221:role/abuse-alerts-stackset-us-east-1",
+        "arn:aws:iam::222222222221:role/abuse-alerts-stackset-us-west-2",
+      ],
+    );
+    assert.ok(
+      needs.some(
+        (need) =>
+          need.action === "cloudformation:CreateStack" &&
+          need.resource ===
+            "arn:aws:cloudformation:us-west-2:222222222221:stack/StackSet-abuse-alerts-forwarder-*",
+      ),
+    );
+    const put = needs.find((need) => need.action === "events:PutEvents" && need.region === "us-west-2");
+    assert.equal(put?.principal, "arn:aws:iam::222222222221:role/abuse-alerts-stackset-us-west-2");
+  });
+});
+
+describe("npm run doctor, deployment: stackset", () => {
+  it("checks StackSets' trusted access and who administers it, then the SCPs for the StackSet's execution role", async () => {
+    const { run, queuesRead, cfnMock } = doctor({ config: stackSetConfig });
+    const findings = await run();
+    assert.deepEqual(problems(findings), []);
+    assert.deepEqual(
+      [...new Set(findings.map((finding) => finding.check))],
+      [
+        "identity",
+        "organization",
+        "stackset admin",
+        "stackset access",
+        "member role",
+        "slack",
+        "stackset scp",
+        "dead letters",
+      ],
+    );
+    assert.equal(cfnMock.commandCalls(DescribeOrganizationsAccessCommand)[0].args[0].input.CallAs, "SELF");
+    assert.ok(queuesRead.includes("222222222221 us-east-1 abuse-alerts-stackset-dlq"));
+    assert.ok(
+      queuesRead.includes("100000000001 us-west-2 abuse-alerts-forwarder-dlq"),
+      "the management account's own forwarder",
+    );
+    assert.ok(queuesRead.includes("100000000001 us-east-1 abuse-alerts-stackset-failures-dlq"));
+    assert.ok(queuesRead.includes("111111111111 us-east-1 abuse-alerts-coverage-dlq"));
+    assert.ok(
+      !queuesRead.includes("111111111111 us-west-2 abuse-alerts-coverage-dlq"),
+      "coverage alerts come in us-east-1 only",
+    );
+  });
+
+  it("fails, with the command that fixes it, when trusted access for StackSets is off", async () => {
+    const findings = await doctor({ config: stackSetConfig, stackSetsAccess: "DISABLED" }).run();
+    const [access] = byCheck(findings, "stackset access");
+    assert.equal(access.status, "fail");
+    assert.match(access.detail, /trusted access for CloudFormation StackSets is DISABLED/);
+    assert.match(access.fix ?? "", /aws cloudformation activate-organizations-access/);
+    assert.equal(blocksDelivery(findings), true);
+  });
+
+  it("from another account: fails unless it is a registered StackSets delegated administrator", async () => {
+    const delegated = "111111111112";
+    const unregistered = await doctor({ config: stackSetConfig, caller: delegated }).run();
+    const [admin] = byCheck(unregistered, "stackset admin");
+    assert.equal(admin.status, "fail");
+    assert.match(
+      admin.fix ?? "",
+      /aws organizations register-delegated-administrator --account-id 111111111112 --service-principal member.org.stacksets.cloudformation.amazonaws.com/,
+    );
+    const { run, cfnMock } = doctor({
+      config: stackSetConfig,
+      caller: delegated,
+      delegatedAdministrators: { "member.org.stacksets.cloudformation.amazonaws.com": [delegated] },
+    });
+    const [registered] = byCheck(await run(), "stackset admin");
+    assert.equal(registered.status, "ok");
+    assert.equal(
+      cfnMock.commandCalls(DescribeOrganizationsAccessCommand)[0].args[0].input.CallAs,
+      "DELEGATED_ADMIN",
+    );
+  });
+
+  it("fails for accounts whose SCPs deny the StackSet's execution role, and passes one that exempts stacksets-exec-*", async () => {
+    const denyIam = (exempt: boolean): AttachedScp => ({
+      id: "p-noiam",
+      name: "NoIamRoles",
+      document: {
+        Statement: [
+          { Effect: "Allow", Action: "*", Resource: "*" },
+          {
+            Sid: "NoRoles",
+            Effect: "Deny",
+            Action: "iam:CreateRole",
+            Resource: "*",
+            ...(exempt
+              ? { Condition: { ArnNotLike: { "aws:PrincipalArn": "arn:aws:iam::*:role/stacksets-exec-*" } } }
+              : {}),
+          },
+        ],
+      },
+    });
+    const denied = byCheck(
+      await doctor({ config: stackSetConfig, scps: { "ou-ex12-dev00001": [denyIam(false)] } }).run(),
+      "stackset scp",
+    );
+    assert.deepEqual(
+      [...new Set(denied.map((finding) => `${finding.status} ${finding.subject.split(",")[0]}`))],
+      ["fail account 333333333333"],
+    );
+    assert.match(denied[0].detail, /explicit Deny of iam:CreateRole for role\/stacksets-exec-/);
+    const exempt = byCheck(
+      await doctor({ config: stackSetConfig, scps: { "ou-ex12-dev00001": [denyIam(true)] } }).run(),
+      "stackset scp",
+    );
+    assert.deepEqual(problems(exempt), []);
   });
 });

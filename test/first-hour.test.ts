@@ -7,6 +7,7 @@ import { join } from "node:path";
 import { getCaller } from "../accounts/identity";
 import { readOrganizationFile } from "../accounts/org-file";
 import { configFromPulumi } from "../config/read";
+import { coverageCommand } from "../scripts/coverage";
 import { doctorCommand } from "../scripts/doctor";
 import { DEFAULT_ORG, planCommand } from "../scripts/plan";
 import { previewMessageCommand } from "../scripts/preview-message";
@@ -275,9 +276,11 @@ describe("the first hour: npm run plan", () => {
 
 describe("the first hour: options and credentials", () => {
   it("rejects a bad number for every numeric option, naming it, with no stack trace", async () => {
-    for (const value of ["0", "abc", "-3", "1.5", "65"]) {
-      const run = await runCli(doctorCommand(), ["--concurrency", value]);
-      assert.equal(run.code, 1, `--concurrency ${value}`);
+    for (const [command, value] of [doctorCommand, coverageCommand].flatMap((make) =>
+      ["0", "abc", "-3", "1.5", "65"].map((value) => [make, value] as const),
+    )) {
+      const run = await runCli(command(), ["--concurrency", value]);
+      assert.equal(run.code, 1, `${command().name()} --concurrency ${value}`);
       assert.match(
         run.stderr,
         new RegExp(

@@ -1,8 +1,17 @@
 import { GetQueueAttributesCommand, GetQueueUrlCommand, SQSClient } from "@aws-sdk/client-sqs";
 import type { AwsCredentialIdentity } from "@smithy/types";
 import { describeError, errorCode } from "../../accounts/errors";
-import { CENTRAL_BUS_NAME, centralDlqName, FORWARDER_DLQ_NAME } from "../../components/names";
+import { Discovery } from "../../accounts/discover";
+import { stackSetTargets } from "../../accounts/stackset-targets";
+import {
+  CENTRAL_BUS_NAME,
+  centralDlqName,
+  FORWARDER_DLQ_NAME,
+  STACKSET_DLQ_NAME,
+  STACKSET_FAILURES_DLQ_NAME,
+} from "../../components/names";
 import { centralRules } from "../../components/rules";
+import { AbuseAlertsConfig, GLOBAL_EVENTS_REGION } from "../../config/schema";
 import { DoctorCheck, Finding } from "../types";
 
 const CHECK = "dead letters";
@@ -28,30 +37,66 @@ async function queueDepth(client: SQSClient, queueName: string): Promise<number 
   }
 }
 
+export interface QueueLocation {
+  accountId: string;
+  region: string;
+  queueName: string;
+}
+
+/**
+ * Every dead-letter queue the stack has: each covered account's forwarder queue per region (the
+ * StackSet's or the direct forwarder's), the central rules' queues, and in stackset mode the queue
+ * of the rule that forwards the StackSet's failures from the caller's account.
+ */
+export function deadLetterQueues(
+  config: AbuseAlertsConfig,
+  discovery: Pick<Discovery, "caller" | "managementAccountId" | "covered" | "skipped" | "outsideUnits">,
+): QueueLocation[] {
+  const stackSet = config.deployment === "stackset";
+  const direct = stackSet
+    ? new Set(stackSetTargets(config.accounts.organizationalUnits, discovery, "").direct)
+    : new Set(discovery.covered.map((account) => account.id));
+  const forwarders = discovery.covered.flatMap((account) =>
+    config.regions.map((region) => ({
+      accountId: account.id,
+      region,
+      queueName: direct.has(account.id) ? FORWARDER_DLQ_NAME : STACKSET_DLQ_NAME,
+    })),
+  );
+  const central = config.regions.flatMap((region) =>
+    centralRules(config.categories, { coverage: stackSet && region === GLOBAL_EVENTS_REGION }).map(
+      (rule) => ({
+        accountId: config.centralAccountId,
+        region,
+        queueName: centralDlqName(rule.key),
+      }),
+    ),
+  );
+  const failures = stackSet
+    ? [
+        {
+          accountId: discovery.caller.accountId,
+          region: GLOBAL_EVENTS_REGION,
+          queueName: STACKSET_FAILURES_DLQ_NAME,
+        },
+      ]
+    : [];
+  return [...forwarders, ...central, ...failures];
+}
+
 /**
  * Every forwarder and central dead-letter queue, in every region: an event there is a report
  * nobody saw. Read through the member role, in the accounts it reaches.
  */
 export const deadLettersCheck: DoctorCheck = {
   name: CHECK,
-  async run({ config, clients, limit, progress, memberAccess }) {
+  async run({ config, clients, discovery, limit, progress, memberAccess }) {
     const reachable = new Map<string, AwsCredentialIdentity | undefined>();
     for (const outcome of await memberAccess()) {
       if (outcome.status !== "failed")
         reachable.set(outcome.accountId, outcome.status === "ok" ? outcome.credentials : undefined);
     }
-    const queues = [...reachable.keys()].flatMap((accountId) =>
-      config.regions.flatMap((region) => [
-        { accountId, region, queueName: FORWARDER_DLQ_NAME },
-        ...(accountId === config.centralAccountId
-          ? centralRules(config.categories).map((rule) => ({
-              accountId,
-              region,
-              queueName: centralDlqName(rule.key),
-            }))
-          : []),
-      ]),
-    );
+    const queues = deadLetterQueues(config, discovery).filter((queue) => reachable.has(queue.accountId));
     const bar = progress("reading dead-letter queues", queues.length);
     const findings = await Promise.all(
       queues.map(({ accountId, region, queueName }) =>

@@ -1,14 +1,19 @@
 import { memberRoleArn } from "../../accounts/assume";
 import { errorCode, errorMessage } from "../../accounts/errors";
 import { evaluateScps, ScpLevel } from "../../accounts/scp";
+import { stackSetTargets } from "../../accounts/stackset-targets";
 import { DiscoveryError } from "../../accounts/types";
 import {
   centralBusArn,
   FORWARDER_DLQ_NAME,
   FORWARDER_ROLE_NAME,
   FORWARDER_RULE_NAME,
+  STACKSET_DLQ_NAME,
+  STACKSET_NAME,
+  STACKSET_RULE_NAME,
+  stackSetRoleName,
 } from "../../components/names";
-import { AbuseAlertsConfig, GLOBAL_EVENTS_REGION } from "../../config/schema";
+import { GLOBAL_EVENTS_REGION } from "../../config/schema";
 import { DoctorCheck, DoctorContext, Finding } from "../types";
 
 const CHECK = "scp";
@@ -27,33 +32,69 @@ export interface Requirement {
   principal: string;
 }
 
-/** What deploying and running the forwarder asks of an account, per region; IAM once, in us-east-1. */
+/** The forwarder's names, which differ between the direct forwarder and the StackSet's. */
+export interface ForwarderShape {
+  /** The role in a region: one per account in direct mode, one per region's stack in a StackSet. */
+  roleName: (region: string) => string;
+  ruleName: string;
+  queueName: string;
+  /** The StackSet's stacks, which its execution role creates first. */
+  stackName?: string;
+}
+
+export const DIRECT_SHAPE: ForwarderShape = {
+  roleName: () => FORWARDER_ROLE_NAME,
+  ruleName: FORWARDER_RULE_NAME,
+  queueName: FORWARDER_DLQ_NAME,
+};
+
+export const STACKSET_SHAPE: ForwarderShape = {
+  roleName: stackSetRoleName,
+  ruleName: STACKSET_RULE_NAME,
+  queueName: STACKSET_DLQ_NAME,
+  stackName: `StackSet-${STACKSET_NAME}-*`,
+};
+
+/** What deploying and running the forwarder asks of an account, per region; IAM in us-east-1, where IAM answers. */
 export function forwarderRequirements(
   accountId: string,
   regions: readonly string[],
-  config: AbuseAlertsConfig,
+  centralAccountId: string,
   deployer: string,
+  shape: ForwarderShape = DIRECT_SHAPE,
 ): Requirement[] {
-  const role = `arn:aws:iam::${accountId}:role/${FORWARDER_ROLE_NAME}`;
-  const iam = ["iam:CreateRole", "iam:PutRolePolicy", "iam:PassRole"].map((action) => ({
-    action,
-    resource: role,
-    region: GLOBAL_EVENTS_REGION,
-    principal: deployer,
-  }));
+  const roleArn = (region: string) => `arn:aws:iam::${accountId}:role/${shape.roleName(region)}`;
+  const roles = [...new Set(regions.map(roleArn))];
+  const iam = roles.flatMap((role) =>
+    ["iam:CreateRole", "iam:PutRolePolicy", "iam:PassRole"].map((action) => ({
+      action,
+      resource: role,
+      region: GLOBAL_EVENTS_REGION,
+      principal: deployer,
+    })),
+  );
   const regional = regions.flatMap((region) => {
-    const rule = `arn:aws:events:${region}:${accountId}:rule/${FORWARDER_RULE_NAME}`;
-    const queue = `arn:aws:sqs:${region}:${accountId}:${FORWARDER_DLQ_NAME}`;
+    const rule = `arn:aws:events:${region}:${accountId}:rule/${shape.ruleName}`;
+    const queue = `arn:aws:sqs:${region}:${accountId}:${shape.queueName}`;
+    const stack = shape.stackName
+      ? ["cloudformation:CreateStack", "cloudformation:UpdateStack"].map((action) => ({
+          action,
+          resource: `arn:aws:cloudformation:${region}:${accountId}:stack/${shape.stackName}`,
+          region,
+          principal: deployer,
+        }))
+      : [];
     return [
+      ...stack,
       { action: "events:PutRule", resource: rule, region, principal: deployer },
       { action: "events:PutTargets", resource: rule, region, principal: deployer },
       { action: "sqs:CreateQueue", resource: queue, region, principal: deployer },
       { action: "sqs:SetQueueAttributes", resource: queue, region, principal: deployer },
       {
         action: "events:PutEvents",
-        resource: centralBusArn(region, config.centralAccountId),
+        resource: centralBusArn(region, centralAccountId),
         region,
-        principal: role,
+        principal: roleArn(region),
       },
     ];
   });
@@ -100,6 +141,7 @@ export async function scanScps(
   check: string,
   deployerOf: DeployerOf,
   accountIds: readonly string[],
+  shape: ForwarderShape,
 ): Promise<Finding[]> {
   const { config, directory, limit, progress } = context;
   const bar = progress("reading service control policies", accountIds.length);
@@ -145,7 +187,13 @@ export async function scanScps(
       ...scpFindings(
         entry.accountId,
         entry.levels,
-        forwarderRequirements(entry.accountId, config.regions, config, deployerOf(entry.accountId)),
+        forwarderRequirements(
+          entry.accountId,
+          config.regions,
+          config.centralAccountId,
+          deployerOf(entry.accountId),
+          shape,
+        ),
       ).map((finding) => ({ ...finding, check })),
     );
   }
@@ -190,6 +238,49 @@ export const scpCheck: DoctorCheck = {
           ? principalArn(caller.arn)
           : memberRoleArn(accountId, context.config.memberRoleName),
       scpTargets(context),
+      DIRECT_SHAPE,
     );
+  },
+};
+
+/**
+ * A representative of the role StackSets creates in every target account (stacksets-exec- and 32
+ * hex digits): SCPs that exempt arn:aws:iam::*:role/stacksets-exec-* match it, as they match the real one.
+ */
+export const stackSetExecutionRole = (accountId: string) =>
+  `arn:aws:iam::${accountId}:role/stacksets-exec-0123456789abcdef0123456789abcdef`;
+
+/**
+ * In stackset mode, the StackSet's execution role deploys the forwarder in the accounts it
+ * reaches; the accounts that get the direct forwarder are deployed by the caller or the member role.
+ */
+export const stackSetScpCheck: DoctorCheck = {
+  name: "stackset scp",
+  applies: (config) => config.deployment === "stackset",
+  async run(context) {
+    const { config, discovery } = context;
+    const direct = new Set(stackSetTargets(config.accounts.organizationalUnits, discovery, "").direct);
+    const targets = scpTargets(context);
+    const viaStackSet = await scanScps(
+      context,
+      "stackset scp",
+      stackSetExecutionRole,
+      targets.filter((id) => !direct.has(id)),
+      STACKSET_SHAPE,
+    );
+    const directIds = targets.filter((id) => direct.has(id));
+    if (directIds.length === 0) return viaStackSet;
+    const { caller } = discovery;
+    const viaDirect = await scanScps(
+      context,
+      "stackset scp",
+      (accountId) =>
+        accountId === caller.accountId
+          ? principalArn(caller.arn)
+          : memberRoleArn(accountId, config.memberRoleName),
+      directIds,
+      DIRECT_SHAPE,
+    );
+    return [...viaStackSet, ...viaDirect];
   },
 };

@@ -5,6 +5,9 @@ import {
   ListParentsCommand,
   ListPoliciesForTargetCommand,
   ListAccountsCommand,
+  ListAWSServiceAccessForOrganizationCommand,
+  ListDelegatedAdministratorsCommand,
+  ListRootsCommand,
   ListAccountsForParentCommand,
   ListOrganizationalUnitsForParentCommand,
   OrganizationsClient,
@@ -52,7 +55,10 @@ type CommandName =
   | "DescribeAccount"
   | "ListParents"
   | "ListPoliciesForTarget"
-  | "DescribePolicy";
+  | "DescribePolicy"
+  | "ListRoots"
+  | "ListDelegatedAdministrators"
+  | "ListAWSServiceAccessForOrganization";
 
 export const FULL_AWS_ACCESS: AttachedScp = {
   id: "p-FullAWSAccess",
@@ -67,6 +73,10 @@ export interface OrganizationsMockOptions {
   latency?: number;
   /** SCPs per target (root, OU or account ID); FullAWSAccess where absent. */
   scps?: Record<string, AttachedScp[]>;
+  /** Delegated administrators per service principal. */
+  delegatedAdministrators?: Record<string, string[]>;
+  /** Service principals with trusted access; StackSets and Account Management when absent. */
+  trustedServices?: string[];
 }
 
 /**
@@ -180,6 +190,27 @@ export function mockOrganizations(file: OrganizationFile, options: Organizations
           Content: JSON.stringify(policy.document),
         },
       };
+    }),
+  );
+
+  mock.on(ListRootsCommand).callsFake(
+    timed("ListRoots", () => ({ Roots: [{ Id: file.root.id, Name: file.root.name }] })),
+  );
+  mock.on(ListDelegatedAdministratorsCommand).callsFake(
+    timed("ListDelegatedAdministrators", (input: { ServicePrincipal?: string; NextToken?: string }) => {
+      const ids = options.delegatedAdministrators?.[input.ServicePrincipal ?? ""] ?? [];
+      const { items, NextToken } = page(ids, input.NextToken, pageSize);
+      return { DelegatedAdministrators: items.map((id) => ({ Id: id, State: "ACTIVE" as const })), NextToken };
+    }),
+  );
+  mock.on(ListAWSServiceAccessForOrganizationCommand).callsFake(
+    timed("ListAWSServiceAccessForOrganization", (input: { NextToken?: string }) => {
+      const services = options.trustedServices ?? [
+        "member.org.stacksets.cloudformation.amazonaws.com",
+        "account.amazonaws.com",
+      ];
+      const { items, NextToken } = page(services, input.NextToken, pageSize);
+      return { EnabledServicePrincipals: items.map((ServicePrincipal) => ({ ServicePrincipal })), NextToken };
     }),
   );
 
