@@ -1,11 +1,17 @@
 import { strict as assert } from "node:assert";
-import { ABUSE_NEXT_STEPS, messageTransformer, RISK_NEXT_STEPS } from "../components/messages";
+import {
+  ABUSE_NEXT_STEPS,
+  coverageTransformer,
+  messageTransformer,
+  RISK_NEXT_STEPS,
+} from "../components/messages";
+import { parseCustomNotification } from "../components/notification";
 import { centralRules } from "../components/rules";
 import { deliveredEvent, testEventEntry } from "../components/test-event";
-import { MAX_TEMPLATE_LENGTH, validateTransformer } from "../eventbridge/transformer";
+import { applyTransformer, MAX_TEMPLATE_LENGTH, validateTransformer } from "../eventbridge/transformer";
 import { previewEvent } from "../scripts/preview";
 import { renderPreview } from "../scripts/preview";
-import { fixtureEvents } from "./helpers/fixtures";
+import { fixtureEvents, stackSetEvents } from "./helpers/fixtures";
 
 type Health = { account: string; region: string; detail: Record<string, unknown> };
 const descriptionOf = (event: Record<string, unknown>) =>
@@ -186,4 +192,23 @@ describe("test events", () => {
     assert.doesNotMatch(risk, /Reply within 24 hours/);
     assert.match(risk, /CloudTrail/);
   });
+});
+
+describe("coverage alerts: a failed stack instance of the forwarder StackSet", () => {
+  for (const name of ["instance-failed-scp", "instance-suspended"]) {
+    it(`${name}: a valid custom notification naming the stack, its status and AWS's reason`, () => {
+      const { event } = stackSetEvents().find((fixture) => fixture.name === name) ?? assert.fail(name);
+      const detail = event.detail as { "stack-id": string; "status-details": Record<string, string> };
+      const message = applyTransformer(coverageTransformer(), event as never, {
+        ruleArn: "arn:aws:events:us-east-1:111111111111:rule/abuse-alerts/abuse-alerts-coverage",
+        ruleName: "abuse-alerts-coverage",
+        ingestionTime: "2026-11-20T09:12:45Z",
+      });
+      const notification = parseCustomNotification(message);
+      assert.match(notification.content.description, new RegExp(detail["stack-id"].replace(/[/.]/g, "\\$&")));
+      assert.match(notification.content.title ?? "", new RegExp(detail["status-details"]["detailed-status"]));
+      assert.equal(notification.content.nextSteps?.[0], detail["status-details"]["status-reason"]);
+      assert.equal(notification.metadata?.threadId, `coverage/${detail["stack-id"]}`);
+    });
+  }
 });

@@ -1,7 +1,7 @@
 import { strict as assert } from "node:assert";
-import { centralPattern, forwarderPattern } from "../components/patterns";
+import { centralPattern, forwarderPattern, stackInstanceFailurePattern } from "../components/patterns";
 import { matchesPattern } from "../eventbridge/matcher";
-import { fixtureEvents } from "./helpers/fixtures";
+import { fixtureEvents, stackSetEvents } from "./helpers/fixtures";
 
 /** What each sample event must do: forwarded by member accounts, notified by the central abuse or risk rule. */
 const expectations: Record<string, { forwarded: boolean; abuse: boolean; risk: boolean }> = {
@@ -73,4 +73,26 @@ describe("event patterns against sample AWS Health events", () => {
       );
     }
   });
+});
+
+describe("the StackSet failure pattern against sample CloudFormation events", () => {
+  const expected: Record<string, boolean> = {
+    "instance-failed-scp": true,
+    "instance-suspended": true,
+    "instance-succeeded": false,
+    "other-stackset-failed": false,
+    "operation-failed": false,
+  };
+  const events = stackSetEvents();
+
+  it("has an expectation for every fixture", () => {
+    assert.deepEqual(events.map((fixture) => fixture.name).sort(), Object.keys(expected).sort());
+  });
+
+  for (const { name, event } of events) {
+    it(`${name}: ${expected[name] ? "a coverage alert" : "nothing"}`, () => {
+      assert.equal(matchesPattern(stackInstanceFailurePattern(), event as never), expected[name]);
+      assert.equal(matchesPattern(forwarderPattern(["abuse", "risk"]), event as never), false);
+    });
+  }
 });

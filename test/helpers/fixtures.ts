@@ -21,3 +21,15 @@ export function fixtureEvents(group?: string): FixtureEvent[] {
       })),
   );
 }
+
+export const STACKSET_EVENTS_DIR = join(__dirname, "..", "fixtures", "stackset-events");
+
+/** Sample CloudFormation StackSet events: failures of this project's StackSet, and ones that must not alert. */
+export function stackSetEvents(): FixtureEvent[] {
+  return readdirSync(STACKSET_EVENTS_DIR)
+    .filter((file) => file.endsWith(".json"))
+    .map((file) => ({
+      name: file.replace(/\.json$/, ""),
+      event: JSON.parse(readFileSync(join(STACKSET_EVENTS_DIR, file), "utf8")) as Record<string, unknown>,
+    }));
+}

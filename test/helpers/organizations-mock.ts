@@ -193,14 +193,17 @@ export function mockOrganizations(file: OrganizationFile, options: Organizations
     }),
   );
 
-  mock.on(ListRootsCommand).callsFake(
-    timed("ListRoots", () => ({ Roots: [{ Id: file.root.id, Name: file.root.name }] })),
-  );
+  mock
+    .on(ListRootsCommand)
+    .callsFake(timed("ListRoots", () => ({ Roots: [{ Id: file.root.id, Name: file.root.name }] })));
   mock.on(ListDelegatedAdministratorsCommand).callsFake(
     timed("ListDelegatedAdministrators", (input: { ServicePrincipal?: string; NextToken?: string }) => {
       const ids = options.delegatedAdministrators?.[input.ServicePrincipal ?? ""] ?? [];
       const { items, NextToken } = page(ids, input.NextToken, pageSize);
-      return { DelegatedAdministrators: items.map((id) => ({ Id: id, State: "ACTIVE" as const })), NextToken };
+      return {
+        DelegatedAdministrators: items.map((id) => ({ Id: id, State: "ACTIVE" as const })),
+        NextToken,
+      };
     }),
   );
   mock.on(ListAWSServiceAccessForOrganizationCommand).callsFake(
