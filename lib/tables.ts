@@ -5,7 +5,8 @@ export function outputWidth(): number {
   return process.stdout.isTTY && process.stdout.columns ? process.stdout.columns : 100;
 }
 
-const MIN_TEXT = 8;
+const MIN_TEXT = 6;
+const MAX_WORD = 20;
 const lines = (cell: Cell | undefined) => String(cell ?? "").split("\n");
 
 /**
@@ -16,10 +17,21 @@ export function fitColumns(head: readonly string[], rows: readonly Cell[][], max
   const widths = head.map((title, column) =>
     Math.max(title.length, ...rows.flatMap((row) => lines(row[column]).map((line) => line.length))),
   );
+  // Text wraps between words; a word is cut only when it is longer than MAX_WORD (an ARN, a URL).
+  const longestWord = (text: Cell | undefined) =>
+    Math.max(
+      ...String(text ?? "")
+        .split(/[\s]+/)
+        .map((word) => Math.min(word.length, MAX_WORD)),
+    );
+  const floors = head.map((title, column) =>
+    Math.max(MIN_TEXT, longestWord(title), ...rows.map((row) => longestWord(row[column]))),
+  );
   const frame = 3 * head.length + 1; // "│ " before each column, " " after, and the last "│"
   while (widths.reduce((sum, width) => sum + width, frame) > maxWidth) {
-    const widest = widths.lastIndexOf(Math.max(...widths));
-    if (widths[widest] <= MIN_TEXT) break; // as narrow as it gets: the terminal is too small
+    const narrowable = widths.map((width, column) => (width > floors[column] ? width : 0));
+    const widest = narrowable.lastIndexOf(Math.max(...narrowable));
+    if (narrowable[widest] === 0) break; // as narrow as it gets: the terminal is too small
     widths[widest] -= 1;
   }
   return widths;

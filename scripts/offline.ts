@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { MockResourceArgs } from "@pulumi/pulumi/runtime/mocks";
 import { DiscoverySources } from "../accounts/discover";
 import { fileCaller, FileOrganizationDirectory, OrganizationFile } from "../accounts/org-file";
+import { OrganizationDirectory } from "../accounts/types";
 import { PROJECT } from "../config/schema";
 import { UserError } from "../lib/cli";
 
@@ -145,6 +146,8 @@ export async function runOffline(options: {
   onProgress?: (done: number, declared: number) => void;
   /** A stand-in for the member-role probe `pulumi up` runs; the plan runs none. */
   probe?: DiscoverySources["probe"];
+  /** Answers Organizations' questions; the organization file itself unless given (the bench counts AWS calls). */
+  directory?: OrganizationDirectory;
   /** The outputs of the stack's last update, as the program reads them back; none: a first deployment. */
   previousOutputs?: Record<string, unknown>;
 }): Promise<OfflineRun> {
@@ -228,7 +231,7 @@ export async function runOffline(options: {
     Promise.resolve({
       caller,
       origin: `the organization file ${options.organizationSource}`,
-      directory: new FileOrganizationDirectory(options.organization),
+      directory: options.directory ?? new FileOrganizationDirectory(options.organization),
       probe: options.probe,
     });
   const planned = () =>

@@ -13,6 +13,8 @@ import {
   FORWARDER_DLQ_NAME,
   FORWARDER_RULE_NAME,
   OPS_TOPIC_NAME,
+  STACKSET_DLQ_NAME,
+  STACKSET_RULE_NAME,
 } from "../components/names";
 import { renderForSlack } from "../components/notification";
 import { deliveredEvent, testEventEntry } from "../components/test-event";
@@ -94,10 +96,24 @@ export async function sendTestEvent(
   return { eventId: outcome.EventId, sentBy: caller.arn, event };
 }
 
+/** The forwarder's rule and queue in an account, as the stack's mode names them. */
+function forwarderNames(deployment: AbuseAlertsConfig["deployment"] | undefined): string {
+  const direct = `rule ${FORWARDER_RULE_NAME} on the default bus and its dead-letter queue ${FORWARDER_DLQ_NAME}`;
+  if (deployment !== "stackset") return direct;
+  return (
+    `rule ${STACKSET_RULE_NAME} on the default bus and its dead-letter queue ${STACKSET_DLQ_NAME}, ` +
+    `deployed by the StackSet (in the management account: ${direct})`
+  );
+}
+
 /** What to tell the person who sent it: the event, what Slack should show, and where to look if it does not. */
 export function describeSent(
   sent: SentTestEvent,
-  options: SendTestEventOptions & { centralAccountId?: string; channelId?: string },
+  options: SendTestEventOptions & {
+    centralAccountId?: string;
+    channelId?: string;
+    deployment?: AbuseAlertsConfig["deployment"];
+  },
 ): string {
   const [preview] = previewEvent(sent.event).rules;
   const central = options.centralAccountId ?? "<central account>";
@@ -110,8 +126,8 @@ export function describeSent(
       : "(no preview: no central rule takes this event)",
     "",
     "If it does not arrive, follow the event:",
-    `  1. Account ${options.accountId}, ${options.region}: rule ${FORWARDER_RULE_NAME} on the default bus (CloudWatch AWS/Events ` +
-      `Invocations, FailedInvocations) and its dead-letter queue ${FORWARDER_DLQ_NAME}.`,
+    `  1. Account ${options.accountId}, ${options.region}: ${forwarderNames(options.deployment)} (CloudWatch AWS/Events ` +
+      `Invocations, FailedInvocations); npm run coverage says whether the account has its forwarder.`,
     `  2. Account ${central}, ${options.region}: bus ${CENTRAL_BUS_NAME}, rule abuse-alerts-${options.category}-test, its dead-letter ` +
       `queue ${centralDlqName(`${options.category}-test`)} and its alarms on the topic ${OPS_TOPIC_NAME}.`,
     `  3. Account ${central}: Chatbot's log group /aws/chatbot/abuse-alerts in us-east-1; @Amazon Q must be in the channel.`,
@@ -203,6 +219,7 @@ export function sendTestEventCommand(): Command {
             ...options,
             centralAccountId: config?.centralAccountId,
             channelId: config?.slack.channelId,
+            deployment: config?.deployment,
           }),
         );
       },

@@ -21,7 +21,7 @@ import { selectAccounts } from "../accounts/select";
 import { DiscoveryError } from "../accounts/types";
 import { validateConfig } from "../config/schema";
 import { CENTRAL, exampleOrg, managementCaller, minimalConfig } from "./helpers/example-org";
-import { mockOrganizations, serviceError } from "./helpers/organizations-mock";
+import { mockOrganizations, serviceError } from "../bench/fake-organizations";
 
 const config = (changes: Record<string, unknown> = {}) => validateConfig({ ...minimalConfig, ...changes });
 

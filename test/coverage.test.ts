@@ -27,7 +27,7 @@ import { runCoverage } from "../coverage/run";
 import { CoverageRow } from "../coverage/types";
 import { CENTRAL, exampleOrg, MANAGEMENT, PROD_COVERED } from "./helpers/example-org";
 import { prodConfigWith } from "./helpers/offline";
-import { mockOrganizations } from "./helpers/organizations-mock";
+import { mockOrganizations } from "../bench/fake-organizations";
 
 const REGIONS = ["us-east-1", "us-west-2"];
 const STACKSET_ACCOUNTS = PROD_COVERED.filter((id) => id !== MANAGEMENT);

@@ -28,7 +28,7 @@ import { DoctorOptions, runDoctor } from "../doctor/run";
 import { Finding } from "../doctor/types";
 import { exampleOrg, MANAGEMENT } from "./helpers/example-org";
 import { prodConfigWith } from "./helpers/offline";
-import { mockOrganizations, serviceError } from "./helpers/organizations-mock";
+import { mockOrganizations, serviceError } from "../bench/fake-organizations";
 
 const config = configFromPulumi(prodConfigWith());
 const stackSetConfig = configFromPulumi(prodConfigWith({ deployment: "stackset" }));

@@ -7,6 +7,7 @@ import { join } from "node:path";
 import { getCaller } from "../accounts/identity";
 import { readOrganizationFile } from "../accounts/org-file";
 import { configFromPulumi } from "../config/read";
+import { benchCommand } from "../scripts/bench";
 import { coverageCommand } from "../scripts/coverage";
 import { doctorCommand } from "../scripts/doctor";
 import { DEFAULT_ORG, planCommand } from "../scripts/plan";
@@ -406,3 +407,17 @@ function bigOrganization(members: number) {
     },
   };
 }
+
+describe("the first hour: npm run bench options", () => {
+  it("rejects sizes that are not account counts, and a bad --direct-max", async () => {
+    const sizes = await runCli(benchCommand(), ["--sizes", "10,abc"]);
+    assert.equal(sizes.code, 1);
+    assert.match(
+      sizes.stderr,
+      /option '--sizes <list>' argument '10,abc' is invalid. Expected account counts from 2 to 20000/,
+    );
+    const max = await runCli(benchCommand(), ["--direct-max", "0"]);
+    assert.equal(max.code, 1);
+    assert.match(max.stderr, /option '--direct-max <n>' argument '0' is invalid/);
+  });
+});

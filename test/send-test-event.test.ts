@@ -102,6 +102,11 @@ describe("npm run send-test-event", () => {
       text,
       /Account 111111111111, us-west-2: bus abuse-alerts, rule abuse-alerts-abuse-test, its dead-letter queue abuse-alerts-abuse-test-dlq and its alarms on the topic abuse-alerts-ops/,
     );
+    const stackSetText = describeSent(sent, { ...options, deployment: "stackset" });
+    assert.match(
+      stackSetText,
+      /rule abuse-alerts-stackset-forward on the default bus and its dead-letter queue abuse-alerts-stackset-dlq, deployed by the StackSet/,
+    );
   });
 
   it("uses the ambient credentials in the account it runs in", async () => {

@@ -14,10 +14,10 @@ import {
   OrganizationsServiceException,
 } from "@aws-sdk/client-organizations";
 import { mockClient } from "aws-sdk-client-mock";
-import { accountsBelow, OrganizationFile, OrganizationalUnitNode } from "../../accounts/org-file";
-import { withRetries } from "../../accounts/retry";
-import { AttachedScp } from "../../accounts/scp";
-import { OrgAccount } from "../../accounts/types";
+import { accountsBelow, OrganizationFile, OrganizationalUnitNode } from "../accounts/org-file";
+import { withRetries } from "../accounts/retry";
+import { AttachedScp } from "../accounts/scp";
+import { OrgAccount } from "../accounts/types";
 
 /** A service error shaped as the SDK v3 throws it. */
 export function serviceError(name: string, message = `${name} (mocked)`, httpStatusCode = 400) {
@@ -80,7 +80,8 @@ export interface OrganizationsMockOptions {
 }
 
 /**
- * An Organizations client backed by aws-sdk-client-mock and an organization tree, paginating every list.
+ * An Organizations client backed by aws-sdk-client-mock and an organization tree, paginating every
+ * list: the tests' AWS, and the bench's, which counts the calls a real run makes.
  * `send` is wrapped in the project's retries, with an instant backoff that is recorded.
  */
 export function mockOrganizations(file: OrganizationFile, options: OrganizationsMockOptions = {}) {
@@ -113,8 +114,10 @@ export function mockOrganizations(file: OrganizationFile, options: Organizations
       }
     };
   const units = allUnits(file.root);
+  const unitsById = new Map(units.map((candidate) => [candidate.id, candidate]));
+  const everyAccount = accountsBelow(file.root);
   const unit = (id: string | undefined) => {
-    const found = units.find((candidate) => candidate.id === id);
+    const found = unitsById.get(id ?? "");
     if (!found)
       throw serviceError(
         "ParentNotFoundException",
@@ -130,7 +133,7 @@ export function mockOrganizations(file: OrganizationFile, options: Organizations
   );
   mock.on(ListAccountsCommand).callsFake(
     timed("ListAccounts", (input: { NextToken?: string }) => {
-      const { items, NextToken } = page(accountsBelow(file.root), input.NextToken, pageSize);
+      const { items, NextToken } = page(everyAccount, input.NextToken, pageSize);
       return { Accounts: items.map(toAccount), NextToken };
     }),
   );
@@ -149,7 +152,7 @@ export function mockOrganizations(file: OrganizationFile, options: Organizations
   );
   mock.on(DescribeAccountCommand).callsFake(
     timed("DescribeAccount", (input: { AccountId?: string; ParentId?: string; NextToken?: string }) => {
-      const account = accountsBelow(file.root).find((candidate) => candidate.id === input.AccountId);
+      const account = everyAccount.find((candidate) => candidate.id === input.AccountId);
       if (!account) throw serviceError("AccountNotFoundException");
       return { Account: toAccount(account) };
     }),
