@@ -11,6 +11,7 @@ import { StackSetTargets, stackSetTargets } from "./accounts/stackset-targets";
 import { strandedAccounts, strandedMessage } from "./accounts/stranded";
 import { AccountForwarder } from "./components/accountForwarder";
 import { CentralHub } from "./components/centralHub";
+import { SecurityContacts } from "./components/securityContacts";
 import { StackSetFailureForwarder } from "./components/stackSetFailureForwarder";
 import { StackSetForwarder } from "./components/stackSetForwarder";
 import { loadConfig } from "./config/read";
@@ -130,9 +131,12 @@ async function abuseAlerts(sources: SourcesFactory = awsSources) {
     throw new pulumi.RunError(strandedMessage(stranded, pulumi.getStack(), pulumi.getProject()));
 
   const callerAccountId = discovery.caller.accountId;
-  const providerAccounts = targets
-    ? [callerAccountId, config.centralAccountId, ...directAccounts]
-    : [config.centralAccountId, ...directAccounts];
+  // The caller's own provider administers the StackSet and sets the member accounts' contacts.
+  const providerAccounts = [
+    ...(targets || config.securityContact ? [callerAccountId] : []),
+    config.centralAccountId,
+    ...directAccounts,
+  ];
   const providers = new Map(
     [...new Set(providerAccounts)].map((id) => [id, accountProvider(id, config, callerAccountId)]),
   );
@@ -148,6 +152,7 @@ async function abuseAlerts(sources: SourcesFactory = awsSources) {
       notifyEmails: config.notifyEmails,
       archiveRetentionDays: config.archiveRetentionDays,
       stackSetRegion: targets ? GLOBAL_EVENTS_REGION : undefined,
+      securityContactEmail: config.securityContact?.emailAddress,
     },
     { provider: providers.get(config.centralAccountId) },
   );
@@ -179,6 +184,24 @@ async function abuseAlerts(sources: SourcesFactory = awsSources) {
         centralBusArn: hub.busArns[GLOBAL_EVENTS_REGION],
       },
       administrator,
+    );
+  }
+
+  if (config.securityContact) {
+    const management = discovery.managementAccountId;
+    const managementProvider = management === undefined ? undefined : providers.get(management);
+    new SecurityContacts(
+      "security-contacts",
+      {
+        contact: config.securityContact,
+        accountIds: discovery.covered.map((account) => account.id),
+        callerAccountId,
+        management:
+          management !== undefined && management !== callerAccountId && managementProvider
+            ? { accountId: management, provider: managementProvider }
+            : undefined,
+      },
+      { provider: providers.get(callerAccountId) },
     );
   }
 

@@ -13,6 +13,8 @@ import { join } from "node:path";
 
 export interface BenchResult {
   deployment: Deployment;
+  /** Whether the stack sets every covered account's SECURITY contact: one resource per account. */
+  securityContact: boolean;
   /** Accounts in the organization. */
   accounts: number;
   covered: number;
@@ -37,11 +39,16 @@ const EXAMPLE_STACK = join(__dirname, "..", "Pulumi.prod.yaml");
  * with discovery over a fake Organizations (AWS's 20 items per page) and the member-role probe
  * over a fake STS, so the calls counted are those a real run makes.
  */
-export async function measure(deployment: Deployment, size: number): Promise<BenchResult> {
+export async function measure(
+  deployment: Deployment,
+  size: number,
+  securityContact = false,
+): Promise<BenchResult> {
   const organization = syntheticOrganization(size);
   const caller = fileCaller(organization);
   const stackConfig = readStackConfig(EXAMPLE_STACK);
   delete stackConfig["abuse-alerts:organizationId"];
+  if (!securityContact) delete stackConfig["abuse-alerts:securityContact"];
   Object.assign(stackConfig, {
     "abuse-alerts:deployment": deployment,
     "abuse-alerts:accounts": JSON.stringify({ exclude: [] }),
@@ -74,6 +81,7 @@ export async function measure(deployment: Deployment, size: number): Promise<Ben
     members.has(resource.account) || members.has(resource.name.replace(/^forwarder-/, ""));
   return {
     deployment,
+    securityContact,
     accounts: size,
     covered: (outputs.coveredAccountIds as string[]).length,
     wallMs,

@@ -9,23 +9,35 @@ import { BenchResult } from "./measure";
 export interface BenchPlan {
   deployment: Deployment;
   size: number;
+  /** Also set every covered account's SECURITY contact. */
+  securityContact: boolean;
 }
 
-/** Which runs to make: every size in StackSet mode, direct mode up to the size the machine holds. */
+/**
+ * Which runs to make: direct mode up to the size the machine holds; StackSet mode at every size,
+ * without and with the security contacts (Pulumi's only resources that grow with the organization there).
+ */
 export function benchPlan(sizes: readonly number[], directMax: number): BenchPlan[] {
   return [
-    ...sizes.filter((size) => size <= directMax).map((size) => ({ deployment: "direct" as const, size })),
-    ...sizes.map((size) => ({ deployment: "stackset" as const, size })),
+    ...sizes
+      .filter((size) => size <= directMax)
+      .map((size) => ({ deployment: "direct" as const, size, securityContact: false })),
+    ...sizes.map((size) => ({ deployment: "stackset" as const, size, securityContact: false })),
+    ...sizes.map((size) => ({ deployment: "stackset" as const, size, securityContact: true })),
   ];
 }
 
 /** One measurement in a fresh Node process with room for the largest direct runs. */
 export function measureInChild(run: BenchPlan, heapMb: number): Promise<BenchResult> {
   return new Promise((resolve, reject) => {
-    const child = fork(join(__dirname, "child.ts"), [run.deployment, String(run.size)], {
-      execArgv: ["-r", "ts-node/register/transpile-only", `--max-old-space-size=${heapMb}`],
-      stdio: ["ignore", "ignore", "pipe", "ipc"],
-    });
+    const child = fork(
+      join(__dirname, "child.ts"),
+      [run.deployment, String(run.size), run.securityContact ? "contacts" : ""],
+      {
+        execArgv: ["-r", "ts-node/register/transpile-only", `--max-old-space-size=${heapMb}`],
+        stdio: ["ignore", "ignore", "pipe", "ipc"],
+      },
+    );
     let stderr = "";
     child.stderr?.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
     child.on("message", (message: BenchResult | { error: string }) => {
@@ -62,7 +74,7 @@ export function renderBench(results: readonly BenchResult[], measuredOn: Date): 
         "Provider memory",
       ],
       results.map((result) => [
-        result.deployment,
+        result.securityContact ? `${result.deployment} + contacts` : result.deployment,
         result.accounts,
         seconds(result.wallMs),
         gigabytes(result.peakRssMb),
@@ -74,6 +86,7 @@ export function renderBench(results: readonly BenchResult[], measuredOn: Date): 
       ]),
     ),
     "Resources: AWS resources, components and providers Pulumi manages. Per account: those each covered member account adds.",
+    "+ contacts: with abuse-alerts:securityContact, one SECURITY contact per covered account, through the caller's provider.",
     "AWS calls: Organizations requests (every page, 20 items each) + STS AssumeRole probes of the member role.",
     "Provider memory: one plugin process per AWS provider at 170-430 MB each (pulumi-aws#5226, #5860), which a real pulumi up adds.",
   ].join("\n");

@@ -14,6 +14,8 @@ export interface CentralHubArgs {
   archiveRetentionDays: number;
   /** The forwarder StackSet's region, whose hub posts its failed stack instances; none in direct mode. */
   stackSetRegion?: string;
+  /** The configured SECURITY contact's address, named in the abuse messages. */
+  securityContactEmail?: string;
 }
 
 /**
@@ -44,6 +46,7 @@ export class CentralHub extends pulumi.ComponentResource {
               notifyEmails: args.notifyEmails,
               archiveRetentionDays: args.archiveRetentionDays,
               coverageAlerts: region === args.stackSetRegion,
+              securityContactEmail: args.securityContactEmail,
             },
             { parent: this },
           ),

@@ -28,12 +28,28 @@ export const MESSAGE_INPUT_PATHS: Record<string, string> = {
   description: "$.detail.eventDescription[0].latestDescription",
 };
 
-/** AWS's advice for abuse reports: contain, find the cause, answer in time. */
-export const ABUSE_NEXT_STEPS = [
-  "Isolate the affected resources: restrict their security groups to what they must reach; snapshot, then stop, the instances involved.",
-  "Find the cause: SSH or RDP open to 0.0.0.0/0, an open mail relay or proxy, a compromised application or credentials, content users uploaded.",
-  "Reply to the abuse report email (sent to the account's root and security contacts) in English, within 24 hours, with the corrective actions. Reply even while still investigating, and explain your use case if the activity is legitimate.",
-];
+/**
+ * Where AWS's abuse team sent the report: the account's SECURITY alternate contact, else its root
+ * address (https://repost.aws/knowledge-center/aws-abuse-report).
+ */
+export function replyStep(securityContactEmail: string | undefined): string {
+  const where = securityContactEmail
+    ? `sent to the security contact ${securityContactEmail}`
+    : "sent to the account's root email address, as no security contact is set: set abuse-alerts:securityContact";
+  return (
+    `Reply to the abuse report email (${where}) in English, within 24 hours, with the corrective actions. ` +
+    "Reply even while still investigating, and explain your use case if the activity is legitimate."
+  );
+}
+
+/** AWS's advice for abuse reports: contain, find the cause, answer in time, to the address the report went to. */
+export function abuseNextSteps(securityContactEmail: string | undefined): string[] {
+  return [
+    "Isolate the affected resources: restrict their security groups to what they must reach; snapshot, then stop, the instances involved.",
+    "Find the cause: SSH or RDP open to 0.0.0.0/0, an open mail relay or proxy, a compromised application or credentials, content users uploaded.",
+    replyStep(securityContactEmail),
+  ];
+}
 
 /** AWS's advice for exposed or compromised credentials. */
 export const RISK_NEXT_STEPS = [
@@ -61,10 +77,13 @@ const templateOf = (message: object) =>
   JSON.stringify(message).replace(/"\\u0000([A-Za-z]+)\\u0000"/g, "<$1>");
 
 /** The transformer of a central rule: one category, real events or test events. */
-export function messageTransformer(category: Category, options: { test: boolean }): InputTransformer {
+export function messageTransformer(
+  category: Category,
+  options: { test: boolean; securityContactEmail?: string },
+): InputTransformer {
   const { emoji, noun } = TITLES[category];
   const title = `${emoji} ${noun} <code> in account <account> (<region>)`;
-  const steps = category === "abuse" ? ABUSE_NEXT_STEPS : RISK_NEXT_STEPS;
+  const steps = category === "abuse" ? abuseNextSteps(options.securityContactEmail) : RISK_NEXT_STEPS;
   const message = {
     version: "1.0",
     source: "custom",

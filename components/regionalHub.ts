@@ -20,6 +20,8 @@ export interface RegionalHubArgs {
   archiveRetentionDays: number;
   /** Post the forwarder StackSet's failed stack instances, which arrive in the StackSet's region. */
   coverageAlerts: boolean;
+  /** The configured SECURITY contact's address, named in the abuse messages' reply step. */
+  securityContactEmail?: string;
 }
 
 /**
@@ -166,7 +168,10 @@ export class RegionalHub extends pulumi.ComponentResource {
       dimensions: { TopicName: topic.name },
     });
 
-    for (const definition of centralRules(args.categories, { coverage: args.coverageAlerts })) {
+    for (const definition of centralRules(args.categories, {
+      coverage: args.coverageAlerts,
+      securityContactEmail: args.securityContactEmail,
+    })) {
       const rule = new aws.cloudwatch.EventRule(
         `${name}-${definition.key}-rule`,
         {

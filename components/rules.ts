@@ -20,6 +20,8 @@ export interface CentralRule {
 export interface CentralRuleOptions {
   /** Also post the StackSet's failed stack instances, forwarded from its account (stackset mode). */
   coverage?: boolean;
+  /** The configured SECURITY contact's address, where AWS's abuse team writes. */
+  securityContactEmail?: string;
 }
 
 /** The central rules: real and test events per configured category, each its own message; coverage alerts. */
@@ -39,7 +41,10 @@ export function centralRules(
           ? `abuse-alerts: test events of the ${category} shape (npm run send-test-event)`
           : `abuse-alerts: AWS Health ${category} events from every account of the organization`,
         pattern: centralPattern(category, { test }),
-        transformer: messageTransformer(category, { test }),
+        transformer: messageTransformer(category, {
+          test,
+          securityContactEmail: options.securityContactEmail,
+        }),
       };
     }),
   );

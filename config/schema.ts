@@ -26,6 +26,14 @@ export const COMMERCIAL_REGIONS: readonly string[] = Object.values(Region).filte
   (region) => !/^(cn|us-gov|us-iso[a-z]?|eu-isoe|eusc)-/.test(region),
 );
 
+/** The SECURITY alternate contact every covered account gets; AWS's abuse team writes to it. */
+export interface SecurityContact {
+  name: string;
+  title: string;
+  emailAddress: string;
+  phoneNumber: string;
+}
+
 export interface ExplicitAccount {
   id: string;
   name: string;
@@ -55,6 +63,8 @@ export interface AbuseAlertsConfig {
   archiveRetentionDays: number;
   /** Direct mode refuses to cover more accounts than this: each costs a provider process. */
   maxDirectAccounts: number;
+  /** Set as the SECURITY alternate contact of every covered account; none: left as it is. */
+  securityContact?: SecurityContact;
 }
 
 /** Every problem found in the configuration; thrown before any resource is declared. */
@@ -150,6 +160,33 @@ const schema = z.strictObject({
     (email) => email.toLowerCase(),
   ).optional(),
   unreachableAccounts: z.enum(UNREACHABLE_ACCOUNTS, expected("fail or skip")).optional(),
+  // The limits and patterns of the Account Management API's PutAlternateContact.
+  securityContact: z
+    .strictObject(
+      {
+        name: z
+          .string(expected("the contact's name, 1 to 64 characters"))
+          .min(1, expected("the contact's name, 1 to 64 characters"))
+          .max(64, expected("at most 64 characters")),
+        title: z
+          .string(expected("the contact's title, 1 to 50 characters"))
+          .min(1, expected("the contact's title, 1 to 50 characters"))
+          .max(50, expected("at most 50 characters")),
+        emailAddress: z
+          .string(expected("an email address such as secops@example.com"))
+          .max(254, expected("an email address of at most 254 characters"))
+          .regex(/^[\w+=.#|!&-]+@[\w.-]+\.\w+$/, expected("an email address such as secops@example.com")),
+        phoneNumber: z
+          .string(expected('a phone number in quotes, e.g. "+1-206-555-0100"'))
+          .max(25, expected("a phone number of at most 25 characters"))
+          .regex(
+            /^(?=.*\d)[\s0-9()+-]+$/,
+            expected('a phone number of digits, spaces and + - ( ), e.g. "+1-206-555-0100"'),
+          ),
+      },
+      expected("an object with name, title, emailAddress and phoneNumber, all four"),
+    )
+    .optional(),
   maxDirectAccounts: z
     .number(expected("a whole number of accounts, e.g. 30"))
     .int(expected("a whole number of accounts, e.g. 30"))
@@ -274,6 +311,7 @@ export function validateConfig(
     unreachableAccounts: parsed.unreachableAccounts ?? "fail",
     archiveRetentionDays: parsed.archiveRetentionDays ?? 365,
     maxDirectAccounts: parsed.maxDirectAccounts ?? DEFAULT_MAX_DIRECT_ACCOUNTS,
+    securityContact: parsed.securityContact,
   };
 }
 
@@ -290,6 +328,11 @@ export function configWarnings(config: AbuseAlertsConfig): string[] {
   if (config.notifyEmails.length === 0) {
     warnings.push(
       `${keyName(["notifyEmails"])} is empty: alarms about the alert path reach only the Slack channel, so if Chatbot fails nobody hears of it; add an address`,
+    );
+  }
+  if (!config.securityContact) {
+    warnings.push(
+      `${keyName(["securityContact"])} is not set: AWS sends abuse reports to each account's SECURITY contact, else to its root address, which in many accounts nobody reads; set it so the 24-hour reply reaches the security team`,
     );
   }
   if (!config.regions.includes(GLOBAL_EVENTS_BACKUP_REGION)) {

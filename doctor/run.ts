@@ -7,6 +7,7 @@ import { ProbeOutcome, probeMemberRoles } from "../accounts/probe";
 import { Caller } from "../accounts/types";
 import { AbuseAlertsConfig } from "../config/schema";
 import { noProgress, ProgressFactory } from "../lib/progress";
+import { contactAccessCheck } from "./checks/contact-access";
 import { deadLettersCheck } from "./checks/dead-letters";
 import { memberRoleCheck } from "./checks/member-role";
 import { scpCheck, stackSetScpCheck } from "./checks/scp";
@@ -19,6 +20,7 @@ import { DoctorCheck, DoctorClients, DoctorContext, Finding } from "./types";
 export const CHECKS: readonly DoctorCheck[] = [
   stackSetAdminCheck,
   stackSetAccessCheck,
+  contactAccessCheck,
   memberRoleCheck,
   slackCheck,
   scpCheck,

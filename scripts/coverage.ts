@@ -1,3 +1,4 @@
+import { AccountClient } from "@aws-sdk/client-account";
 import { CloudFormationClient } from "@aws-sdk/client-cloudformation";
 import { EventBridgeClient } from "@aws-sdk/client-eventbridge";
 import { Command } from "commander";
@@ -20,6 +21,9 @@ function awsClients(): CoverageClients {
     cloudformation: withRetries(new CloudFormationClient({ region: GLOBAL_EVENTS_REGION, maxAttempts: 1 })),
     eventBridge: (region, credentials) =>
       withRetries(new EventBridgeClient({ region, credentials, maxAttempts: 1 })),
+    // Account Management is a global service answered in us-east-1.
+    account: (credentials) =>
+      withRetries(new AccountClient({ region: GLOBAL_EVENTS_REGION, credentials, maxAttempts: 1 })),
   };
 }
 
@@ -27,7 +31,7 @@ export function coverageCommand(): Command {
   return new Command()
     .name("npm run coverage --")
     .description(
-      "For every account in scope and every region, is a forwarder in place? Lists what is missing, outdated or failed, with the fix; exits 1 on a gap.",
+      "For every account in scope and every region, is a forwarder in place, and is the SECURITY contact the configured one? Lists what is missing, outdated or failed, with the fix; exits 1 on a gap.",
     )
     .option("--stack <name>", "stack whose Pulumi.<name>.yaml to audit", "prod")
     .option("--concurrency <n>", "parallel per-account AWS calls (1-64)", wholeNumber(1, 64), 8)

@@ -18,6 +18,8 @@ export interface PlannedResource {
   /** URN of the explicit provider; empty for components and providers. */
   provider: string;
   protect: boolean;
+  /** Kept in AWS when Pulumi deletes it. */
+  retainOnDelete: boolean;
   /** Account and region the resource lands in, from its provider's allowedAccountIds and its region. */
   account: string;
   region: string;
@@ -130,6 +132,7 @@ interface RegisterRequest {
   getParent(): string;
   getProvider(): string;
   getProtect(): boolean | undefined;
+  getRetainondelete(): boolean | undefined;
 }
 
 /**
@@ -156,7 +159,7 @@ export async function runOffline(options: {
     string,
     Omit<PlannedResource, "urn" | "inputs" | "account" | "region" | "custom">
   >();
-  const declared: Omit<PlannedResource, "parent" | "provider" | "protect">[] = [];
+  const declared: Omit<PlannedResource, "parent" | "provider" | "protect" | "retainOnDelete">[] = [];
   const caller = fileCaller(options.organization);
   let sequence = 0;
   let requested = 0;
@@ -174,7 +177,8 @@ export async function runOffline(options: {
           args.type === "pulumi:providers:aws"
             ? (providerAccount(inputs) ?? caller.accountId)
             : (home?.account ?? "");
-        const region = args.type.startsWith("aws:iam/")
+        // IAM and Account Management are global services.
+        const region = /^aws:(iam|account)\//.test(args.type)
           ? "global"
           : typeof inputs.region === "string"
             ? inputs.region
@@ -221,6 +225,7 @@ export async function runOffline(options: {
       parent: request.getParent(),
       provider: request.getProvider().split("::").slice(0, -1).join("::"),
       protect: request.getProtect() ?? false,
+      retainOnDelete: request.getRetainondelete() ?? false,
     });
     return register(request, callback);
   };
@@ -242,6 +247,7 @@ export async function runOffline(options: {
         parent: extra?.parent ?? "",
         provider: extra?.provider ?? "",
         protect: extra?.protect ?? false,
+        retainOnDelete: extra?.retainOnDelete ?? false,
       };
     });
   try {

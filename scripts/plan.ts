@@ -158,6 +158,7 @@ export async function renderPlan(options: PlanOptions): Promise<Plan> {
     categories: config.categories,
     centralAccountId: config.centralAccountId,
     channelId: config.slack.channelId,
+    securityContactEmail: config.securityContact?.emailAddress,
   });
   const text = [
     `abuse-alerts plan: stack ${options.stack} (${relative(process.cwd(), stackPath)}), organization ${relative(process.cwd(), options.org)}`,

@@ -22,6 +22,7 @@ export function previewMessageCommand(): Command {
         categories: config?.categories,
         centralAccountId: config?.centralAccountId,
         channelId: config?.slack.channelId,
+        securityContactEmail: config?.securityContact?.emailAddress,
       });
       console.log(text);
       if (!posted) process.exitCode = 1;

@@ -33,12 +33,14 @@ export interface PreviewOptions {
   centralAccountId?: string;
   /** The Slack channel the stack posts to, shown on the preview. */
   channelId?: string;
+  /** The stack's SECURITY contact address, named in the abuse message's reply step. */
+  securityContactEmail?: string;
 }
 
 export function previewEvent(event: Event, options: PreviewOptions = {}): EventPreview {
   const categories = options.categories ?? CATEGORIES;
   const region = typeof event.region === "string" ? event.region : "us-east-1";
-  const rules = centralRules(categories)
+  const rules = centralRules(categories, { securityContactEmail: options.securityContactEmail })
     .filter((rule) => matchesPattern(rule.pattern, event as never))
     .map((rule): RulePreview => {
       const message = applyTransformer(rule.transformer, event as never, {

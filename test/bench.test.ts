@@ -16,13 +16,21 @@ describe("npm run bench (its logic; the figures are the script's to print)", () 
   });
 
   it("runs direct mode up to the given size, StackSet mode at every size", () => {
-    assert.deepEqual(benchPlan([10, 1000, 10000], 1000), [
-      { deployment: "direct", size: 10 },
-      { deployment: "direct", size: 1000 },
-      { deployment: "stackset", size: 10 },
-      { deployment: "stackset", size: 1000 },
-      { deployment: "stackset", size: 10000 },
-    ]);
+    assert.deepEqual(
+      benchPlan([10, 1000, 10000], 1000).map(
+        (run) => `${run.deployment}${run.securityContact ? " + contacts" : ""} ${run.size}`,
+      ),
+      [
+        "direct 10",
+        "direct 1000",
+        "stackset 10",
+        "stackset 1000",
+        "stackset 10000",
+        "stackset + contacts 10",
+        "stackset + contacts 1000",
+        "stackset + contacts 10000",
+      ],
+    );
   });
 
   it("counts what a run declares and the AWS calls it makes: direct grows per account, StackSet does not", async () => {
@@ -41,6 +49,14 @@ describe("npm run bench (its logic; the figures are the script's to print)", () 
     assert.equal(large.perAccount, 0);
     assert.equal(large.organizationsCalls, 1 + 1 + Math.ceil(600 / 20), "discovery's pages, and ListRoots");
     assert.ok(large.wallMs > 0 && large.peakRssMb > 0);
+
+    const contacts = await measure("stackset", 600, true);
+    assert.equal(contacts.providers, 2, "the contacts go through the caller's provider");
+    assert.equal(
+      contacts.resources,
+      large.resources + 1 + contacts.covered,
+      "a component and one contact per covered account",
+    );
 
     const text = renderBench([direct, small], new Date("2026-11-21T10:00:00Z"));
     assert.match(text, /abuse-alerts bench, 2026-11-21, on \d+ × /);

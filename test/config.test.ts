@@ -1,7 +1,7 @@
 import { strict as assert } from "node:assert";
 import { projectConfigValues } from "../config/read";
 import { AbuseAlertsConfig, ConfigError, configWarnings, validateConfig } from "../config/schema";
-import { minimalConfig } from "./helpers/example-org";
+import { minimalConfig, SECURITY_CONTACT as CONTACT } from "./helpers/example-org";
 
 /** The problems validation reports for the minimal config with `changes` applied (undefined removes a key). */
 function problemsWith(changes: Record<string, unknown>): string[] {
@@ -45,6 +45,7 @@ describe("config validation", () => {
       unreachableAccounts: "fail",
       archiveRetentionDays: 365,
       maxDirectAccounts: 30,
+      securityContact: undefined,
     } satisfies AbuseAlertsConfig);
   });
 
@@ -255,6 +256,67 @@ describe("config validation", () => {
       expected: /email address.*got "secops.example.com"/,
     },
     {
+      key: "abuse-alerts:securityContact.phoneNumber",
+      changes: {
+        good: { securityContact: { ...CONTACT, phoneNumber: "+44 (0)20 7946 0958" } },
+        bad: { securityContact: { ...CONTACT, phoneNumber: "ext. 4411" } },
+      },
+      expected: /a phone number of digits, spaces and \+ - \( \), e.g. "\+1-206-555-0100", got "ext. 4411"/,
+    },
+    {
+      key: "abuse-alerts:securityContact.phoneNumber",
+      changes: {
+        good: { securityContact: { ...CONTACT, phoneNumber: "+1 206 555 0100 0100 0100" } },
+        bad: { securityContact: { ...CONTACT, phoneNumber: "+1 206 555 0100 0100 0100 0" } },
+      },
+      expected: /a phone number of at most 25 characters/,
+    },
+    {
+      key: "abuse-alerts:securityContact.phoneNumber",
+      changes: { good: {}, bad: { securityContact: { ...CONTACT, phoneNumber: 2065550100 } } },
+      expected: /a phone number in quotes, e.g. "\+1-206-555-0100", got 2065550100$/,
+    },
+    {
+      key: "abuse-alerts:securityContact.emailAddress",
+      changes: {
+        good: { securityContact: { ...CONTACT, emailAddress: "abuse+aws@corp.example.co.uk" } },
+        bad: { securityContact: { ...CONTACT, emailAddress: "secops at example.com" } },
+      },
+      expected: /an email address such as secops@example.com, got "secops at example.com"/,
+    },
+    {
+      key: "abuse-alerts:securityContact.name",
+      changes: {
+        good: { securityContact: { ...CONTACT, name: "x".repeat(64) } },
+        bad: { securityContact: { ...CONTACT, name: "x".repeat(65) } },
+      },
+      expected: /at most 64 characters/,
+    },
+    {
+      key: "abuse-alerts:securityContact.title",
+      changes: {
+        good: { securityContact: { ...CONTACT, title: "t".repeat(50) } },
+        bad: { securityContact: { ...CONTACT, title: "" } },
+      },
+      expected: /the contact's title, 1 to 50 characters/,
+    },
+    {
+      key: "abuse-alerts:securityContact.title",
+      changes: {
+        good: {},
+        bad: { securityContact: { name: "n", emailAddress: "a@b.co", phoneNumber: "1" } },
+      },
+      expected: /is required: the contact's title/,
+    },
+    {
+      key: "abuse-alerts:securityContact.emailAdress",
+      changes: {
+        good: {},
+        bad: { securityContact: { ...CONTACT, emailAdress: "a@b.co" } },
+      },
+      expected: /is not a known key \(did you mean abuse-alerts:securityContact.emailAddress\?\)/,
+    },
+    {
       key: "abuse-alerts:unreachableAccounts",
       changes: { good: { unreachableAccounts: "skip" }, bad: { unreachableAccounts: "ignore" } },
       expected: /must be fail or skip, got "ignore"/,
@@ -330,18 +392,37 @@ describe("config validation", () => {
       ...minimalConfig,
       regions: ["us-east-1", "eu-west-1"],
       notifyEmails: ["a@example.com"],
+      securityContact: CONTACT,
     });
     const warnings = configWarnings(config);
     assert.equal(warnings.length, 2);
     assert.match(warnings[0], /eu-west-1 receives no abuse or risk events/);
     assert.match(warnings[1], /add us-west-2/);
-    const quiet = { ...minimalConfig, regions: ["us-east-1", "us-west-2"], notifyEmails: ["a@example.com"] };
+    const quiet = {
+      ...minimalConfig,
+      regions: ["us-east-1", "us-west-2"],
+      notifyEmails: ["a@example.com"],
+      securityContact: CONTACT,
+    };
     assert.deepEqual(configWarnings(validateConfig(quiet)), []);
+  });
+
+  it("warns when no security contact is set, naming where AWS's abuse team would write instead", () => {
+    const warnings = configWarnings(
+      validateConfig({
+        ...minimalConfig,
+        regions: ["us-east-1", "us-west-2"],
+        notifyEmails: ["a@example.com"],
+      }),
+    );
+    assert.deepEqual(warnings, [
+      "abuse-alerts:securityContact is not set: AWS sends abuse reports to each account's SECURITY contact, else to its root address, which in many accounts nobody reads; set it so the 24-hour reply reaches the security team",
+    ]);
   });
 
   it("warns when no email backs up the Slack channel for alarms", () => {
     const warnings = configWarnings(
-      validateConfig({ ...minimalConfig, regions: ["us-east-1", "us-west-2"] }),
+      validateConfig({ ...minimalConfig, regions: ["us-east-1", "us-west-2"], securityContact: CONTACT }),
     );
     assert.deepEqual(warnings, [
       "abuse-alerts:notifyEmails is empty: alarms about the alert path reach only the Slack channel, so if Chatbot fails nobody hears of it; add an address",

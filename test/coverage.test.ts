@@ -25,7 +25,8 @@ import { configFromPulumi } from "../config/read";
 import { hasGaps, renderCoverage } from "../coverage/report";
 import { runCoverage } from "../coverage/run";
 import { CoverageRow } from "../coverage/types";
-import { CENTRAL, exampleOrg, MANAGEMENT, PROD_COVERED } from "./helpers/example-org";
+import { CENTRAL, exampleOrg, MANAGEMENT, PROD_COVERED, SECURITY_CONTACT } from "./helpers/example-org";
+import { AccountClient, AccountServiceException, GetAlternateContactCommand } from "@aws-sdk/client-account";
 import { prodConfigWith } from "./helpers/offline";
 import { mockOrganizations } from "../bench/fake-organizations";
 
@@ -41,6 +42,10 @@ interface Scenario {
   /** Rules by "account region": absent, disabled, old pattern, other target, unreadable. */
   rules?: Record<string, "absent" | "disabled" | "old" | "elsewhere" | "denied" | "throttled-once">;
   deniedRoles?: string[];
+  /** SECURITY contacts by account: the configured one unless said otherwise. */
+  contacts?: Record<string, "missing" | "other" | "denied">;
+  /** The stack without abuse-alerts:securityContact. */
+  noContact?: boolean;
 }
 
 const serviceError = <T extends new (options: never) => Error>(type: T, name: string, message = name) =>
@@ -148,30 +153,76 @@ function audit(scenario: Scenario = {}) {
     });
   };
 
+  const contactReads: { client: string; accountId?: string }[] = [];
+  const account = (credentials?: AwsCredentialIdentity) => {
+    const client = new AccountClient({ region: "us-east-1" });
+    const self = credentials ? credentials.accessKeyId.replace("ASIA", "") : caller;
+    mockClient(client)
+      .on(GetAlternateContactCommand)
+      .callsFake((input: { AccountId?: string }) => {
+        contactReads.push({ client: self, accountId: input.AccountId });
+        if (input.AccountId === self && self === MANAGEMENT) {
+          throw serviceError(
+            AccountServiceException,
+            "ValidationException",
+            "the management account can't name itself",
+          );
+        }
+        const kind = scenario.contacts?.[input.AccountId ?? self];
+        if (kind === "missing") throw serviceError(AccountServiceException, "ResourceNotFoundException");
+        if (kind === "denied") {
+          throw serviceError(
+            AccountServiceException,
+            "AccessDeniedException",
+            "trusted access is not enabled for account.amazonaws.com",
+          );
+        }
+        return {
+          AlternateContact: {
+            Name: SECURITY_CONTACT.name,
+            Title: SECURITY_CONTACT.title,
+            // AWS may keep another case and spacing than the config: the same contact.
+            EmailAddress:
+              kind === "other" ? "root@old.example.com" : SECURITY_CONTACT.emailAddress.toUpperCase(),
+            PhoneNumber: "+1 206 555 0100",
+            AlternateContactType: "SECURITY",
+          },
+        };
+      });
+    return client;
+  };
+
   const organization = {
     ...exampleOrg(),
     caller: { accountId: caller, arn: `arn:aws:sts::${caller}:assumed-role/Admin/me` },
   };
-  const config = configFromPulumi(prodConfigWith({ deployment: scenario.deployment ?? "stackset" }));
+  const config = configFromPulumi(
+    prodConfigWith({
+      deployment: scenario.deployment ?? "stackset",
+      ...(scenario.noContact ? { securityContact: undefined } : {}),
+    }),
+  );
   const run = (concurrency?: number) =>
     runCoverage(
-      { sts, organizations: mockOrganizations(organization).client, cloudformation, eventBridge },
+      { sts, organizations: mockOrganizations(organization).client, cloudformation, eventBridge, account },
       config,
       { concurrency },
     );
-  return { run, cfnMock, stats };
+  return { run, cfnMock, stats, contactReads };
 }
 
 const gaps = (rows: CoverageRow[]) =>
   rows
     .filter((row) => row.status !== "ok")
     .map((row) => `${row.accountId} ${row.region} ${row.item}: ${row.status}`);
+const forwarders = (rows: CoverageRow[]) => rows.filter((row) => row.item !== "security contact");
 
 describe("npm run coverage", () => {
   it("stackset mode: every instance CURRENT and SUCCEEDED, the management account's rule in place: no gap", async () => {
     const { run, cfnMock } = audit();
     const report = await run();
-    assert.equal(report.rows.length, PROD_COVERED.length * 2);
+    assert.equal(forwarders(report.rows).length, PROD_COVERED.length * 2);
+    assert.equal(report.rows.length, PROD_COVERED.length * 3, "and a security contact per account");
     assert.deepEqual(gaps(report.rows), []);
     assert.equal(hasGaps(report), false);
     assert.ok(cfnMock.commandCalls(ListStackInstancesCommand).length > 2, "every page is read");
@@ -271,5 +322,54 @@ describe("npm run coverage", () => {
     const report = await run();
     assert.deepEqual(gaps(report.rows), []);
     assert.equal(stats.describeCalls, PROD_COVERED.length * 2 + 1);
+  });
+
+  it("reads every covered account's SECURITY contact, and names those missing, different or unreadable", async () => {
+    const { run, contactReads } = audit({
+      contacts: { "222222222221": "missing", "222222222222": "other", "333333333333": "denied" },
+    });
+    const contacts = (await run()).rows.filter((row) => row.item === "security contact");
+    assert.deepEqual(
+      contacts.map((row) => row.accountId),
+      PROD_COVERED,
+    );
+    assert.deepEqual(gaps(contacts), [
+      "222222222221 global security contact: missing",
+      "222222222222 global security contact: outdated",
+      "333333333333 global security contact: unknown",
+    ]);
+    const [missing, other, denied] = contacts.filter((row) => row.status !== "ok");
+    assert.match(missing.detail, /no SECURITY contact: AWS writes abuse reports to the root address/);
+    assert.match(
+      other.detail,
+      /differs from abuse-alerts:securityContact in emailAddress \(set to root@old.example.com\)/,
+    );
+    assert.match(
+      denied.fix ?? "",
+      /aws organizations enable-aws-service-access --service-principal account.amazonaws.com/,
+    );
+    assert.deepEqual(
+      contactReads.filter((read) => read.accountId === undefined),
+      [{ client: MANAGEMENT, accountId: undefined }],
+      "the management account reads its own without naming itself, every other account by its ID",
+    );
+  });
+
+  it("from a delegated administrator, reads the management account's contact through its member role", async () => {
+    const delegated = "111111111112";
+    const { run, contactReads } = audit({ caller: delegated });
+    const report = await run();
+    assert.deepEqual(gaps(report.rows.filter((row) => row.item === "security contact")), []);
+    assert.ok(contactReads.some((read) => read.client === MANAGEMENT && read.accountId === undefined));
+    assert.ok(contactReads.some((read) => read.client === delegated && read.accountId === undefined));
+    assert.ok(contactReads.some((read) => read.client === delegated && read.accountId === "222222222221"));
+  });
+
+  it("checks no contact when the stack sets none", async () => {
+    const report = await audit({ noContact: true }).run();
+    assert.deepEqual(
+      report.rows.filter((row) => row.item === "security contact"),
+      [],
+    );
   });
 });

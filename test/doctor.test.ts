@@ -40,6 +40,8 @@ interface Scenario {
   caller?: string;
   stackSetsAccess?: "ENABLED" | "DISABLED" | "denied";
   delegatedAdministrators?: Record<string, string[]>;
+  /** Service principals with trusted access in the organization. */
+  trustedServices?: string[];
   identityFails?: boolean;
   deniedAccounts?: string[];
   workspaces?: { SlackTeamId: string; SlackTeamName: string }[];
@@ -91,6 +93,7 @@ function doctor(scenario: Scenario = {}) {
   const organizations = mockOrganizations(exampleOrg(), {
     scps: scenario.scps,
     delegatedAdministrators: scenario.delegatedAdministrators,
+    trustedServices: scenario.trustedServices,
   });
   const cloudformation = new CloudFormationClient({ region: "us-east-1" });
   const cfnMock = mockClient(cloudformation);
@@ -201,7 +204,7 @@ describe("npm run doctor", () => {
     assert.equal(blocksDelivery(findings), false);
     assert.deepEqual(
       [...new Set(findings.map((finding) => finding.check))],
-      ["identity", "organization", "member role", "slack", "scp", "dead letters"],
+      ["identity", "organization", "security contact", "member role", "slack", "scp", "dead letters"],
     );
     assert.match(byCheck(findings, "slack")[0].detail, /T0123456789 \(example-corp\) is authorized/);
     assert.equal(
@@ -520,6 +523,7 @@ describe("npm run doctor, deployment: stackset", () => {
         "organization",
         "stackset admin",
         "stackset access",
+        "security contact",
         "member role",
         "slack",
         "stackset scp",
@@ -604,5 +608,53 @@ describe("npm run doctor, deployment: stackset", () => {
       "stackset scp",
     );
     assert.deepEqual(problems(exempt), []);
+  });
+});
+
+describe("npm run doctor, abuse-alerts:securityContact", () => {
+  it("fails, with the command, when trusted access for Account Management is off", async () => {
+    const findings = await doctor({
+      trustedServices: ["member.org.stacksets.cloudformation.amazonaws.com"],
+    }).run();
+    const [contact] = byCheck(findings, "security contact");
+    assert.equal(contact.status, "fail");
+    assert.match(contact.detail, /trusted access for Account Management is off/);
+    assert.match(
+      contact.fix ?? "",
+      /aws organizations enable-aws-service-access --service-principal account.amazonaws.com/,
+    );
+  });
+
+  it("from another account: fails unless it is the Account Management delegated administrator", async () => {
+    const delegated = "111111111112";
+    const stackSets = { "member.org.stacksets.cloudformation.amazonaws.com": [delegated] };
+    const unregistered = byCheck(
+      await doctor({ config: stackSetConfig, caller: delegated, delegatedAdministrators: stackSets }).run(),
+      "security contact",
+    );
+    assert.deepEqual(
+      unregistered.map((finding) => finding.status),
+      ["ok", "fail"],
+    );
+    assert.match(
+      unregistered[1].fix ?? "",
+      /register-delegated-administrator --account-id 111111111112 --service-principal account.amazonaws.com/,
+    );
+    const registered = byCheck(
+      await doctor({
+        config: stackSetConfig,
+        caller: delegated,
+        delegatedAdministrators: { ...stackSets, "account.amazonaws.com": [delegated] },
+      }).run(),
+      "security contact",
+    );
+    assert.deepEqual(problems(registered), []);
+  });
+
+  it("checks nothing about contacts when the stack sets none", async () => {
+    const findings = await doctor({
+      config: configFromPulumi(prodConfigWith({ securityContact: undefined })),
+    }).run();
+    assert.deepEqual(byCheck(findings, "security contact"), []);
   });
 });

@@ -3,7 +3,7 @@ import { AccountForwarder } from "../components/accountForwarder";
 import { PolicyDocument } from "../components/policies";
 import { centralRules } from "../components/rules";
 import { PlannedResource } from "../scripts/offline";
-import { CENTRAL, MANAGEMENT, PROD_COVERED } from "./helpers/example-org";
+import { CENTRAL, MANAGEMENT, PROD_COVERED, SECURITY_CONTACT } from "./helpers/example-org";
 import { prodConfigWith, runProgram } from "./helpers/offline";
 
 const SKIPPED = ["333333333331", "333333333332", "444444444441", "444444444442"];
@@ -30,6 +30,7 @@ describe("resource graph (Pulumi mocks, example organization, two regions)", () 
       (resource) =>
         resource.custom &&
         !resource.name.startsWith("forwarder-") &&
+        !resource.name.startsWith("security-contacts") &&
         !resource.type.startsWith("pulumi:providers"),
     );
   });
@@ -172,7 +173,9 @@ describe("resource graph (Pulumi mocks, example organization, two regions)", () 
   });
 
   it("gives each region a rule per category for real and test events, formatting with its message, with retries and its own DLQ", () => {
-    const definitions = centralRules(["abuse", "risk"]);
+    const definitions = centralRules(["abuse", "risk"], {
+      securityContactEmail: SECURITY_CONTACT.emailAddress,
+    });
     const rules = ofType(central, "aws:cloudwatch/eventRule:EventRule");
     assert.deepEqual(
       rules.map((rule) => `${rule.region} ${inputs<string>(rule, "name")}`).sort(),

@@ -1,6 +1,6 @@
 import { strict as assert } from "node:assert";
 import {
-  ABUSE_NEXT_STEPS,
+  abuseNextSteps,
   coverageTransformer,
   messageTransformer,
   RISK_NEXT_STEPS,
@@ -46,8 +46,8 @@ describe("Chatbot messages from the central rules' input transformers", () => {
       );
       const steps = notification.content.nextSteps ?? [];
       assert.deepEqual(
-        steps.slice(-(rule.category === "abuse" ? ABUSE_NEXT_STEPS : RISK_NEXT_STEPS).length),
-        rule.category === "abuse" ? ABUSE_NEXT_STEPS : RISK_NEXT_STEPS,
+        steps.slice(-(rule.category === "abuse" ? abuseNextSteps(undefined) : RISK_NEXT_STEPS).length),
+        rule.category === "abuse" ? abuseNextSteps(undefined) : RISK_NEXT_STEPS,
       );
       if (rule.category === "abuse")
         assert.match(
@@ -211,4 +211,27 @@ describe("coverage alerts: a failed stack instance of the forwarder StackSet", (
       assert.equal(notification.metadata?.threadId, `coverage/${detail["stack-id"]}`);
     });
   }
+});
+
+describe("the abuse message says where AWS sent the report", () => {
+  const { event } =
+    fixtureEvents("abuse").find((fixture) => fixture.name === "abuse/dos-report") ?? assert.fail();
+  const replyStepOf = (securityContactEmail?: string) =>
+    previewEvent(event, { securityContactEmail }).rules[0].notification?.content.nextSteps?.find((step) =>
+      step.startsWith("Reply to the abuse report email"),
+    );
+
+  it("the configured security contact's address, when set", () => {
+    assert.match(
+      replyStepOf("secops@example.com") ?? "",
+      /\(sent to the security contact secops@example.com\)/,
+    );
+  });
+
+  it("the account's root address otherwise, with the key that fixes it", () => {
+    assert.match(
+      replyStepOf() ?? "",
+      /\(sent to the account's root email address, as no security contact is set: set abuse-alerts:securityContact\)/,
+    );
+  });
 });

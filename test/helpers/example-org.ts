@@ -29,3 +29,11 @@ export const PROD_COVERED = [
   "222222222223",
   "333333333333",
 ];
+
+/** The security contact of Pulumi.prod.yaml. */
+export const SECURITY_CONTACT = {
+  name: "Security Operations",
+  title: "Security desk",
+  emailAddress: "secops@example.com",
+  phoneNumber: "+1-206-555-0100",
+};
