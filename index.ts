@@ -11,6 +11,8 @@ import { StackSetTargets, stackSetTargets } from "./accounts/stackset-targets";
 import { strandedAccounts, strandedMessage } from "./accounts/stranded";
 import { AccountForwarder } from "./components/accountForwarder";
 import { CentralHub } from "./components/centralHub";
+import { DirectoryRole } from "./components/directoryRole";
+import { stateMachineArn } from "./components/names";
 import { SecurityContacts } from "./components/securityContacts";
 import { StackSetFailureForwarder } from "./components/stackSetFailureForwarder";
 import { StackSetForwarder } from "./components/stackSetForwarder";
@@ -63,9 +65,16 @@ async function prepare(sources: SourcesFactory): Promise<Prepared> {
         );
       }
     }
-    const providerAccounts = targets
-      ? [...new Set([config.centralAccountId, ...targets.direct])]
-      : discovery.covered.map((account) => account.id);
+    // The management account holds the directory role the alerts look accounts up with.
+    const directoryAccountId = discovery.managementAccountId ?? discovery.caller.accountId;
+    const providerAccounts = [
+      ...new Set([
+        ...(targets
+          ? [config.centralAccountId, ...targets.direct]
+          : discovery.covered.map((account) => account.id)),
+        directoryAccountId,
+      ]),
+    ];
     if (source.probe) {
       // Before any resource is declared: a provider that cannot assume its role fails mid-deployment.
       void pulumi.log.info(`checking role ${config.memberRoleName} in ${providerAccounts.length} accounts`);
@@ -73,7 +82,10 @@ async function prepare(sources: SourcesFactory): Promise<Prepared> {
       discovery = applyReachability(discovery, outcomes, {
         mode: config.unreachableAccounts,
         roleName: config.memberRoleName,
-        centralAccountId: config.centralAccountId,
+        required: {
+          [config.centralAccountId]: `The central account ${config.centralAccountId} hosts the hub and must be reachable.`,
+          [directoryAccountId]: `The management account ${directoryAccountId} holds the role the alerts look accounts up with and must be reachable: run from it, or create role ${config.memberRoleName} there.`,
+        },
       });
     }
     discovery.warnings.forEach((warning) => void pulumi.log.warn(warning));
@@ -131,10 +143,14 @@ async function abuseAlerts(sources: SourcesFactory = awsSources) {
     throw new pulumi.RunError(strandedMessage(stranded, pulumi.getStack(), pulumi.getProject()));
 
   const callerAccountId = discovery.caller.accountId;
+  // Organizations and Account Management answer the management account: the workflows' lookups
+  // run there (the caller's account when explicit mode leaves the management account unknown).
+  const directoryAccountId = discovery.managementAccountId ?? callerAccountId;
   // The caller's own provider administers the StackSet and sets the member accounts' contacts.
   const providerAccounts = [
     ...(targets || config.securityContact ? [callerAccountId] : []),
     config.centralAccountId,
+    directoryAccountId,
     ...directAccounts,
   ];
   const providers = new Map(
@@ -152,9 +168,18 @@ async function abuseAlerts(sources: SourcesFactory = awsSources) {
       notifyEmails: config.notifyEmails,
       archiveRetentionDays: config.archiveRetentionDays,
       stackSetRegion: targets ? GLOBAL_EVENTS_REGION : undefined,
-      securityContactEmail: config.securityContact?.emailAddress,
+      directoryAccountId,
+      accountTags: config.accountTags,
     },
     { provider: providers.get(config.centralAccountId) },
+  );
+  new DirectoryRole(
+    "directory",
+    {
+      workflowRoleArns: hub.workflowRoleArns,
+      stateMachineArns: config.regions.map((region) => stateMachineArn(region, config.centralAccountId)),
+    },
+    { provider: providers.get(directoryAccountId) },
   );
   for (const accountId of directAccounts) {
     new AccountForwarder(

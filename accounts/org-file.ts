@@ -15,14 +15,23 @@ const accountSchema = z.strictObject(
     id: accountId,
     name: z.string(expected("the account's name")).min(1, expected("a non-empty account name")),
     state: z.enum(STATES, expected(`the account's Organizations State: ${STATES.join(", ")}`)),
+    /** Optional sample context for the message previews: the root address and the account's tags. */
+    email: z.email(expected("the account's root email address")).optional(),
+    tags: z.record(z.string(), z.string(), expected("the account's tags, as { key: value }")).optional(),
   },
   expected('an account as { "id": "111111111111", "name": "shop-prod", "state": "ACTIVE" }'),
 );
 
+/** An account of the file: what Organizations lists, and sample context for previews. */
+export interface FileAccount extends OrgAccount {
+  email?: string;
+  tags?: Record<string, string>;
+}
+
 export interface OrganizationalUnitNode {
   id: string;
   name: string;
-  accounts?: OrgAccount[];
+  accounts?: FileAccount[];
   organizationalUnits?: OrganizationalUnitNode[];
 }
 

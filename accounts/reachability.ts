@@ -5,13 +5,19 @@ import { ProbeOutcome, probeFix } from "./probe";
 import { DiscoveryError } from "./types";
 
 /**
- * Applies the member-role probe to the discovered accounts. An unreachable central account always
- * stops the run (the hub lives there); others stop it in `fail` mode, or are skipped in `skip` mode.
+ * Applies the member-role probe to the discovered accounts. An unreachable account the stack cannot
+ * do without (the central account, which hosts the hub; the management account, which holds the
+ * directory role) always stops the run; others stop it in `fail` mode, or are skipped in `skip` mode.
  */
 export function applyReachability(
   discovery: Discovery,
   outcomes: readonly ProbeOutcome[],
-  options: { mode: UnreachableAccounts; roleName: string; centralAccountId: string },
+  options: {
+    mode: UnreachableAccounts;
+    roleName: string;
+    /** Accounts that must be reached, each with why. */
+    required: Record<string, string>;
+  },
 ): Discovery {
   const failed = outcomes.flatMap((outcome) => (outcome.status === "failed" ? [outcome] : []));
   if (failed.length === 0) return discovery;
@@ -27,13 +33,13 @@ export function applyReachability(
     ]),
     100,
   );
-  const centralFailed = failed.some((outcome) => outcome.accountId === options.centralAccountId);
-  if (options.mode === "fail" || centralFailed) {
+  const requiredFailed = failed.filter((outcome) => outcome.accountId in options.required);
+  if (options.mode === "fail" || requiredFailed.length > 0) {
     throw new DiscoveryError(
-      `${failed.length} of ${discovery.covered.length} covered accounts cannot be reached through role ${options.roleName}:\n` +
+      `${failed.length} of ${outcomes.length} accounts cannot be reached through role ${options.roleName}:\n` +
         `${table}\n` +
-        (centralFailed
-          ? `The central account ${options.centralAccountId} hosts the hub and must be reachable.`
+        (requiredFailed.length > 0
+          ? requiredFailed.map((outcome) => options.required[outcome.accountId]).join("\n")
           : "Fix the role in those accounts, exclude them (abuse-alerts:accounts.exclude), or set " +
             "abuse-alerts:unreachableAccounts to skip to deploy without them (they are then listed in skippedAccounts)."),
     );

@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { Category } from "../config/schema";
+import { DIRECTORY_ROLE_NAME, roleArn } from "./names";
 import { RegionalHub } from "./regionalHub";
 import { SlackChannel } from "./slackChannel";
 
@@ -14,8 +15,10 @@ export interface CentralHubArgs {
   archiveRetentionDays: number;
   /** The forwarder StackSet's region, whose hub posts its failed stack instances; none in direct mode. */
   stackSetRegion?: string;
-  /** The configured SECURITY contact's address, named in the abuse messages. */
-  securityContactEmail?: string;
+  /** The account whose directory role the workflows' lookups run as: the management account. */
+  directoryAccountId: string;
+  /** Account tags every message shows. */
+  accountTags: readonly string[];
 }
 
 /**
@@ -29,6 +32,8 @@ export class CentralHub extends pulumi.ComponentResource {
   public readonly topicArns: Record<string, pulumi.Output<string>>;
   /** ARN of the Chatbot Slack channel configuration. */
   public readonly chatbotConfigurationArn: pulumi.Output<string>;
+  /** The notify workflows' roles, one per region, which the directory role trusts. */
+  public readonly workflowRoleArns: pulumi.Output<string>[];
 
   constructor(name: string, args: CentralHubArgs, opts: pulumi.ComponentResourceOptions = {}) {
     super("abuse-alerts:index:CentralHub", name, {}, opts);
@@ -46,7 +51,9 @@ export class CentralHub extends pulumi.ComponentResource {
               notifyEmails: args.notifyEmails,
               archiveRetentionDays: args.archiveRetentionDays,
               coverageAlerts: region === args.stackSetRegion,
-              securityContactEmail: args.securityContactEmail,
+              directoryRoleArn: roleArn(args.directoryAccountId, DIRECTORY_ROLE_NAME),
+              directoryAccountId: args.directoryAccountId,
+              accountTags: args.accountTags,
             },
             { parent: this },
           ),
@@ -62,10 +69,12 @@ export class CentralHub extends pulumi.ComponentResource {
     this.busArns = Object.fromEntries(regional.map(([region, hub]) => [region, hub.busArn]));
     this.topicArns = Object.fromEntries(regional.map(([region, hub]) => [region, hub.topicArn]));
     this.chatbotConfigurationArn = channel.configurationArn;
+    this.workflowRoleArns = regional.map(([, hub]) => hub.workflowRoleArn);
     this.registerOutputs({
       busArns: this.busArns,
       topicArns: this.topicArns,
       chatbotConfigurationArn: this.chatbotConfigurationArn,
+      workflowRoleArns: this.workflowRoleArns,
     });
   }
 }

@@ -51,3 +51,27 @@ export function stackSetRoleName(region: string): string {
 export const STACKSET_FAILURES_RULE_NAME = "abuse-alerts-stackset-failures";
 export const STACKSET_FAILURES_ROLE_NAME = "abuse-alerts-stackset-failures";
 export const STACKSET_FAILURES_DLQ_NAME = "abuse-alerts-stackset-failures-dlq";
+
+/** The Standard state machine that turns every central event into a Slack message, in each hub region. */
+export const NOTIFY_STATE_MACHINE_NAME = "abuse-alerts-notify";
+
+export function stateMachineArn(region: string, centralAccountId: string): string {
+  return `arn:aws:states:${region}:${centralAccountId}:stateMachine:${NOTIFY_STATE_MACHINE_NAME}`;
+}
+
+/** The workflow's role in a region (IAM is global: one per region). */
+export function notifyRoleName(region: string): string {
+  return `abuse-alerts-notify-${region}`;
+}
+
+/** The role the central rules start the workflow with, in a region. */
+export function eventsRoleName(region: string): string {
+  return `abuse-alerts-events-${region}`;
+}
+
+/** In the management account: the role the workflow's lookups run as (Organizations, Account Management). */
+export const DIRECTORY_ROLE_NAME = "abuse-alerts-directory";
+
+export function roleArn(accountId: string, roleName: string): string {
+  return `arn:aws:iam::${accountId}:role/${roleName}`;
+}

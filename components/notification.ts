@@ -1,11 +1,12 @@
 import { z } from "zod";
 import { wrapText } from "../lib/tables";
+import { LIMITS } from "../workflow/message";
 
 /**
  * Chatbot's custom notification format
  * (https://docs.aws.amazon.com/chatbot/latest/adminguide/custom-notifs.html): version "1.0",
- * source "custom" and content.description are required. Chatbot drops, without a word, a message
- * that does not fit: hence strict objects here.
+ * source "custom" and content.description are required, within Chatbot's documented lengths.
+ * Chatbot drops, without a word, a message that does not fit: hence strict objects here.
  */
 export const customNotificationSchema = z.strictObject({
   version: z.literal("1.0"),
@@ -13,10 +14,10 @@ export const customNotificationSchema = z.strictObject({
   id: z.string().optional(),
   content: z.strictObject({
     textType: z.literal("client-markdown").optional(),
-    title: z.string().optional(),
-    description: z.string().min(1),
-    nextSteps: z.array(z.string()).optional(),
-    keywords: z.array(z.string()).optional(),
+    title: z.string().max(LIMITS.title).optional(),
+    description: z.string().min(1).max(LIMITS.description),
+    nextSteps: z.array(z.string().max(LIMITS.nextStep)).optional(),
+    keywords: z.array(z.string().max(LIMITS.keyword)).optional(),
   }),
   metadata: z
     .strictObject({
@@ -54,6 +55,8 @@ const EMOJI: Record<string, string> = {
   ":closed_lock_with_key:": "🔐",
   ":alarm_clock:": "⏰",
   ":test_tube:": "🧪",
+  ":warning:": "⚠️",
+  ":white_check_mark:": "✅",
 };
 
 /** The widest a rendering gets, box included: it fits a 100-column terminal. */

@@ -56,10 +56,7 @@ export function forwarderRolePolicy(centralBusArns: readonly string[]): PolicyDo
   });
 }
 
-/**
- * Only one AWS service, acting for the central account, publishes to a topic: EventBridge rules
- * to the alert topic, CloudWatch alarms to the operations topic.
- */
+/** CloudWatch alarms of the central account, and only they, publish to the operations topic. */
 export function topicPublishedBy(
   service: string,
   topicArn: string,
@@ -87,11 +84,35 @@ export function deadLetterQueuePolicy(queueArn: string, ruleArn: string): Policy
   });
 }
 
+/** The notify workflows' roles, and only they, publish to the alert topic. */
+export function topicPublishedByRoles(topicArn: string, roleArns: readonly string[]): PolicyDocument {
+  return policy({
+    Sid: "NotifyWorkflowsPublish",
+    Effect: "Allow",
+    Principal: { AWS: [...roleArns] },
+    Action: "sns:Publish",
+    Resource: topicArn,
+  });
+}
+
 /**
- * The topic's customer managed key. AWS services that publish to an encrypted topic need
- * kms:GenerateDataKey* and kms:Decrypt on it (the AWS managed aws/sns key cannot grant them).
+ * A topic's customer managed key. The account administers it, so IAM policies grant its use (the
+ * workflow's role); AWS services that publish to an encrypted topic (CloudWatch alarms) need
+ * kms:GenerateDataKey* and kms:Decrypt in the key policy itself, which the AWS managed aws/sns key cannot grant.
  */
 export function topicKeyPolicy(centralAccountId: string, publishers: readonly string[]): PolicyDocument {
+  const services: PolicyStatement[] =
+    publishers.length === 0
+      ? []
+      : [
+          {
+            Sid: "AwsServicesPublishToEncryptedTopics",
+            Effect: "Allow",
+            Principal: { Service: [...publishers] },
+            Action: ["kms:GenerateDataKey*", "kms:Decrypt"],
+            Resource: "*",
+          },
+        ];
   return policy(
     {
       Sid: "AccountAdministers",
@@ -100,13 +121,7 @@ export function topicKeyPolicy(centralAccountId: string, publishers: readonly st
       Action: "kms:*",
       Resource: "*",
     },
-    {
-      Sid: "AwsServicesPublishToEncryptedTopics",
-      Effect: "Allow",
-      Principal: { Service: [...publishers] },
-      Action: ["kms:GenerateDataKey*", "kms:Decrypt"],
-      Resource: "*",
-    },
+    ...services,
   );
 }
 
@@ -119,6 +134,95 @@ export function chatbotNotificationsOnlyPolicy(): PolicyDocument {
     Sid: "NotificationsOnly",
     Effect: "Allow",
     Action: ["cloudwatch:Describe*", "cloudwatch:Get*", "cloudwatch:List*"],
+    Resource: "*",
+  });
+}
+
+/**
+ * The notify workflow's role: run the lookups as the directory role, publish to the alert topic
+ * with its key, and write its execution history to CloudWatch Logs (Step Functions' log delivery
+ * takes these actions on "*").
+ */
+export function notifyRolePolicy(args: {
+  topicArn: string;
+  keyArn: string;
+  directoryRoleArn: string;
+}): PolicyDocument {
+  return policy(
+    { Sid: "LookUpAccounts", Effect: "Allow", Action: "sts:AssumeRole", Resource: args.directoryRoleArn },
+    { Sid: "PublishAlerts", Effect: "Allow", Action: "sns:Publish", Resource: args.topicArn },
+    {
+      Sid: "EncryptForTheTopic",
+      Effect: "Allow",
+      Action: ["kms:GenerateDataKey*", "kms:Decrypt"],
+      Resource: args.keyArn,
+    },
+    {
+      Sid: "DeliverExecutionLogs",
+      Effect: "Allow",
+      Action: [
+        "logs:CreateLogDelivery",
+        "logs:GetLogDelivery",
+        "logs:UpdateLogDelivery",
+        "logs:DeleteLogDelivery",
+        "logs:ListLogDeliveries",
+        "logs:PutResourcePolicy",
+        "logs:DescribeResourcePolicies",
+        "logs:DescribeLogGroups",
+      ],
+      Resource: "*",
+    },
+  );
+}
+
+/** Step Functions, acting for the central account, assumes the workflow's role. */
+export function stepFunctionsTrustPolicy(centralAccountId: string): PolicyDocument {
+  return policy({
+    Effect: "Allow",
+    Principal: { Service: "states.amazonaws.com" },
+    Action: "sts:AssumeRole",
+    Condition: { StringEquals: { "aws:SourceAccount": centralAccountId } },
+  });
+}
+
+/** The central rules' role: start the notify workflow of its region, nothing else. */
+export function startExecutionPolicy(stateMachineArn: string): PolicyDocument {
+  return policy({
+    Sid: "StartNotifyWorkflow",
+    Effect: "Allow",
+    Action: "states:StartExecution",
+    Resource: stateMachineArn,
+  });
+}
+
+/**
+ * The directory role in the management account: assumed only by the notify workflows' roles, for
+ * their own state machines (Step Functions passes the state machine's ARN as the external ID).
+ */
+export function directoryTrustPolicy(
+  workflowRoleArns: readonly string[],
+  stateMachineArns: readonly string[],
+): PolicyDocument {
+  return policy({
+    Effect: "Allow",
+    Principal: { AWS: [...workflowRoleArns] },
+    Action: "sts:AssumeRole",
+    Condition: { StringEquals: { "sts:ExternalId": [...stateMachineArns] } },
+  });
+}
+
+/** What the lookups read: an account's name, email, OU path and tags, and its SECURITY contact. */
+export function directoryRolePolicy(): PolicyDocument {
+  return policy({
+    Sid: "ReadAccountContext",
+    Effect: "Allow",
+    Action: [
+      "organizations:DescribeAccount",
+      "organizations:ListParents",
+      "organizations:DescribeOrganizationalUnit",
+      "organizations:ListTagsForResource",
+      "account:GetAlternateContact",
+    ],
     Resource: "*",
   });
 }

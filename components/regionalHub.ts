@@ -2,8 +2,23 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { Category } from "../config/schema";
 import { deadLetterQueue, RETRY_POLICY } from "./delivery";
-import { CENTRAL_BUS_NAME, centralDlqName, OPS_TOPIC_NAME } from "./names";
-import { centralBusPolicy, topicKeyPolicy, topicPublishedBy } from "./policies";
+import {
+  CENTRAL_BUS_NAME,
+  centralDlqName,
+  eventsRoleName,
+  notifyRoleName,
+  OPS_TOPIC_NAME,
+  roleArn,
+} from "./names";
+import { NotifyWorkflow } from "./notifyWorkflow";
+import {
+  centralBusPolicy,
+  serviceTrustPolicy,
+  startExecutionPolicy,
+  topicKeyPolicy,
+  topicPublishedBy,
+  topicPublishedByRoles,
+} from "./policies";
 import { centralRules } from "./rules";
 
 /** Arguments of the central account's pieces in one region. */
@@ -20,16 +35,19 @@ export interface RegionalHubArgs {
   archiveRetentionDays: number;
   /** Post the forwarder StackSet's failed stack instances, which arrive in the StackSet's region. */
   coverageAlerts: boolean;
-  /** The configured SECURITY contact's address, named in the abuse messages' reply step. */
-  securityContactEmail?: string;
+  /** The management account's directory role the workflow's lookups run as, and its account. */
+  directoryRoleArn: string;
+  directoryAccountId: string;
+  /** Account tags every message shows. */
+  accountTags: readonly string[];
 }
 
 /**
  * The central account's pieces in one region: the custom event bus that every member account
  * forwards to, its organization-wide policy and archive, a rule per category for real and for
- * test events, each formatting a Chatbot message with retries and its own dead-letter queue, the
- * KMS-encrypted alert topic, and an operations topic, under its own key, with alarms on every
- * way delivery can fail.
+ * test events (and coverage notices), each starting the notify workflow with retries and its own
+ * dead-letter queue; the workflow, which looks the account up and publishes to the KMS-encrypted
+ * alert topic; and an operations topic, under its own key, with alarms on every way delivery can fail.
  */
 export class RegionalHub extends pulumi.ComponentResource {
   /** ARN of the central event bus in this region. */
@@ -38,6 +56,8 @@ export class RegionalHub extends pulumi.ComponentResource {
   public readonly topicArn: pulumi.Output<string>;
   /** ARN of the topic that carries alarms about the alert path. */
   public readonly opsTopicArn: pulumi.Output<string>;
+  /** ARN of the notify workflow's role, which the directory role trusts. */
+  public readonly workflowRoleArn: pulumi.Output<string>;
 
   constructor(name: string, args: RegionalHubArgs, opts: pulumi.ComponentResourceOptions = {}) {
     super("abuse-alerts:index:RegionalHub", name, {}, opts);
@@ -47,7 +67,7 @@ export class RegionalHub extends pulumi.ComponentResource {
     const kept = { parent: this, protect: true };
 
     // One key per topic: a key that breaks must not silence the alarms that report the breakage.
-    const topicKey = (suffix: string, publisher: string, topicName: string) => {
+    const topicKey = (suffix: string, publishers: string[], topicName: string) => {
       const key = new aws.kms.Key(
         `${name}-${suffix}`,
         {
@@ -55,7 +75,7 @@ export class RegionalHub extends pulumi.ComponentResource {
           description: `abuse-alerts: encrypts the ${topicName} topic in ${region}`,
           enableKeyRotation: true,
           deletionWindowInDays: 30,
-          policy: JSON.stringify(topicKeyPolicy(centralAccountId, [publisher])),
+          policy: JSON.stringify(topicKeyPolicy(centralAccountId, publishers)),
         },
         kept,
       );
@@ -66,8 +86,9 @@ export class RegionalHub extends pulumi.ComponentResource {
       );
       return key;
     };
-    const key = topicKey("key", "events.amazonaws.com", "abuse-alerts");
-    const opsKey = topicKey("ops-key", "cloudwatch.amazonaws.com", OPS_TOPIC_NAME);
+    // The workflow's role uses the alert key through IAM: the key policy delegates to the account.
+    const key = topicKey("key", [], "abuse-alerts");
+    const opsKey = topicKey("ops-key", ["cloudwatch.amazonaws.com"], OPS_TOPIC_NAME);
 
     const bus = new aws.cloudwatch.EventBus(`${name}-bus`, { region, name: CENTRAL_BUS_NAME }, kept);
     new aws.cloudwatch.EventBusPolicy(
@@ -102,7 +123,7 @@ export class RegionalHub extends pulumi.ComponentResource {
         region,
         arn: topic.arn,
         policy: topic.arn.apply((arn) =>
-          JSON.stringify(topicPublishedBy("events.amazonaws.com", arn, centralAccountId)),
+          JSON.stringify(topicPublishedByRoles(arn, [roleArn(centralAccountId, notifyRoleName(region))])),
         ),
       },
       child,
@@ -168,10 +189,50 @@ export class RegionalHub extends pulumi.ComponentResource {
       dimensions: { TopicName: topic.name },
     });
 
-    for (const definition of centralRules(args.categories, {
-      coverage: args.coverageAlerts,
-      securityContactEmail: args.securityContactEmail,
-    })) {
+    const workflow = new NotifyWorkflow(
+      `${name}-notify`,
+      {
+        region,
+        centralAccountId,
+        topicArn: topic.arn,
+        topicKeyArn: key.arn,
+        directoryRoleArn: args.directoryRoleArn,
+        directoryAccountId: args.directoryAccountId,
+        accountTags: args.accountTags,
+      },
+      child,
+    );
+    // A workflow target takes a role allowed to start it (Step Functions has no resource policy).
+    const eventsRole = new aws.iam.Role(
+      `${name}-events-role`,
+      {
+        name: eventsRoleName(region),
+        description: `abuse-alerts: lets the central rules in ${region} start the notify workflow`,
+        assumeRolePolicy: JSON.stringify(serviceTrustPolicy("events.amazonaws.com")),
+        inlinePolicies: [
+          {
+            name: "start-notify-workflow",
+            policy: workflow.stateMachineArn.apply((arn) => JSON.stringify(startExecutionPolicy(arn))),
+          },
+        ],
+      },
+      child,
+    );
+    const executionDimensions = { StateMachineArn: workflow.stateMachineArn };
+    alarm("notify-failed", "the notify workflow failed: a message was not published after hours of retries", {
+      namespace: "AWS/States",
+      metricName: "ExecutionsFailed",
+      statistic: "Sum",
+      dimensions: executionDimensions,
+    });
+    alarm("notify-timed-out", "the notify workflow ran out of its 24 hours: a message was not published", {
+      namespace: "AWS/States",
+      metricName: "ExecutionsTimedOut",
+      statistic: "Sum",
+      dimensions: executionDimensions,
+    });
+
+    for (const definition of centralRules(args.categories, { coverage: args.coverageAlerts })) {
       const rule = new aws.cloudwatch.EventRule(
         `${name}-${definition.key}-rule`,
         {
@@ -189,16 +250,16 @@ export class RegionalHub extends pulumi.ComponentResource {
         { region, accountId: centralAccountId, queueName, ruleArn: rule.arn },
         child,
       );
-      // SNS takes the resource policy above; a RoleArn on an SNS target can break delivery with KMS.
+      // The raw event: the workflow reads it whole and formats it.
       new aws.cloudwatch.EventTarget(
         `${name}-${definition.key}-target`,
         {
           region,
           rule: rule.name,
           eventBusName: bus.name,
-          targetId: "alert-topic",
-          arn: topic.arn,
-          inputTransformer: definition.transformer,
+          targetId: "notify-workflow",
+          arn: workflow.stateMachineArn,
+          roleArn: eventsRole.arn,
           retryPolicy: RETRY_POLICY,
           deadLetterConfig: { arn: deadLetters.arn },
         },
@@ -208,7 +269,7 @@ export class RegionalHub extends pulumi.ComponentResource {
       const dimensions = { EventBusName: bus.name, RuleName: rule.name };
       alarm(
         `${definition.key}-failed-invocations`,
-        `rule ${definition.name} could not deliver to the alert topic`,
+        `rule ${definition.name} could not start the notify workflow`,
         {
           namespace: "AWS/Events",
           metricName: "FailedInvocations",
@@ -254,6 +315,12 @@ export class RegionalHub extends pulumi.ComponentResource {
     this.busArn = bus.arn;
     this.topicArn = topic.arn;
     this.opsTopicArn = opsTopic.arn;
-    this.registerOutputs({ busArn: this.busArn, topicArn: this.topicArn, opsTopicArn: this.opsTopicArn });
+    this.workflowRoleArn = workflow.roleArn;
+    this.registerOutputs({
+      busArn: this.busArn,
+      topicArn: this.topicArn,
+      opsTopicArn: this.opsTopicArn,
+      workflowRoleArn: this.workflowRoleArn,
+    });
   }
 }

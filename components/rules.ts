@@ -1,9 +1,7 @@
 import { Category } from "../config/schema";
-import { InputTransformer } from "../eventbridge/transformer";
-import { coverageTransformer, messageTransformer } from "./messages";
 import { centralPattern, EventPattern, stackInstanceFailurePattern } from "./patterns";
 
-/** A rule on the central bus: which events it takes and the message it makes of them. */
+/** A rule on the central bus: which events start the notify workflow. */
 export interface CentralRule {
   /** Short key for resource names: abuse, abuse-test, risk, risk-test, coverage. */
   key: string;
@@ -14,17 +12,18 @@ export interface CentralRule {
   test: boolean;
   description: string;
   pattern: EventPattern;
-  transformer: InputTransformer;
 }
 
 export interface CentralRuleOptions {
   /** Also post the StackSet's failed stack instances, forwarded from its account (stackset mode). */
   coverage?: boolean;
-  /** The configured SECURITY contact's address, where AWS's abuse team writes. */
-  securityContactEmail?: string;
 }
 
-/** The central rules: real and test events per configured category, each its own message; coverage alerts. */
+/**
+ * The central rules: real and test events per configured category, and coverage notices. Each
+ * starts the same workflow, which tells them apart; a rule each keeps their metrics and dead
+ * letters apart.
+ */
 export function centralRules(
   categories: readonly Category[],
   options: CentralRuleOptions = {},
@@ -41,10 +40,6 @@ export function centralRules(
           ? `abuse-alerts: test events of the ${category} shape (npm run send-test-event)`
           : `abuse-alerts: AWS Health ${category} events from every account of the organization`,
         pattern: centralPattern(category, { test }),
-        transformer: messageTransformer(category, {
-          test,
-          securityContactEmail: options.securityContactEmail,
-        }),
       };
     }),
   );
@@ -57,7 +52,6 @@ export function centralRules(
       test: false,
       description: "abuse-alerts: accounts the forwarder StackSet could not deploy to",
       pattern: stackInstanceFailurePattern(),
-      transformer: coverageTransformer(),
     },
   ];
 }

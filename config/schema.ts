@@ -16,6 +16,9 @@ export type Deployment = (typeof DEPLOYMENTS)[number];
 export const UNREACHABLE_ACCOUNTS = ["fail", "skip"] as const;
 export type UnreachableAccounts = (typeof UNREACHABLE_ACCOUNTS)[number];
 
+/** The account tags messages show unless abuse-alerts:accountTags says otherwise. */
+export const DEFAULT_ACCOUNT_TAGS = ["owner", "team", "environment"] as const;
+
 /** AWS delivers abuse and risk events, which are global, in this region. */
 export const GLOBAL_EVENTS_REGION = "us-east-1";
 /** AWS's backup region for global events. */
@@ -65,6 +68,8 @@ export interface AbuseAlertsConfig {
   maxDirectAccounts: number;
   /** Set as the SECURITY alternate contact of every covered account; none: left as it is. */
   securityContact?: SecurityContact;
+  /** Account tags (Organizations) every message shows, e.g. the owner. */
+  accountTags: string[];
 }
 
 /** Every problem found in the configuration; thrown before any resource is declared. */
@@ -186,6 +191,18 @@ const schema = z.strictObject({
       },
       expected("an object with name, title, emailAddress and phoneNumber, all four"),
     )
+    .optional(),
+  accountTags: uniqueList(
+    z
+      .string(expected("a tag key such as owner"))
+      .regex(
+        /^[\p{L}\p{Z}\p{N}_.:/=+@-]{1,128}$/u,
+        expected("a tag key: 1 to 128 letters, digits, spaces or _.:/=+@-"),
+      ),
+    "a list of tag keys, e.g. [owner, team, environment]",
+    (key) => key,
+  )
+    .max(10, expected("at most 10 tag keys: each is a line of every message"))
     .optional(),
   maxDirectAccounts: z
     .number(expected("a whole number of accounts, e.g. 30"))
@@ -312,6 +329,7 @@ export function validateConfig(
     archiveRetentionDays: parsed.archiveRetentionDays ?? 365,
     maxDirectAccounts: parsed.maxDirectAccounts ?? DEFAULT_MAX_DIRECT_ACCOUNTS,
     securityContact: parsed.securityContact,
+    accountTags: parsed.accountTags ?? [...DEFAULT_ACCOUNT_TAGS],
   };
 }
 

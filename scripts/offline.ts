@@ -104,6 +104,10 @@ function fakeOutputs(
       return { arn: `arn:aws:iam::${account}:role/${physical}`, name: physical };
     case "aws:iam/policy:Policy":
       return { arn: `arn:aws:iam::${account}:policy/${physical}` };
+    case "aws:sfn/stateMachine:StateMachine":
+      return { arn: `arn:aws:states:${region}:${account}:stateMachine:${physical}` };
+    case "aws:cloudwatch/logGroup:LogGroup":
+      return { arn: `arn:aws:logs:${region}:${account}:log-group:${physical}` };
     case "aws:kms/key:Key":
       return { arn: `arn:aws:kms:${region}:${account}:key/${name}`, keyId: name };
     case "aws:chatbot/slackChannelConfiguration:SlackChannelConfiguration":

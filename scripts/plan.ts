@@ -5,7 +5,8 @@ import { configFromPulumi } from "../config/read";
 import { AbuseAlertsConfig } from "../config/schema";
 import { readStackConfig, stackFilePath } from "../config/stack-file";
 import { PlannedResource, runOffline } from "./offline";
-import { readEventFile, renderPreview } from "./preview";
+import { readEventFile, renderPreview, stackPreviewOptions } from "../workflow/preview";
+import { contextsFromOrganization } from "../workflow/context";
 import { runCommand } from "../lib/cli";
 import { noProgress, progressBar, ProgressFactory } from "../lib/progress";
 import { renderTable } from "../lib/tables";
@@ -154,12 +155,14 @@ export async function renderPlan(options: PlanOptions): Promise<Plan> {
   const deployed = resources.filter(
     (resource) => resource.custom && resource.type !== "pulumi:providers:aws",
   );
-  const preview = renderPreview(event, {
-    categories: config.categories,
-    centralAccountId: config.centralAccountId,
-    channelId: config.slack.channelId,
-    securityContactEmail: config.securityContact?.emailAddress,
-  });
+  const preview = await renderPreview(
+    event,
+    stackPreviewOptions(
+      config,
+      contextsFromOrganization(organization, config.securityContact),
+      organization.organization.managementAccountId,
+    ),
+  );
   const text = [
     `abuse-alerts plan: stack ${options.stack} (${relative(process.cwd(), stackPath)}), organization ${relative(process.cwd(), options.org)}`,
     "Offline: the real program under Pulumi mocks. No AWS call, no Pulumi CLI, nothing deployed.",

@@ -1,29 +1,48 @@
 import { Command } from "commander";
 import { existsSync } from "node:fs";
-import { loadStackFileConfig, stackFilePath } from "../config/stack-file";
+import { readOrganizationFile } from "../accounts/org-file";
+import { configFromPulumi } from "../config/read";
+import { readStackConfig, stackFilePath } from "../config/stack-file";
 import { runCommand } from "../lib/cli";
-import { readEventFile, renderPreview } from "./preview";
+import { AccountContexts, contextsFromOrganization, readAccountContexts } from "../workflow/context";
+import { readEventFile, renderPreview, stackPreviewOptions } from "../workflow/preview";
+import { DEFAULT_ORG } from "./plan";
 
 export function previewMessageCommand(): Command {
   return new Command()
     .name("npm run preview-message --")
     .description(
-      "Show the Slack message a central rule makes of an event, by applying its input transformer as EventBridge does.",
+      "Show the Slack message the notify workflow makes of an event: its state machine and JSONata, run offline with sample account context.",
     )
     .argument("<event.json>", "an EventBridge event, e.g. test/fixtures/events/abuse/dos-report.json")
     .option(
       "--stack <name>",
-      "stack whose Pulumi.<name>.yaml gives the categories and the Slack channel",
+      "stack whose Pulumi.<name>.yaml gives the categories, tags and Slack channel",
       "prod",
     )
-    .action((file: string, flags: { stack: string }) => {
-      const config = existsSync(stackFilePath(flags.stack)) ? loadStackFileConfig(flags.stack) : undefined;
-      const { text, posted } = renderPreview(readEventFile(file), {
-        categories: config?.categories,
-        centralAccountId: config?.centralAccountId,
-        channelId: config?.slack.channelId,
-        securityContactEmail: config?.securityContact?.emailAddress,
-      });
+    .option(
+      "--org <file>",
+      "organization file whose names, OUs, emails and tags the lookups find",
+      DEFAULT_ORG,
+    )
+    .option("--account-context <file>", "what the lookups find, by account ID, instead of --org")
+    .action(async (file: string, flags: { stack: string; org: string; accountContext?: string }) => {
+      const event = readEventFile(file);
+      const path = stackFilePath(flags.stack);
+      const config = existsSync(path) ? configFromPulumi(readStackConfig(path)) : undefined;
+      let contexts: AccountContexts;
+      let management: string | undefined;
+      if (flags.accountContext) {
+        contexts = readAccountContexts(flags.accountContext);
+      } else {
+        const organization = readOrganizationFile(flags.org);
+        contexts = contextsFromOrganization(organization, config?.securityContact);
+        management = organization.organization.managementAccountId;
+      }
+      const options = config
+        ? stackPreviewOptions(config, contexts, management)
+        : { contexts, directoryAccountId: management };
+      const { text, posted } = await renderPreview(event, options);
       console.log(text);
       if (!posted) process.exitCode = 1;
     });

@@ -12,6 +12,7 @@ import {
   centralDlqName,
   FORWARDER_DLQ_NAME,
   FORWARDER_RULE_NAME,
+  NOTIFY_STATE_MACHINE_NAME,
   OPS_TOPIC_NAME,
   STACKSET_DLQ_NAME,
   STACKSET_RULE_NAME,
@@ -21,7 +22,8 @@ import { deliveredEvent, testEventEntry } from "../components/test-event";
 import { AbuseAlertsConfig, CATEGORIES, Category, COMMERCIAL_REGIONS } from "../config/schema";
 import { loadStackFileConfig, stackFilePath } from "../config/stack-file";
 import { oneOf, runCommand, UserError } from "../lib/cli";
-import { previewEvent } from "./preview";
+import { TaskFailure, TaskHandler } from "../workflow/interpreter";
+import { previewEvent } from "../workflow/preview";
 
 export interface SendTestEventOptions {
   accountId: string;
@@ -106,32 +108,44 @@ function forwarderNames(deployment: AbuseAlertsConfig["deployment"] | undefined)
   );
 }
 
+/** The preview does not look the account up: each lookup says so, as a failed lookup would in Slack. */
+const notLookedUp: TaskHandler = () =>
+  Promise.reject(
+    new TaskFailure("Preview.NotLookedUp", "this preview does not look the account up; the workflow does"),
+  );
+
 /** What to tell the person who sent it: the event, what Slack should show, and where to look if it does not. */
-export function describeSent(
+export async function describeSent(
   sent: SentTestEvent,
   options: SendTestEventOptions & {
     centralAccountId?: string;
     channelId?: string;
     deployment?: AbuseAlertsConfig["deployment"];
   },
-): string {
-  const [preview] = previewEvent(sent.event).rules;
+): Promise<string> {
+  const preview = await previewEvent(sent.event, {
+    centralAccountId: options.centralAccountId,
+    handler: notLookedUp,
+  });
   const central = options.centralAccountId ?? "<central account>";
   return [
     `Sent test ${options.category} event ${sent.eventId} to the default bus of account ${options.accountId} in ${options.region}, as ${sent.sentBy}.`,
     "",
-    `Within a minute, Slack channel ${options.channelId ?? "(slack.channelId)"} should show:`,
-    preview?.notification
+    `Within a minute, Slack channel ${options.channelId ?? "(slack.channelId)"} should show this, with the account's name, ` +
+      "OU path, owner tags and security contact where the preview says context is missing:",
+    preview.notification
       ? renderForSlack(preview.notification, options.channelId)
-      : "(no preview: no central rule takes this event)",
+      : `(no preview: ${preview.error ?? "no central rule takes this event"})`,
     "",
     "If it does not arrive, follow the event:",
     `  1. Account ${options.accountId}, ${options.region}: ${forwarderNames(options.deployment)} (CloudWatch AWS/Events ` +
       `Invocations, FailedInvocations); npm run coverage says whether the account has its forwarder.`,
     `  2. Account ${central}, ${options.region}: bus ${CENTRAL_BUS_NAME}, rule abuse-alerts-${options.category}-test, its dead-letter ` +
       `queue ${centralDlqName(`${options.category}-test`)} and its alarms on the topic ${OPS_TOPIC_NAME}.`,
-    `  3. Account ${central}: Chatbot's log group /aws/chatbot/abuse-alerts in us-east-1; @Amazon Q must be in the channel.`,
-    "  npm run doctor checks the roles, the Slack workspace, service control policies and every dead-letter queue at once.",
+    `  3. Account ${central}, ${options.region}: the executions of state machine ${NOTIFY_STATE_MACHINE_NAME} (Step Functions ` +
+      `console, or log group /aws/vendedlogs/states/${NOTIFY_STATE_MACHINE_NAME}): each state, the lookups and the message published.`,
+    `  4. Account ${central}: Chatbot's log group /aws/chatbot/abuse-alerts in us-east-1; @Amazon Q must be in the channel.`,
+    "  npm run doctor checks the roles, the Slack workspace, service control policies, the workflow (a dry run) and every dead-letter queue.",
   ].join("\n");
 }
 
@@ -215,7 +229,7 @@ export function sendTestEventCommand(): Command {
         };
         const sent = await sendTestEvent(clients, options);
         console.log(
-          describeSent(sent, {
+          await describeSent(sent, {
             ...options,
             centralAccountId: config?.centralAccountId,
             channelId: config?.slack.channelId,

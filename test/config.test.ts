@@ -46,6 +46,7 @@ describe("config validation", () => {
       archiveRetentionDays: 365,
       maxDirectAccounts: 30,
       securityContact: undefined,
+      accountTags: ["owner", "team", "environment"],
     } satisfies AbuseAlertsConfig);
   });
 
@@ -315,6 +316,27 @@ describe("config validation", () => {
         bad: { securityContact: { ...CONTACT, emailAdress: "a@b.co" } },
       },
       expected: /is not a known key \(did you mean abuse-alerts:securityContact.emailAddress\?\)/,
+    },
+    {
+      key: "abuse-alerts:accountTags[1]",
+      changes: {
+        good: { accountTags: ["owner", "cost-center", "aws:createdBy"] },
+        bad: { accountTags: ["owner", "owner"] },
+      },
+      expected: /listed only once \(owner repeats\)/,
+    },
+    {
+      key: "abuse-alerts:accountTags[0]",
+      changes: { good: { accountTags: [] }, bad: { accountTags: ["owner{x}"] } },
+      expected: /a tag key: 1 to 128 letters, digits, spaces or _.:\/=\+@-, got "owner\{x\}"/,
+    },
+    {
+      key: "abuse-alerts:accountTags",
+      changes: {
+        good: { accountTags: Array.from({ length: 10 }, (_, index) => `tag${index}`) },
+        bad: { accountTags: Array.from({ length: 11 }, (_, index) => `tag${index}`) },
+      },
+      expected: /at most 10 tag keys/,
     },
     {
       key: "abuse-alerts:unreachableAccounts",

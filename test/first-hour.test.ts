@@ -249,7 +249,7 @@ describe("the first hour: npm run plan", () => {
     const directory = workspace({ "Pulumi.test.yaml": stackYaml() });
     const plan = await planIn(directory, ["--event", negative]);
     assert.equal(plan.code, 1);
-    assert.match(plan.stdout, /Nothing would be posted: it is not an AWS Health abuse or risk event/);
+    assert.match(plan.stdout, /Nothing would be posted: it is neither an AWS Health abuse or risk event/);
     assert.match(plan.stdout, /would not reach Slack as a valid message/);
     const cwd = process.cwd();
     process.chdir(directory);

@@ -56,11 +56,12 @@ describe("npm run plan", () => {
     // 7 accounts × 2 regions forwarding, and 2 regions × 4 central rules (abuse, risk, and their tests).
     assert.match(text, /│ aws:cloudwatch\/eventRule:EventRule +│ 22 +│/);
     assert.match(text, /What the security team sees for .*dos-report.json/);
+    assert.match(text, /│ \*🚨 AWS abuse report AWS_ABUSE_DOS_REPORT in shop-prod \(222222222221\)\*/);
     assert.match(
       text,
-      /│ \*🚨 AWS abuse report AWS_ABUSE_DOS_REPORT in account 222222222221 \(us-east-1\)\*/,
+      /│ \*Reply by\* 2026-11-20 08:14 UTC \((\d+\.?\d* hours left|overdue by [\d.]+ hours)\)/,
     );
-    assert.match(text, /Reply within 24 hours/);
+    assert.match(text, /│ \*OU\* Root \/ Workloads \/ Prod/);
     assert.match(
       text,
       /Totals: \d+ AWS resources and \d+ components declared by Pulumi in 7 accounts and 2 region\(s\); 7 AWS providers/,

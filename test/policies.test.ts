@@ -12,6 +12,11 @@ const WEST_BUS = `arn:aws:events:us-west-2:${CENTRAL}:event-bus/abuse-alerts`;
 const TOPIC = `arn:aws:sns:us-east-1:${CENTRAL}:abuse-alerts`;
 const KEY = `arn:aws:kms:us-east-1:${CENTRAL}:key/central-us-east-1-key`;
 const FORWARDER_ROLE = `arn:aws:iam::${MEMBER}:role/abuse-alerts-forwarder`;
+const WORKFLOW_ROLE = `arn:aws:iam::${CENTRAL}:role/abuse-alerts-notify-us-east-1`;
+const WEST_WORKFLOW_ROLE = `arn:aws:iam::${CENTRAL}:role/abuse-alerts-notify-us-west-2`;
+const STATE_MACHINE = `arn:aws:states:us-east-1:${CENTRAL}:stateMachine:abuse-alerts-notify`;
+const WEST_STATE_MACHINE = `arn:aws:states:us-west-2:${CENTRAL}:stateMachine:abuse-alerts-notify`;
+const DIRECTORY_ROLE = `arn:aws:iam::100000000001:role/abuse-alerts-directory`;
 const allowEverything: PolicyDocument = {
   Version: "2012-10-17",
   Statement: [{ Effect: "Allow", Action: "*", Resource: "*" }],
@@ -30,6 +35,17 @@ describe("policies as deployed, in the IAM policy simulator", () => {
   const topicPolicy = () =>
     document("aws:sns/topicPolicy:TopicPolicy", "central-us-east-1-topic-policy", "policy");
   const keyPolicy = (name = "central-us-east-1-key") => document("aws:kms/key:Key", name, "policy");
+  /** The inline policy of a role, by its resource name. */
+  const roleInline = (name: string): PolicyDocument => {
+    const role = resources.find((candidate) => candidate.name === name);
+    assert.ok(role, `${name} is declared`);
+    return JSON.parse((role.inputs.inlinePolicies as { policy: string }[])[0].policy) as PolicyDocument;
+  };
+  const trustOf = (name: string): PolicyDocument => {
+    const role = resources.find((candidate) => candidate.name === name);
+    assert.ok(role, `${name} is declared`);
+    return JSON.parse(role.inputs.assumeRolePolicy as string) as PolicyDocument;
+  };
   const forwarderPolicy = (): PolicyDocument => {
     const role = resources.find((candidate) => candidate.name === `forwarder-${MEMBER}-role`);
     const inline = role?.inputs.inlinePolicies as { policy: string }[];
@@ -164,13 +180,20 @@ describe("policies as deployed, in the IAM policy simulator", () => {
         resourcePolicy: topicPolicy(),
       });
 
-    it("lets EventBridge rules of the central account publish", async () => {
-      assert.equal(await publish("events.amazonaws.com", { "aws:SourceAccount": CENTRAL }), "Allowed");
+    it("lets the notify workflow's role publish, as its own policy allows", async () => {
+      assert.equal(
+        await publish(WORKFLOW_ROLE, {}, [roleInline("central-us-east-1-notify-role")]),
+        "Allowed",
+      );
     });
 
-    it("refuses EventBridge acting for another account", async () => {
+    it("refuses EventBridge, which no longer publishes itself, and the workflow role of another account", async () => {
       assert.equal(
-        await publish("events.amazonaws.com", { "aws:SourceAccount": "999999999999" }),
+        await publish("events.amazonaws.com", { "aws:SourceAccount": CENTRAL }),
+        "ImplicitlyDenied",
+      );
+      assert.equal(
+        await publish("arn:aws:iam::999999999999:role/abuse-alerts-notify-us-east-1", {}, [allowEverything]),
         "ImplicitlyDenied",
       );
     });
@@ -246,9 +269,15 @@ describe("policies as deployed, in the IAM policy simulator", () => {
         resourcePolicy: keyPolicy(keyName),
       });
 
-    it("lets EventBridge generate data keys and decrypt with the alert key, to publish to the encrypted topic", async () => {
-      assert.equal(await use("events.amazonaws.com", "kms:GenerateDataKey"), "Allowed");
-      assert.equal(await use("events.amazonaws.com", "kms:Decrypt"), "Allowed");
+    it("lets the workflow's role generate data keys and decrypt with the alert key, to publish to the encrypted topic", async () => {
+      const workflow = [roleInline("central-us-east-1-notify-role")];
+      assert.equal(await use(WORKFLOW_ROLE, "kms:GenerateDataKey", undefined, workflow), "Allowed");
+      assert.equal(await use(WORKFLOW_ROLE, "kms:Decrypt", undefined, workflow), "Allowed");
+      assert.equal(
+        await use(WORKFLOW_ROLE, "kms:ScheduleKeyDeletion", undefined, workflow),
+        "ImplicitlyDenied",
+      );
+      assert.equal(await use("events.amazonaws.com", "kms:GenerateDataKey"), "ImplicitlyDenied");
       assert.equal(await use("cloudwatch.amazonaws.com", "kms:GenerateDataKey"), "ImplicitlyDenied");
     });
 
@@ -280,6 +309,122 @@ describe("policies as deployed, in the IAM policy simulator", () => {
         await use("arn:aws:iam::999999999999:role/attacker", "kms:Decrypt", undefined, [allowEverything]),
         "ImplicitlyDenied",
       );
+    });
+  });
+
+  describe("the notify workflow and its lookups", () => {
+    it("the directory role is assumable only by the workflows' roles, for their own state machines", async () => {
+      const assume = (principal: string, externalId: string | undefined, identity = [allowEverything]) =>
+        decide({
+          principal,
+          action: "sts:AssumeRole",
+          resource: DIRECTORY_ROLE,
+          resourceAccount: "100000000001",
+          context: externalId ? { "sts:ExternalId": externalId } : {},
+          identityPolicies: identity,
+          resourcePolicy: trustOf("directory-role"),
+        });
+      const workflow = [roleInline("central-us-east-1-notify-role")];
+      assert.equal(await assume(WORKFLOW_ROLE, STATE_MACHINE, workflow), "Allowed");
+      assert.equal(await assume(WEST_WORKFLOW_ROLE, WEST_STATE_MACHINE), "Allowed");
+      assert.equal(
+        await assume(WORKFLOW_ROLE, undefined, workflow),
+        "ImplicitlyDenied",
+        "no external ID: not a Step Functions task",
+      );
+      assert.equal(
+        await assume(WORKFLOW_ROLE, `arn:aws:states:us-east-1:${CENTRAL}:stateMachine:other`, workflow),
+        "ImplicitlyDenied",
+      );
+      assert.equal(await assume(`arn:aws:iam::${CENTRAL}:role/Admin`, STATE_MACHINE), "ImplicitlyDenied");
+      assert.equal(
+        await assume(`arn:aws:iam::${MEMBER}:role/abuse-alerts-notify-us-east-1`, STATE_MACHINE),
+        "ImplicitlyDenied",
+      );
+    });
+
+    it("the directory role may read an account's context, and nothing else", async () => {
+      const act = (action: string) =>
+        decide({
+          principal: DIRECTORY_ROLE,
+          action,
+          resource: "*",
+          resourceAccount: "100000000001",
+          identityPolicies: [roleInline("directory-role")],
+        });
+      for (const action of [
+        "organizations:DescribeAccount",
+        "organizations:ListParents",
+        "organizations:DescribeOrganizationalUnit",
+        "organizations:ListTagsForResource",
+        "account:GetAlternateContact",
+      ]) {
+        assert.equal(await act(action), "Allowed", action);
+      }
+      for (const action of [
+        "organizations:TagResource",
+        "account:PutAlternateContact",
+        "organizations:ListAccounts",
+        "iam:CreateRole",
+      ]) {
+        assert.equal(await act(action), "ImplicitlyDenied", action);
+      }
+    });
+
+    it("the workflow's role publishes only to its own region's alert topic, and assumes only the directory role", async () => {
+      const act = (action: string, resource: string, account = CENTRAL) =>
+        decide({
+          principal: WORKFLOW_ROLE,
+          action,
+          resource,
+          resourceAccount: account,
+          identityPolicies: [roleInline("central-us-east-1-notify-role")],
+        });
+      assert.equal(await act("sns:Publish", TOPIC), "Allowed");
+      assert.equal(
+        await act("sns:Publish", `arn:aws:sns:us-east-1:${CENTRAL}:abuse-alerts-ops`),
+        "ImplicitlyDenied",
+      );
+      assert.equal(
+        await act("sns:Publish", `arn:aws:sns:us-west-2:${CENTRAL}:abuse-alerts`),
+        "ImplicitlyDenied",
+      );
+      assert.equal(
+        await decide({
+          principal: WORKFLOW_ROLE,
+          action: "sts:AssumeRole",
+          resource: DIRECTORY_ROLE,
+          resourceAccount: "100000000001",
+          context: { "sts:ExternalId": STATE_MACHINE },
+          identityPolicies: [roleInline("central-us-east-1-notify-role")],
+          resourcePolicy: trustOf("directory-role"),
+        }),
+        "Allowed",
+      );
+      assert.equal(
+        await act("sts:AssumeRole", `arn:aws:iam::${MEMBER}:role/OrganizationAccountAccessRole`, MEMBER),
+        "ImplicitlyDenied",
+      );
+      assert.deepEqual(trustOf("central-us-east-1-notify-role").Statement[0].Principal, {
+        Service: "states.amazonaws.com",
+      });
+    });
+
+    it("the central rules' role may start its region's workflow, and nothing else", async () => {
+      const start = (resource: string) =>
+        decide({
+          principal: `arn:aws:iam::${CENTRAL}:role/abuse-alerts-events-us-east-1`,
+          action: "states:StartExecution",
+          resource,
+          resourceAccount: CENTRAL,
+          identityPolicies: [roleInline("central-us-east-1-events-role")],
+        });
+      assert.equal(await start(STATE_MACHINE), "Allowed");
+      assert.equal(await start(WEST_STATE_MACHINE), "ImplicitlyDenied");
+      assert.equal(await start(`arn:aws:states:us-east-1:${CENTRAL}:stateMachine:other`), "ImplicitlyDenied");
+      assert.deepEqual(trustOf("central-us-east-1-events-role").Statement[0].Principal, {
+        Service: "events.amazonaws.com",
+      });
     });
   });
 });

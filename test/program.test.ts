@@ -67,7 +67,7 @@ describe("unreachable accounts (abuse-alerts:unreachableAccounts)", () => {
         assert.deepEqual(error.resources, []);
         assert.match(
           error.message,
-          /2 of 7 covered accounts cannot be reached through role OrganizationAccountAccessRole/,
+          /2 of 7 accounts cannot be reached through role OrganizationAccountAccessRole/,
         );
         assert.match(error.message, /│ 222222222222 │ payments-prod │ AccessDenied: User: +│ create role +│/);
         assert.match(error.message, /│ +│ +│ authorized to perform: +│ account 100000000001 +│/);

@@ -79,7 +79,7 @@ describe("npm run send-test-event", () => {
       /^arn:aws:health:global::event\/ABUSE\/AWS_ABUSE_DOS_REPORT\/abuse-alerts-test-/,
     );
 
-    const text = describeSent(sent, {
+    const text = await describeSent(sent, {
       ...options,
       centralAccountId: "111111111111",
       channelId: "C0123456789",
@@ -88,11 +88,11 @@ describe("npm run send-test-event", () => {
       text,
       /Sent test abuse event 11111111-2222-3333-4444-555555555555 to the default bus of account 222222222221 in us-west-2, as arn:aws:sts::100000000001/,
     );
-    assert.match(text, /Slack channel C0123456789 should show:/);
     assert.match(
       text,
-      /TEST 🧪 🚨 AWS abuse report AWS_ABUSE_DOS_REPORT in account 222222222221 \(us-west-2\)/,
+      /Slack channel C0123456789 should show this, with the account's name, OU path, owner tags and security contact where the preview says context is missing:/,
     );
+    assert.match(text, /TEST 🧪 🚨 AWS abuse report AWS_ABUSE_DOS_REPORT in 222222222221\*/);
     assert.match(text, /If it does not arrive/);
     assert.match(
       text,
@@ -102,7 +102,7 @@ describe("npm run send-test-event", () => {
       text,
       /Account 111111111111, us-west-2: bus abuse-alerts, rule abuse-alerts-abuse-test, its dead-letter queue abuse-alerts-abuse-test-dlq and its alarms on the topic abuse-alerts-ops/,
     );
-    const stackSetText = describeSent(sent, { ...options, deployment: "stackset" });
+    const stackSetText = await describeSent(sent, { ...options, deployment: "stackset" });
     assert.match(
       stackSetText,
       /rule abuse-alerts-stackset-forward on the default bus and its dead-letter queue abuse-alerts-stackset-dlq, deployed by the StackSet/,

@@ -1,0 +1,172 @@
+import { readFileSync } from "node:fs";
+import { z } from "zod";
+import { OrganizationalUnitNode, OrganizationFile } from "../accounts/org-file";
+import { DiscoveryError } from "../accounts/types";
+import { formatIssues } from "../config/issues";
+import { SecurityContact } from "../config/schema";
+import { TaskCall, TaskFailure, TaskHandler } from "./interpreter";
+
+/** What the workflow's lookups find for one account, as sample data for previews and tests. */
+export interface AccountContext {
+  name?: string;
+  /** The root email address. */
+  email?: string;
+  /** OU names from below the root down to the account's OU; [] at the root. */
+  ouPath?: string[];
+  tags?: Record<string, string>;
+  /** The SECURITY alternate contact; null when none is set. */
+  securityContact?: SecurityContact | null;
+}
+
+/** Sample context by account ID. */
+export type AccountContexts = Record<string, AccountContext>;
+
+const contactSchema = z.strictObject({
+  name: z.string(),
+  title: z.string(),
+  emailAddress: z.string(),
+  phoneNumber: z.string(),
+});
+const contextSchema = z.strictObject({
+  name: z.string().optional(),
+  email: z.string().optional(),
+  ouPath: z.array(z.string()).optional(),
+  tags: z.record(z.string(), z.string()).optional(),
+  securityContact: contactSchema.nullable().optional(),
+});
+const ACCOUNT_ID = /^\d{12}$/;
+const contextsSchema = z.record(
+  z.string().regex(ACCOUNT_ID, { error: "a 12-digit account ID" }),
+  contextSchema,
+  { error: "an object of account IDs to { name, email, ouPath, tags, securityContact }" },
+);
+
+/** An --account-context file: account IDs to the context the lookups would find. */
+export function readAccountContexts(path: string): AccountContexts {
+  let content: unknown;
+  try {
+    content = JSON.parse(readFileSync(path, "utf8"));
+  } catch (error) {
+    throw new DiscoveryError(`cannot read the account context ${path}: ${(error as Error).message}`);
+  }
+  const result = contextsSchema.safeParse(content, { reportInput: true });
+  if (!result.success) {
+    const problems = formatIssues(result.error.issues, {
+      schema: contextsSchema,
+      keyName: (parts) => parts.map(String).join(".") || "(the whole file)",
+      accountIdSchemas: new Set(),
+    });
+    throw new DiscoveryError(
+      `${path} is not a valid account context file:\n${problems.map((problem) => `  - ${problem}`).join("\n")}\n` +
+        'Its shape: { "222222222221": { "name": "shop-prod", "email": "…", "ouPath": ["Workloads", "Prod"], "tags": { "owner": "…" }, "securityContact": { … } | null } }',
+    );
+  }
+  return result.data;
+}
+
+/** The context an organization file gives: names, emails, OU paths and tags; the contact the stack sets. */
+export function contextsFromOrganization(
+  file: OrganizationFile,
+  securityContact: SecurityContact | undefined,
+): AccountContexts {
+  const contexts: AccountContexts = {};
+  const visit = (unit: OrganizationalUnitNode, path: string[]) => {
+    for (const account of unit.accounts ?? []) {
+      contexts[account.id] = {
+        name: account.name,
+        email: account.email,
+        ouPath: path,
+        tags: account.tags,
+        securityContact: securityContact ?? null,
+      };
+    }
+    for (const child of unit.organizationalUnits ?? []) visit(child, [...path, child.name]);
+  };
+  visit(file.root, []);
+  return contexts;
+}
+
+const ROOT_ID = "r-offline";
+/** The ID a sample context gives an account's OU at a depth (0: just below the root). */
+const unitId = (accountId: string, depth: number) => `ou-offl-${accountId}${String(depth).padStart(2, "0")}`;
+
+/**
+ * Answers the workflow's tasks from sample context, as Organizations and Account Management
+ * would: an unknown account is AccountNotFoundException; no contact is ResourceNotFoundException.
+ * `published` receives what the workflow publishes to SNS.
+ */
+export function contextHandler(
+  contexts: AccountContexts,
+  options: {
+    /** The account the lookups run in, whose own contact is read without naming it. */
+    directoryAccountId: string;
+    published?: (message: string, topicArn: string) => void;
+  },
+): TaskHandler {
+  return (call: TaskCall) => {
+    const args = (call.arguments ?? {}) as Record<string, string>;
+    const action = call.resource.split(":").slice(-2).join(":");
+    const known = (accountId: string) => {
+      const context = contexts[accountId];
+      if (!context)
+        throw new TaskFailure(
+          "Organizations.AccountNotFoundException",
+          `You specified an account that doesn't exist (${accountId}).`,
+        );
+      return context;
+    };
+    switch (action) {
+      case "organizations:describeAccount": {
+        const context = known(args.AccountId);
+        return Promise.resolve({
+          Account: { Id: args.AccountId, Name: context.name, Email: context.email, State: "ACTIVE" },
+        });
+      }
+      case "organizations:listParents": {
+        const child = args.ChildId;
+        const [accountId, depth] = child.startsWith("ou-offl-")
+          ? [child.slice(8, 20), Number(child.slice(20)) - 1]
+          : [child, (known(child).ouPath ?? []).length - 1];
+        return Promise.resolve({
+          Parents: [
+            depth < 0
+              ? { Id: ROOT_ID, Type: "ROOT" }
+              : { Id: unitId(accountId, depth), Type: "ORGANIZATIONAL_UNIT" },
+          ],
+        });
+      }
+      case "organizations:describeOrganizationalUnit": {
+        const id = args.OrganizationalUnitId;
+        const name = (known(id.slice(8, 20)).ouPath ?? [])[Number(id.slice(20))];
+        return Promise.resolve({ OrganizationalUnit: { Id: id, Name: name } });
+      }
+      case "organizations:listTagsForResource":
+        return Promise.resolve({
+          Tags: Object.entries(known(args.ResourceId).tags ?? {}).map(([Key, Value]) => ({ Key, Value })),
+        });
+      case "account:getAlternateContact": {
+        const accountId = args.AccountId ?? options.directoryAccountId;
+        const contact = contexts[accountId]?.securityContact;
+        if (!contact)
+          throw new TaskFailure(
+            "Account.ResourceNotFoundException",
+            "No contact of the specified type was found.",
+          );
+        return Promise.resolve({
+          AlternateContact: {
+            AlternateContactType: "SECURITY",
+            Name: contact.name,
+            Title: contact.title,
+            EmailAddress: contact.emailAddress,
+            PhoneNumber: contact.phoneNumber,
+          },
+        });
+      }
+      case "sns:publish":
+        options.published?.(args.Message, args.TopicArn);
+        return Promise.resolve({ MessageId: "00000000-0000-0000-0000-offline00000" });
+      default:
+        return Promise.reject(new Error(`no sample answer for ${call.resource}`));
+    }
+  };
+}

@@ -1,0 +1,164 @@
+import { readFileSync } from "node:fs";
+import { CustomNotification, parseCustomNotification, renderForSlack } from "../components/notification";
+import { stateMachineArn } from "../components/names";
+import { forwarderPattern } from "../components/patterns";
+import { CentralRule, centralRules } from "../components/rules";
+import {
+  AbuseAlertsConfig,
+  CATEGORIES,
+  Category,
+  DEFAULT_ACCOUNT_TAGS,
+  GLOBAL_EVENTS_REGION,
+} from "../config/schema";
+import { matchesPattern } from "../eventbridge/matcher";
+import { UserError } from "../lib/cli";
+import { AccountContexts, contextHandler } from "./context";
+import { notifyDefinition } from "./definition";
+import { ExecutionResult, runStateMachine, TaskHandler } from "./interpreter";
+
+type Event = Record<string, unknown>;
+
+export interface PreviewOptions {
+  categories?: readonly Category[];
+  /** Whether the stack posts coverage notices (stackset mode). */
+  coverage?: boolean;
+  centralAccountId?: string;
+  /** The account the lookups run in: the management account. */
+  directoryAccountId?: string;
+  accountTags?: readonly string[];
+  /** What the lookups find, by account; none: every lookup fails, and the message says so. */
+  contexts?: AccountContexts;
+  /** Answers the workflow's tasks instead of sample context (send-test-event, tests). */
+  handler?: TaskHandler;
+  /** When the workflow runs: the "hours left" are counted from it. */
+  now?: Date;
+  /** The Slack channel the stack posts to, shown on the rendering. */
+  channelId?: string;
+}
+
+export interface EventPreview {
+  /** Whether member accounts forward the event. */
+  forwarded: boolean;
+  /** The central rules that start the workflow for it. */
+  rules: CentralRule[];
+  execution?: ExecutionResult;
+  /** What the workflow publishes to SNS, verbatim. */
+  message?: string;
+  notification?: CustomNotification;
+  /** Why nothing valid would reach Slack, when it would not. */
+  error?: string;
+}
+
+const TOPIC = (account: string) => `arn:aws:sns:${GLOBAL_EVENTS_REGION}:${account}:abuse-alerts`;
+
+/**
+ * What the security team would see for an event: the central rules that take it, and the message
+ * the notify workflow publishes, from the same state machine definition and JSONata, run offline.
+ */
+export async function previewEvent(event: Event, options: PreviewOptions = {}): Promise<EventPreview> {
+  const categories = options.categories ?? CATEGORIES;
+  const forwarded = matchesPattern(forwarderPattern(categories), event as never);
+  const rules = centralRules(categories, { coverage: options.coverage ?? true }).filter((rule) =>
+    matchesPattern(rule.pattern, event as never),
+  );
+  if (rules.length === 0) return { forwarded, rules };
+  const central = options.centralAccountId ?? "111111111111";
+  const directoryAccountId = options.directoryAccountId ?? "100000000001";
+  const definition = notifyDefinition({
+    topicArn: TOPIC(central),
+    directoryRoleArn: `arn:aws:iam::${directoryAccountId}:role/abuse-alerts-directory`,
+    directoryAccountId,
+    accountTags: options.accountTags ?? DEFAULT_ACCOUNT_TAGS,
+  });
+  let message: string | undefined;
+  const sampleHandler = contextHandler(options.contexts ?? {}, {
+    directoryAccountId,
+    published: (text) => (message = text),
+  });
+  const lookups = options.handler ?? sampleHandler;
+  const handler: TaskHandler = (call) =>
+    call.resource.endsWith(":sns:publish") ? sampleHandler(call) : lookups(call);
+  const region = typeof event.region === "string" ? event.region : GLOBAL_EVENTS_REGION;
+  const execution = await runStateMachine(definition, event, {
+    handler,
+    now: options.now ?? new Date(),
+    stateMachineArn: stateMachineArn(region, central),
+  });
+  if (execution.status !== "SUCCEEDED" || message === undefined) {
+    return {
+      forwarded,
+      rules,
+      execution,
+      error: `the workflow ${execution.status === "FAILED" ? `failed: ${execution.error?.Error}: ${execution.error?.Cause}` : "published nothing"}`,
+    };
+  }
+  try {
+    return { forwarded, rules, execution, message, notification: parseCustomNotification(message) };
+  } catch (error) {
+    return { forwarded, rules, execution, message, error: (error as Error).message };
+  }
+}
+
+/** The preview options a stack's config gives, with sample context and the management account. */
+export function stackPreviewOptions(
+  config: AbuseAlertsConfig,
+  contexts: AccountContexts,
+  directoryAccountId: string | undefined,
+): PreviewOptions {
+  return {
+    categories: config.categories,
+    coverage: config.deployment === "stackset",
+    centralAccountId: config.centralAccountId,
+    directoryAccountId,
+    accountTags: config.accountTags,
+    contexts,
+    channelId: config.slack.channelId,
+  };
+}
+
+/** An event from a JSON file, or a message that says why it cannot be read. */
+export function readEventFile(path: string): Event {
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch (error) {
+    throw new UserError(
+      `cannot read the event ${path} (${(error as NodeJS.ErrnoException).code ?? String(error)})`,
+    );
+  }
+  try {
+    const event = JSON.parse(text) as unknown;
+    if (typeof event !== "object" || event === null || Array.isArray(event))
+      throw new Error("not a JSON object");
+    return event as Event;
+  } catch (error) {
+    throw new UserError(`the event ${path} is not an EventBridge event as JSON: ${(error as Error).message}`);
+  }
+}
+
+/** The preview as text, and whether a valid message would be posted. */
+export async function renderPreview(
+  event: Event,
+  options: PreviewOptions = {},
+): Promise<{ text: string; posted: boolean }> {
+  const preview = await previewEvent(event, options);
+  if (preview.rules.length === 0) {
+    const reason = preview.forwarded
+      ? "member accounts forward it, but no central rule posts it (a later page of a paged event is not posted again)"
+      : "it is neither an AWS Health abuse or risk event (source aws.health, or abuse-alerts.test for tests) nor a failed stack instance of the forwarder StackSet, so no rule takes it";
+    return { text: `Nothing would be posted: ${reason}.`, posted: false };
+  }
+  const rules = preview.rules.map((rule) => rule.name).join(", ");
+  const text = [
+    `Rule ${rules} on the central bus starts the notify workflow, which publishes:`,
+    preview.notification
+      ? renderForSlack(preview.notification, options.channelId)
+      : `INVALID: ${preview.error ?? ""}`,
+    "",
+    "SNS message (what Chatbot receives):",
+    preview.notification && preview.message
+      ? JSON.stringify(JSON.parse(preview.message), null, 2)
+      : (preview.message ?? "(none)"),
+  ].join("\n");
+  return { text, posted: preview.notification !== undefined };
+}
