@@ -31,6 +31,7 @@ export function schemaAt(schema: z.ZodType, path: readonly PropertyKey[]): z.Zod
     const shape = unwrap(current);
     if (shape instanceof z.ZodArray) current = shape.element as z.ZodType;
     else if (shape instanceof z.ZodObject) current = shape.shape[String(part)] as z.ZodType | undefined;
+    else if (shape instanceof z.ZodRecord) current = shape.valueType as z.ZodType;
     else return undefined;
   }
   return current && unwrap(current);
@@ -83,6 +84,10 @@ export function formatIssue(issue: z.core.$ZodIssue, context: IssueContext): str
     });
   }
   if (!("input" in issue) || issue.input === undefined) return [`${key} is required: ${issue.message}`];
+  // A record's key: the key's own schema says what was expected.
+  if (issue.code === "invalid_key") {
+    return [`${key} must be ${issue.issues[0]?.message ?? "a valid key"}, got ${describeValue(issue.input)}`];
+  }
   const leaf = schemaAt(context.schema, issue.path);
   const accountId = leaf !== undefined && context.accountIdSchemas.has(leaf);
   const hint = issue.code === "invalid_value" ? suggestion(issue.values.map(String), issue.input) : "";

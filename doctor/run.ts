@@ -9,6 +9,7 @@ import { AbuseAlertsConfig } from "../config/schema";
 import { noProgress, ProgressFactory } from "../lib/progress";
 import { contactAccessCheck } from "./checks/contact-access";
 import { deadLettersCheck } from "./checks/dead-letters";
+import { workflowCheck } from "./checks/workflow";
 import { memberRoleCheck } from "./checks/member-role";
 import { scpCheck, stackSetScpCheck } from "./checks/scp";
 import { slackCheck } from "./checks/slack";
@@ -25,6 +26,7 @@ export const CHECKS: readonly DoctorCheck[] = [
   slackCheck,
   scpCheck,
   stackSetScpCheck,
+  workflowCheck,
   deadLettersCheck,
 ];
 
@@ -32,6 +34,8 @@ export interface DoctorOptions {
   /** Parallel per-account calls (default 8). */
   concurrency?: number;
   progress?: ProgressFactory;
+  /** Milliseconds between reads of the workflow's dry run (default 2,000). */
+  pollIntervalMs?: number;
   /** The checks to run; all of them by default. */
   checks?: readonly DoctorCheck[];
 }
@@ -106,6 +110,7 @@ export async function runDoctor(
     limit: pLimit(concurrency),
     concurrency,
     progress,
+    pollIntervalMs: options.pollIntervalMs ?? 2000,
     memberAccess: () => {
       access ??= (async () => {
         const bar = progress(`assuming ${config.memberRoleName}`, discovery.covered.length);

@@ -1,6 +1,7 @@
 import type { ChatbotClient } from "@aws-sdk/client-chatbot";
 import type { CloudFormationClient } from "@aws-sdk/client-cloudformation";
 import type { OrganizationsClient } from "@aws-sdk/client-organizations";
+import type { SFNClient } from "@aws-sdk/client-sfn";
 import type { SQSClient } from "@aws-sdk/client-sqs";
 import type { STSClient } from "@aws-sdk/client-sts";
 import type { AwsCredentialIdentity } from "@smithy/types";
@@ -32,6 +33,8 @@ export interface DoctorClients {
   sqs: (region: string, credentials?: AwsCredentialIdentity) => SQSClient;
   /** CloudFormation where the StackSet is administered (us-east-1), with the caller's credentials. */
   cloudformation: CloudFormationClient;
+  /** Step Functions in a hub region, in the central account (credentials) or the caller's. */
+  sfn: (region: string, credentials?: AwsCredentialIdentity) => SFNClient;
 }
 
 /** What every check may use: the config, the clients, who runs, and the accounts in scope. */
@@ -44,6 +47,8 @@ export interface DoctorContext {
   limit: ReturnType<typeof pLimit>;
   concurrency: number;
   progress: ProgressFactory;
+  /** Milliseconds between reads of a dry run's execution. */
+  pollIntervalMs: number;
   /** The member role tried in every covered account, once, whichever check asks first. */
   memberAccess: () => Promise<ProbeOutcome[]>;
 }

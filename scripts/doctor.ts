@@ -1,5 +1,6 @@
 import { ChatbotClient } from "@aws-sdk/client-chatbot";
 import { CloudFormationClient } from "@aws-sdk/client-cloudformation";
+import { SFNClient } from "@aws-sdk/client-sfn";
 import { SQSClient } from "@aws-sdk/client-sqs";
 import { Command } from "commander";
 import { createStsClient } from "../accounts/identity";
@@ -22,6 +23,7 @@ function awsClients(): DoctorClients {
       withRetries(new ChatbotClient({ region: CHATBOT_API_REGION, credentials, maxAttempts: 1 })),
     sqs: (region, credentials) => withRetries(new SQSClient({ region, credentials, maxAttempts: 1 })),
     cloudformation: withRetries(new CloudFormationClient({ region: GLOBAL_EVENTS_REGION, maxAttempts: 1 })),
+    sfn: (region, credentials) => withRetries(new SFNClient({ region, credentials, maxAttempts: 1 })),
   };
 }
 

@@ -22,11 +22,20 @@ import type { AwsCredentialIdentity } from "@smithy/types";
 import { mockClient } from "aws-sdk-client-mock";
 import { AttachedScp } from "../accounts/scp";
 import { configFromPulumi } from "../config/read";
+import {
+  DescribeExecutionCommand,
+  SFNClient,
+  SFNServiceException,
+  StartExecutionCommand,
+} from "@aws-sdk/client-sfn";
+import { contextHandler, contextsFromOrganization } from "../workflow/context";
+import { notifyDefinition } from "../workflow/definition";
+import { ExecutionResult, runStateMachine, TaskCall, TaskFailure } from "../workflow/interpreter";
 import { forwarderRequirements, STACKSET_SHAPE, stackSetExecutionRole } from "../doctor/checks/scp";
 import { blocksDelivery, renderDoctor } from "../doctor/report";
 import { DoctorOptions, runDoctor } from "../doctor/run";
 import { Finding } from "../doctor/types";
-import { exampleOrg, MANAGEMENT } from "./helpers/example-org";
+import { exampleOrg, MANAGEMENT, SECURITY_CONTACT } from "./helpers/example-org";
 import { prodConfigWith } from "./helpers/offline";
 import { mockOrganizations, serviceError } from "../bench/fake-organizations";
 
@@ -39,6 +48,8 @@ interface Scenario {
   /** Who runs the doctor; the management account by default. */
   caller?: string;
   stackSetsAccess?: "ENABLED" | "DISABLED" | "denied";
+  /** The notify workflow: deployed and working (default), absent, or its lookups refused. */
+  workflow?: "missing" | "lookups-denied";
   delegatedAdministrators?: Record<string, string[]>;
   /** Service principals with trusted access in the organization. */
   trustedServices?: string[];
@@ -129,6 +140,64 @@ function doctor(scenario: Scenario = {}) {
       SlackWorkspaces: scenario.workspaces ?? [{ SlackTeamId: "T0123456789", SlackTeamName: "example-corp" }],
     } as never);
 
+  // The notify workflow, run by the offline interpreter from its real definition and the example
+  // organization's context: StartExecution runs it, DescribeExecution returns what it returned.
+  const executions = new Map<string, ExecutionResult>();
+  const dryRuns: { region: string; input: { dryRun: boolean; event: { account: string } } }[] = [];
+  const sfn = (region: string) => {
+    const client = new SFNClient({ region });
+    const mock = mockClient(client);
+    mock.on(StartExecutionCommand).callsFake(async (input: { stateMachineArn: string; input: string }) => {
+      if (scenario.workflow === "missing") {
+        throw new SFNServiceException({
+          name: "StateMachineDoesNotExist",
+          message: "State Machine Does Not Exist",
+          $fault: "client",
+          $metadata: {},
+        });
+      }
+      const parsed = JSON.parse(input.input) as (typeof dryRuns)[number]["input"];
+      dryRuns.push({ region, input: parsed });
+      const lookups = contextHandler(contextsFromOrganization(exampleOrg(), SECURITY_CONTACT), {
+        directoryAccountId: MANAGEMENT,
+      });
+      const denied = (call: TaskCall) =>
+        call.resource.includes(":organizations:")
+          ? Promise.reject(
+              new TaskFailure(
+                "Organizations.AccessDeniedException",
+                "not authorized to assume the directory role",
+              ),
+            )
+          : lookups(call);
+      const definition = notifyDefinition({
+        topicArn: `arn:aws:sns:${region}:111111111111:abuse-alerts`,
+        directoryRoleArn: `arn:aws:iam::${MANAGEMENT}:role/abuse-alerts-directory`,
+        directoryAccountId: MANAGEMENT,
+        accountTags: ["owner", "team", "environment"],
+      });
+      const executionArn = `${input.stateMachineArn}:run-${executions.size}`;
+      executions.set(
+        executionArn,
+        await runStateMachine(definition, parsed, {
+          now: new Date(),
+          handler: scenario.workflow === "lookups-denied" ? denied : lookups,
+        }),
+      );
+      return { executionArn };
+    });
+    mock.on(DescribeExecutionCommand).callsFake((input: { executionArn: string }) => {
+      const execution = executions.get(input.executionArn) ?? assert.fail("unknown execution");
+      return {
+        status: execution.status,
+        output: JSON.stringify(execution.output),
+        error: execution.error?.Error,
+        cause: execution.error?.Cause,
+      };
+    });
+    return client;
+  };
+
   const queuesRead: string[] = [];
   const sqs = (region: string, credentials?: AwsCredentialIdentity) => {
     const accountId = credentials
@@ -181,11 +250,12 @@ function doctor(scenario: Scenario = {}) {
         },
         sqs,
         cloudformation,
+        sfn,
       },
       scenario.config ?? config,
       options,
     );
-  return { run, stsMock, organizations, chatbotCredentials, queuesRead, cfnMock };
+  return { run, stsMock, organizations, chatbotCredentials, queuesRead, cfnMock, dryRuns };
 }
 
 const problems = (findings: Finding[]) => findings.filter((finding) => finding.status !== "ok");
@@ -204,7 +274,16 @@ describe("npm run doctor", () => {
     assert.equal(blocksDelivery(findings), false);
     assert.deepEqual(
       [...new Set(findings.map((finding) => finding.check))],
-      ["identity", "organization", "security contact", "member role", "slack", "scp", "dead letters"],
+      [
+        "identity",
+        "organization",
+        "security contact",
+        "member role",
+        "slack",
+        "scp",
+        "workflow",
+        "dead letters",
+      ],
     );
     assert.match(byCheck(findings, "slack")[0].detail, /T0123456789 \(example-corp\) is authorized/);
     assert.equal(
@@ -527,6 +606,7 @@ describe("npm run doctor, deployment: stackset", () => {
         "member role",
         "slack",
         "stackset scp",
+        "workflow",
         "dead letters",
       ],
     );
@@ -656,5 +736,52 @@ describe("npm run doctor, abuse-alerts:securityContact", () => {
       config: configFromPulumi(prodConfigWith({ securityContact: undefined })),
     }).run();
     assert.deepEqual(byCheck(findings, "security contact"), []);
+  });
+});
+
+describe("npm run doctor, the notify workflow's dry run", () => {
+  it("runs the workflow in every hub region for a member account and shows the context it found", async () => {
+    const { run, dryRuns } = doctor();
+    const findings = byCheck(await run({ pollIntervalMs: 1 }), "workflow");
+    assert.deepEqual(
+      dryRuns.map((dryRun) => [dryRun.region, dryRun.input.dryRun, dryRun.input.event.account]),
+      [
+        ["us-east-1", true, "111111111112"],
+        ["us-west-2", true, "111111111112"],
+      ],
+    );
+    assert.deepEqual(
+      findings.map((finding) => finding.status),
+      ["ok", "ok"],
+    );
+    assert.match(
+      findings[0].detail,
+      /a dry run found Account log-archive \(111111111112\); OU Root \/ Security; Owner owner: secops@example.com · team: security · environment: prod; Report sent to the security contact secops@example.com/,
+    );
+  });
+
+  it("warns, naming what is missing and why, when the lookups are refused", async () => {
+    const [finding] = byCheck(
+      await doctor({ workflow: "lookups-denied" }).run({ pollIntervalMs: 1 }),
+      "workflow",
+    );
+    assert.equal(finding.status, "warn");
+    assert.match(
+      finding.detail,
+      /account name and root email, OU path, owner tags \(Organizations.AccessDeniedException: not authorized/,
+    );
+    assert.match(finding.fix ?? "", /abuse-alerts-directory/);
+  });
+
+  it("fails, saying to deploy, when the workflow does not exist", async () => {
+    const findings = await doctor({ workflow: "missing" }).run({ pollIntervalMs: 1 });
+    const [finding] = byCheck(findings, "workflow");
+    assert.equal(finding.status, "fail");
+    assert.match(
+      finding.detail,
+      /cannot start a dry run of arn:aws:states:us-east-1:111111111111:stateMachine:abuse-alerts-notify: StateMachineDoesNotExist/,
+    );
+    assert.match(finding.fix ?? "", /run pulumi up/);
+    assert.equal(blocksDelivery(findings), true);
   });
 });

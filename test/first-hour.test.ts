@@ -421,3 +421,70 @@ describe("the first hour: npm run bench options", () => {
     assert.match(max.stderr, /option '--direct-max <n>' argument '0' is invalid/);
   });
 });
+
+describe("the first hour: npm run preview-message", () => {
+  const dos = join(EVENTS_DIR, "abuse", "dos-report.json");
+
+  it("shows what the workflow would publish, with the example organization's context by default", async () => {
+    const run = await runCli(previewMessageCommand(), [dos]);
+    assert.equal(run.code, 0);
+    assert.match(run.stdout, /starts the notify workflow, which publishes:/);
+    assert.match(run.stdout, /│ \*🚨 AWS abuse report AWS_ABUSE_DOS_REPORT in shop-prod \(222222222221\)\*/);
+    assert.match(run.stdout, /│ \*OU\* Root \/ Workloads \/ Prod/);
+    assert.match(run.stdout, /"source": "custom"/);
+  });
+
+  it("takes the lookups' answers from --account-context", async () => {
+    const directory = workspace({
+      "context.json": JSON.stringify({
+        "222222222221": {
+          name: "webshop",
+          ouPath: ["Retail"],
+          tags: { owner: "carol@example.com" },
+          securityContact: null,
+          email: "root@webshop.example",
+        },
+      }),
+    });
+    const run = await runCli(previewMessageCommand(), [
+      dos,
+      "--account-context",
+      join(directory, "context.json"),
+    ]);
+    assert.equal(run.code, 0);
+    assert.match(run.stdout, /in webshop \(222222222221\)/);
+    assert.match(run.stdout, /\*Owner\* owner: carol@example.com/);
+    assert.match(
+      run.stdout,
+      /\*Report sent to\* the root address root@webshop.example, as the account has no security contact/,
+    );
+  });
+
+  it("names what is wrong in an account context file, and a missing one", async () => {
+    const directory = workspace({
+      "key.json": JSON.stringify({ "2222": { name: "x" } }),
+      "value.json": JSON.stringify({ "222222222221": { name: 5, ouPaths: [] } }),
+    });
+    const context = (file: string) =>
+      runCli(previewMessageCommand(), [dos, "--account-context", join(directory, file)]);
+    const key = await context("key.json");
+    assert.equal(key.code, 1);
+    assert.match(key.stderr, /key.json is not a valid account context file/);
+    assert.match(key.stderr, /2222 must be a 12-digit account ID, got "2222"/);
+    const value = await context("value.json");
+    assert.equal(value.code, 1);
+    assert.match(value.stderr, /222222222221.name must be/);
+    assert.match(
+      value.stderr,
+      /222222222221.ouPaths is not a known key \(did you mean 222222222221.ouPath\?\)/,
+    );
+    assert.doesNotMatch(value.stderr, /^\s+at /m);
+    const missing = await runCli(previewMessageCommand(), [
+      dos,
+      "--account-context",
+      join(directory, "nope.json"),
+    ]);
+    assert.equal(missing.code, 1);
+    assert.match(missing.stderr, /cannot read the account context .*nope.json/);
+  });
+});

@@ -2,6 +2,7 @@ import { strict as assert } from "node:assert";
 import { AccountForwarder } from "../components/accountForwarder";
 import { PolicyDocument } from "../components/policies";
 import { centralRules } from "../components/rules";
+import { notifyDefinition } from "../workflow/definition";
 import { PlannedResource } from "../scripts/offline";
 import { CENTRAL, MANAGEMENT, PROD_COVERED } from "./helpers/example-org";
 import { prodConfigWith, runProgram } from "./helpers/offline";
@@ -393,6 +394,80 @@ describe("resource graph (Pulumi mocks, example organization, two regions)", () 
           {},
         ),
       /needs the provider of account 222222222222/,
+    );
+  });
+});
+
+describe("the notify workflow in the resource graph", () => {
+  let resources: PlannedResource[];
+  before(async () => {
+    ({ resources } = await runProgram(prodConfigWith({ accountTags: ["owner", "cost-center"] })));
+  });
+
+  it("a Standard state machine per region, from the workflow definition, logging every execution", () => {
+    const machines = ofType(resources, "aws:sfn/stateMachine:StateMachine");
+    assert.deepEqual(machines.map((machine) => machine.region).sort(), REGIONS);
+    for (const machine of machines) {
+      assert.equal(machine.account, CENTRAL);
+      assert.equal(inputs(machine, "name"), "abuse-alerts-notify");
+      assert.equal(inputs(machine, "type"), "STANDARD");
+      assert.equal(
+        inputs(machine, "roleArn"),
+        `arn:aws:iam::${CENTRAL}:role/abuse-alerts-notify-${machine.region}`,
+      );
+      assert.deepEqual(
+        JSON.parse(inputs<string>(machine, "definition")),
+        notifyDefinition({
+          topicArn: `arn:aws:sns:${machine.region}:${CENTRAL}:abuse-alerts`,
+          directoryRoleArn: `arn:aws:iam::${MANAGEMENT}:role/abuse-alerts-directory`,
+          directoryAccountId: MANAGEMENT,
+          accountTags: ["owner", "cost-center"],
+        }),
+      );
+      assert.deepEqual(inputs(machine, "loggingConfiguration"), {
+        logDestination: `arn:aws:logs:${machine.region}:${CENTRAL}:log-group:/aws/vendedlogs/states/abuse-alerts-notify:*`,
+        includeExecutionData: true,
+        level: "ALL",
+      });
+    }
+    for (const logs of ofType(resources, "aws:cloudwatch/logGroup:LogGroup")) {
+      assert.equal(inputs(logs, "retentionInDays"), 400);
+    }
+  });
+
+  it("the directory role in the management account, trusting each region's workflow role for its own state machine", () => {
+    const role = named(resources, "directory-role");
+    assert.equal(role.account, MANAGEMENT);
+    assert.equal(inputs(role, "name"), "abuse-alerts-directory");
+    const [statement] = (JSON.parse(inputs<string>(role, "assumeRolePolicy")) as PolicyDocument).Statement;
+    assert.deepEqual(statement.Principal, {
+      AWS: REGIONS.map((region) => `arn:aws:iam::${CENTRAL}:role/abuse-alerts-notify-${region}`),
+    });
+    assert.deepEqual(statement.Condition, {
+      StringEquals: {
+        "sts:ExternalId": REGIONS.map(
+          (region) => `arn:aws:states:${region}:${CENTRAL}:stateMachine:abuse-alerts-notify`,
+        ),
+      },
+    });
+  });
+
+  it("explicit mode, which does not know the management account: the directory role where the program runs", async () => {
+    const { resources: explicit } = await runProgram(
+      prodConfigWith({
+        accounts: {
+          explicit: [
+            { id: CENTRAL, name: "security-tooling" },
+            { id: "222222222221", name: "shop-prod" },
+          ],
+        },
+      }),
+    );
+    assert.equal(named(explicit, "directory-role").account, MANAGEMENT);
+    const machine = ofType(explicit, "aws:sfn/stateMachine:StateMachine")[0];
+    assert.match(
+      inputs<string>(machine, "definition"),
+      /arn:aws:iam::100000000001:role\/abuse-alerts-directory/,
     );
   });
 });

@@ -21,19 +21,32 @@ export interface AccountContext {
 /** Sample context by account ID. */
 export type AccountContexts = Record<string, AccountContext>;
 
-const contactSchema = z.strictObject({
-  name: z.string(),
-  title: z.string(),
-  emailAddress: z.string(),
-  phoneNumber: z.string(),
-});
-const contextSchema = z.strictObject({
-  name: z.string().optional(),
-  email: z.string().optional(),
-  ouPath: z.array(z.string()).optional(),
-  tags: z.record(z.string(), z.string()).optional(),
-  securityContact: contactSchema.nullable().optional(),
-});
+const text = (what: string) => z.string({ error: what });
+const contactSchema = z.strictObject(
+  {
+    name: text("the contact's name"),
+    title: text("the contact's title"),
+    emailAddress: text("the contact's email address"),
+    phoneNumber: text("the contact's phone number"),
+  },
+  { error: "a contact as { name, title, emailAddress, phoneNumber }, or null when none is set" },
+);
+const contextSchema = z.strictObject(
+  {
+    name: text("the account's name").optional(),
+    email: text("the account's root email address").optional(),
+    ouPath: z
+      .array(text("an OU name"), { error: 'the OU names from below the root, e.g. ["Workloads", "Prod"]' })
+      .optional(),
+    tags: z
+      .record(z.string(), text("a tag value"), {
+        error: 'the account\'s tags, e.g. { "owner": "alice@example.com" }',
+      })
+      .optional(),
+    securityContact: contactSchema.nullable().optional(),
+  },
+  { error: "an account's context as { name, email, ouPath, tags, securityContact }" },
+);
 const ACCOUNT_ID = /^\d{12}$/;
 const contextsSchema = z.record(
   z.string().regex(ACCOUNT_ID, { error: "a 12-digit account ID" }),
