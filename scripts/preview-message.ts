@@ -1,4 +1,4 @@
-import { Command } from "commander";
+import { Command, InvalidArgumentError } from "commander";
 import { existsSync } from "node:fs";
 import { readOrganizationFile } from "../accounts/org-file";
 import { configFromPulumi } from "../config/read";
@@ -7,6 +7,14 @@ import { runCommand } from "../lib/cli";
 import { AccountContexts, contextsFromOrganization, readAccountContexts } from "../workflow/context";
 import { readEventFile, renderPreview, stackPreviewOptions } from "../workflow/preview";
 import { DEFAULT_ORG } from "./plan";
+
+const isoTime = (value: string): Date => {
+  const time = new Date(value);
+  if (!/^\d{4}-\d\d-\d\dT/.test(value) || Number.isNaN(time.getTime())) {
+    throw new InvalidArgumentError("Expected an ISO 8601 time such as 2026-11-19T10:00:00Z.");
+  }
+  return time;
+};
 
 export function previewMessageCommand(): Command {
   return new Command()
@@ -26,26 +34,33 @@ export function previewMessageCommand(): Command {
       DEFAULT_ORG,
     )
     .option("--account-context <file>", "what the lookups find, by account ID, instead of --org")
-    .action(async (file: string, flags: { stack: string; org: string; accountContext?: string }) => {
-      const event = readEventFile(file);
-      const path = stackFilePath(flags.stack);
-      const config = existsSync(path) ? configFromPulumi(readStackConfig(path)) : undefined;
-      let contexts: AccountContexts;
-      let management: string | undefined;
-      if (flags.accountContext) {
-        contexts = readAccountContexts(flags.accountContext);
-      } else {
-        const organization = readOrganizationFile(flags.org);
-        contexts = contextsFromOrganization(organization, config?.securityContact);
-        management = organization.organization.managementAccountId;
-      }
-      const options = config
-        ? stackPreviewOptions(config, contexts, management)
-        : { contexts, directoryAccountId: management };
-      const { text, posted } = await renderPreview(event, options);
-      console.log(text);
-      if (!posted) process.exitCode = 1;
-    });
+    .option(
+      "--now <time>",
+      "when the workflow runs, for the hours left (ISO 8601, e.g. 2026-11-19T10:00:00Z)",
+      isoTime,
+    )
+    .action(
+      async (file: string, flags: { stack: string; org: string; accountContext?: string; now?: Date }) => {
+        const event = readEventFile(file);
+        const path = stackFilePath(flags.stack);
+        const config = existsSync(path) ? configFromPulumi(readStackConfig(path)) : undefined;
+        let contexts: AccountContexts;
+        let management: string | undefined;
+        if (flags.accountContext) {
+          contexts = readAccountContexts(flags.accountContext);
+        } else {
+          const organization = readOrganizationFile(flags.org);
+          contexts = contextsFromOrganization(organization, config?.securityContact);
+          management = organization.organization.managementAccountId;
+        }
+        const options = config
+          ? stackPreviewOptions(config, contexts, management)
+          : { contexts, directoryAccountId: management };
+        const { text, posted } = await renderPreview(event, { ...options, now: flags.now });
+        console.log(text);
+        if (!posted) process.exitCode = 1;
+      },
+    );
 }
 
 if (require.main === module) void runCommand(previewMessageCommand());

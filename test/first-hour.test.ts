@@ -488,3 +488,17 @@ describe("the first hour: npm run preview-message", () => {
     assert.match(missing.stderr, /cannot read the account context .*nope.json/);
   });
 });
+
+describe("the first hour: npm run preview-message --now", () => {
+  it("counts the hours left from the given time, and names a time it cannot read", async () => {
+    const dos = join(EVENTS_DIR, "abuse", "dos-report.json");
+    const run = await runCli(previewMessageCommand(), [dos, "--now", "2026-11-19T10:14:03Z"]);
+    assert.match(run.stdout, /\*Reply by\* 2026-11-20 08:14 UTC \(22 hours left\)/);
+    const bad = await runCli(previewMessageCommand(), [dos, "--now", "yesterday"]);
+    assert.equal(bad.code, 1);
+    assert.match(
+      bad.stderr,
+      /option '--now <time>' argument 'yesterday' is invalid. Expected an ISO 8601 time/,
+    );
+  });
+});
