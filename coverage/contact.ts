@@ -11,9 +11,17 @@ const FIELDS: {
 }[] = [
   { key: "name", api: "Name", same: (found, wanted) => found === wanted },
   { key: "title", api: "Title", same: (found, wanted) => found === wanted },
-  { key: "emailAddress", api: "EmailAddress", same: (found, wanted) => found.toLowerCase() === wanted.toLowerCase() },
+  {
+    key: "emailAddress",
+    api: "EmailAddress",
+    same: (found, wanted) => found.toLowerCase() === wanted.toLowerCase(),
+  },
   // Spaces, dashes and parentheses in a number are presentation.
-  { key: "phoneNumber", api: "PhoneNumber", same: (found, wanted) => found.replace(/[\s()-]/g, "") === wanted.replace(/[\s()-]/g, "") },
+  {
+    key: "phoneNumber",
+    api: "PhoneNumber",
+    same: (found, wanted) => found.replace(/[\s()-]/g, "") === wanted.replace(/[\s()-]/g, ""),
+  },
 ];
 
 /**
@@ -34,7 +42,9 @@ export async function securityContactRow(
         AccountId: options.nameAccount ? account.id : undefined,
       }),
     );
-    const differences = FIELDS.filter(({ key, api, same }) => !same(String(found?.[api] ?? ""), expected[key]));
+    const differences = FIELDS.filter(
+      ({ key, api, same }) => !same(String(found?.[api] ?? ""), expected[key]),
+    );
     if (differences.length === 0) return { ...base, status: "ok", detail: `${expected.emailAddress}` };
     return {
       ...base,

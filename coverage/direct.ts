@@ -1,4 +1,9 @@
-import { DescribeRuleCommand, EventBridgeClient, ListTargetsByRuleCommand, Target } from "@aws-sdk/client-eventbridge";
+import {
+  DescribeRuleCommand,
+  EventBridgeClient,
+  ListTargetsByRuleCommand,
+  Target,
+} from "@aws-sdk/client-eventbridge";
 import { describeError, errorCode } from "../accounts/errors";
 import { centralBusArn, FORWARDER_RULE_NAME } from "../components/names";
 import { EventPattern } from "../components/patterns";
@@ -50,7 +55,12 @@ export async function directForwarderRow(
   try {
     const rule = await client.send(new DescribeRuleCommand({ Name: FORWARDER_RULE_NAME }));
     if (rule.State !== "ENABLED") {
-      return { ...base, status: "failed", detail: `rule ${FORWARDER_RULE_NAME} is ${rule.State ?? "?"}`, fix: `enable it, or ${rerun}` };
+      return {
+        ...base,
+        status: "failed",
+        detail: `rule ${FORWARDER_RULE_NAME} is ${rule.State ?? "?"}`,
+        fix: `enable it, or ${rerun}`,
+      };
     }
     const bus = centralBusArn(region, expected.centralAccountId);
     const targets = await ruleTargets(client, FORWARDER_RULE_NAME);
@@ -73,7 +83,12 @@ export async function directForwarderRow(
     return { ...base, status: "ok", detail: `rule ${FORWARDER_RULE_NAME} enabled, targets the central bus` };
   } catch (error) {
     if (errorCode(error) === "ResourceNotFoundException") {
-      return { ...base, status: "missing", detail: `no rule ${FORWARDER_RULE_NAME} on the default bus`, fix: rerun };
+      return {
+        ...base,
+        status: "missing",
+        detail: `no rule ${FORWARDER_RULE_NAME} on the default bus`,
+        fix: rerun,
+      };
     }
     return {
       ...base,

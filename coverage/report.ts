@@ -14,7 +14,9 @@ export function renderCoverage(report: CoverageReport): string {
     ["Item", ...STATUSES.map((status) => status.toUpperCase())],
     items.map((item) => [
       item,
-      ...STATUSES.map((status) => report.rows.filter((row) => row.item === item && row.status === status).length),
+      ...STATUSES.map(
+        (status) => report.rows.filter((row) => row.item === item && row.status === status).length,
+      ),
     ]),
   );
   const gaps = report.rows.filter((row) => row.status !== "ok");
@@ -28,7 +30,15 @@ export function renderCoverage(report: CoverageReport): string {
       "Gaps",
       renderTable(
         ["Account", "Name", "Region", "Item", "Status", "Found", "Fix"],
-        gaps.map((row) => [row.accountId, row.name, row.region, row.item, row.status.toUpperCase(), row.detail, row.fix ?? ""]),
+        gaps.map((row) => [
+          row.accountId,
+          row.name,
+          row.region,
+          row.item,
+          row.status.toUpperCase(),
+          row.detail,
+          row.fix ?? "",
+        ]),
       ),
       "",
       `${gaps.length} gap(s): abuse reports there may reach nobody. Fix them, then run npm run coverage again.`,

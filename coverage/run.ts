@@ -75,7 +75,10 @@ export async function runCoverage(
   }
 
   const bar = progress("reading direct forwarders", direct.length);
-  const expected = { pattern: forwarderPattern(config.categories), centralAccountId: config.centralAccountId };
+  const expected = {
+    pattern: forwarderPattern(config.categories),
+    centralAccountId: config.centralAccountId,
+  };
   const perAccount = await Promise.all(
     direct.map((account) =>
       limit(async (): Promise<CoverageRow[]> => {
@@ -83,7 +86,12 @@ export async function runCoverage(
           let credentials: AwsCredentialIdentity | undefined;
           try {
             if (account.id !== caller.accountId) {
-              credentials = await assumeMemberRole(clients.sts, account.id, config.memberRoleName, "abuse-alerts-coverage");
+              credentials = await assumeMemberRole(
+                clients.sts,
+                account.id,
+                config.memberRoleName,
+                "abuse-alerts-coverage",
+              );
             }
           } catch (error) {
             return config.regions.map((region) => ({
@@ -111,7 +119,11 @@ export async function runCoverage(
   rows.push(...perAccount.flat());
   if (config.securityContact) {
     rows.push(
-      ...(await contactRows(clients, config, config.securityContact, discovery, { limit, progress, caller: caller.accountId })),
+      ...(await contactRows(clients, config, config.securityContact, discovery, {
+        limit,
+        progress,
+        caller: caller.accountId,
+      })),
     );
   }
   rows.sort((a, b) => a.accountId.localeCompare(b.accountId) || a.region.localeCompare(b.region));
@@ -157,7 +169,9 @@ async function contactRows(
               fix: "run npm run coverage from the management account",
             };
           }
-          return await securityContactRow(clients.account(credentials), account, contact, { nameAccount: false });
+          return await securityContactRow(clients.account(credentials), account, contact, {
+            nameAccount: false,
+          });
         } finally {
           bar.tick();
         }

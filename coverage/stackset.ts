@@ -1,4 +1,8 @@
-import { CloudFormationClient, paginateListStackInstances, StackInstanceSummary } from "@aws-sdk/client-cloudformation";
+import {
+  CloudFormationClient,
+  paginateListStackInstances,
+  StackInstanceSummary,
+} from "@aws-sdk/client-cloudformation";
 import { describeError, errorCode } from "../accounts/errors";
 import { UserError } from "../lib/cli";
 import { CallAs } from "../accounts/stackset-targets";
@@ -26,7 +30,9 @@ export async function stackInstances(
       summaries.push(...(page.Summaries ?? []));
       onPage(summaries.length);
     }
-    return new Map(summaries.map((summary) => [instanceKey(summary.Account ?? "", summary.Region ?? ""), summary]));
+    return new Map(
+      summaries.map((summary) => [instanceKey(summary.Account ?? "", summary.Region ?? ""), summary]),
+    );
   } catch (error) {
     if (errorCode(error) === "StackSetNotFoundException") return undefined;
     throw new UserError(
@@ -92,7 +98,8 @@ export function stackSetRows(
       const detail = [`${instance.Status ?? "?"} / ${detailed || "?"}`, reason].filter(Boolean).join(": ");
       if (instance.Status === "CURRENT" && detailed === "SUCCEEDED") return { ...base, status: "ok", detail };
       const status: CoverageStatus =
-        instance.Status === "INOPERABLE" || ["FAILED", "CANCELLED", "INOPERABLE", "FAILED_IMPORT"].includes(detailed)
+        instance.Status === "INOPERABLE" ||
+        ["FAILED", "CANCELLED", "INOPERABLE", "FAILED_IMPORT"].includes(detailed)
           ? "failed"
           : "outdated";
       return { ...base, status, detail, fix: instanceFix(detailed, reason) };
