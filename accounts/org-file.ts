@@ -1,6 +1,6 @@
-import { readFileSync } from "node:fs";
 import { z } from "zod";
 import { formatIssues } from "../config/issues";
+import { readJsonFile } from "../lib/json-file";
 import { unknownOrganizationalUnit } from "./errors";
 import { Caller, DiscoveryError, Organization, OrganizationDirectory, OrgAccount } from "./types";
 
@@ -143,22 +143,10 @@ export function parseOrganizationFile(content: unknown, source: string): Organiz
 }
 
 export function readOrganizationFile(path: string): OrganizationFile {
-  let text: string;
-  try {
-    text = readFileSync(path, "utf8");
-  } catch (error) {
-    throw new DiscoveryError(
-      `cannot read organization file ${path} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}): check the path given to --org`,
-    );
-  }
-  let content: unknown;
-  try {
-    content = JSON.parse(text);
-  } catch (error) {
-    throw new DiscoveryError(
-      `organization file ${path} is not valid JSON: ${(error as Error).message}. Write account IDs as strings in quotes.`,
-    );
-  }
+  const content = readJsonFile(path, "organization file", {
+    unreadable: "check the path given to --org",
+    notJson: "Write account IDs as strings in quotes",
+  });
   return parseOrganizationFile(content, path);
 }
 

@@ -71,14 +71,15 @@ export async function measure(
       probeMemberRoles(sts, accountIds, { roleName, callerAccountId: caller.accountId }),
   });
   const wallMs = performance.now() - started;
-  // Member accounts with a forwarder of their own: neither the caller's nor the central account.
+  // What grows with each member account (neither the caller's nor the central one): its provider,
+  // forwarder and their children, and its security contact, all named after the account.
   const members = new Set(
-    (outputs.directForwarderAccountIds as string[]).filter(
+    (outputs.coveredAccountIds as string[]).filter(
       (id) => id !== caller.accountId && id !== stackConfig["abuse-alerts:centralAccountId"],
     ),
   );
-  const ofMember = (resource: { account: string; name: string }) =>
-    members.has(resource.account) || members.has(resource.name.replace(/^forwarder-/, ""));
+  const ofMember = (resource: { name: string }) =>
+    members.has(/(?:^|-)(\d{12})(?:-|$)/.exec(resource.name)?.[1] ?? "");
   return {
     deployment,
     securityContact,

@@ -52,6 +52,7 @@ describe("npm run bench (its logic; the figures are the script's to print)", () 
 
     const contacts = await measure("stackset", 600, true);
     assert.equal(contacts.providers, 2, "the contacts go through the caller's provider");
+    assert.equal(contacts.perAccount, 1, "one contact per member account");
     assert.equal(
       contacts.resources,
       large.resources + 1 + contacts.covered,

@@ -489,6 +489,23 @@ describe("the first hour: npm run preview-message", () => {
   });
 });
 
+describe("the first hour: npm run preview-message, event files", () => {
+  it("names a missing event file, one that is not JSON, and one that is not an event", async () => {
+    const directory = workspace({ "list.json": "[1, 2]", "text.json": "source: aws.health" });
+    const missing = await runCli(previewMessageCommand(), [join(directory, "nope.json")]);
+    assert.equal(missing.code, 1);
+    assert.match(missing.stderr, /cannot read the event .*nope.json \(ENOENT\)/);
+    const text = await runCli(previewMessageCommand(), [join(directory, "text.json")]);
+    assert.match(text.stderr, /the event .*text.json is not valid JSON: /);
+    const list = await runCli(previewMessageCommand(), [join(directory, "list.json")]);
+    assert.match(
+      list.stderr,
+      /the event .*list.json is not an EventBridge event: a JSON object with source, detail-type and detail/,
+    );
+    for (const run of [missing, text, list]) assert.doesNotMatch(run.stderr, /^\s+at /m);
+  });
+});
+
 describe("the first hour: npm run preview-message --now", () => {
   it("counts the hours left from the given time, and names a time it cannot read", async () => {
     const dos = join(EVENTS_DIR, "abuse", "dos-report.json");

@@ -1,8 +1,8 @@
-import { readFileSync } from "node:fs";
 import { z } from "zod";
 import { OrganizationalUnitNode, OrganizationFile } from "../accounts/org-file";
 import { DiscoveryError } from "../accounts/types";
 import { formatIssues } from "../config/issues";
+import { readJsonFile } from "../lib/json-file";
 import { SecurityContact } from "../config/schema";
 import { TaskCall, TaskFailure, TaskHandler } from "./interpreter";
 
@@ -56,12 +56,9 @@ const contextsSchema = z.record(
 
 /** An --account-context file: account IDs to the context the lookups would find. */
 export function readAccountContexts(path: string): AccountContexts {
-  let content: unknown;
-  try {
-    content = JSON.parse(readFileSync(path, "utf8"));
-  } catch (error) {
-    throw new DiscoveryError(`cannot read the account context ${path}: ${(error as Error).message}`);
-  }
+  const content = readJsonFile(path, "the account context", {
+    unreadable: "check the path given to --account-context",
+  });
   const result = contextsSchema.safeParse(content, { reportInput: true });
   if (!result.success) {
     const problems = formatIssues(result.error.issues, {

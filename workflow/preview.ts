@@ -1,4 +1,3 @@
-import { readFileSync } from "node:fs";
 import { CustomNotification, parseCustomNotification, renderForSlack } from "../components/notification";
 import { stateMachineArn } from "../components/names";
 import { forwarderPattern } from "../components/patterns";
@@ -12,6 +11,7 @@ import {
 } from "../config/schema";
 import { matchesPattern } from "../eventbridge/matcher";
 import { UserError } from "../lib/cli";
+import { readJsonFile } from "../lib/json-file";
 import { AccountContexts, contextHandler } from "./context";
 import { notifyDefinition } from "./definition";
 import { ExecutionResult, runStateMachine, TaskHandler } from "./interpreter";
@@ -118,22 +118,13 @@ export function stackPreviewOptions(
 
 /** An event from a JSON file, or a message that says why it cannot be read. */
 export function readEventFile(path: string): Event {
-  let text: string;
-  try {
-    text = readFileSync(path, "utf8");
-  } catch (error) {
+  const event = readJsonFile(path, "the event");
+  if (typeof event !== "object" || event === null || Array.isArray(event)) {
     throw new UserError(
-      `cannot read the event ${path} (${(error as NodeJS.ErrnoException).code ?? String(error)})`,
+      `the event ${path} is not an EventBridge event: a JSON object with source, detail-type and detail`,
     );
   }
-  try {
-    const event = JSON.parse(text) as unknown;
-    if (typeof event !== "object" || event === null || Array.isArray(event))
-      throw new Error("not a JSON object");
-    return event as Event;
-  } catch (error) {
-    throw new UserError(`the event ${path} is not an EventBridge event as JSON: ${(error as Error).message}`);
-  }
+  return event as Event;
 }
 
 /** The preview as text, and whether a valid message would be posted. */

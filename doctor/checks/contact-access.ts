@@ -1,10 +1,8 @@
-import {
-  paginateListAWSServiceAccessForOrganization,
-  paginateListDelegatedAdministrators,
-} from "@aws-sdk/client-organizations";
+import { paginateListAWSServiceAccessForOrganization } from "@aws-sdk/client-organizations";
 import { describeError } from "../../accounts/errors";
 import { collectPages } from "../../accounts/organizations";
 import { DoctorCheck, Finding } from "../types";
+import { delegatedAdministratorProblem } from "./delegated-admin";
 
 const CHECK = "security contact";
 
@@ -18,9 +16,9 @@ export const ACCOUNT_MANAGEMENT_PRINCIPAL = "account.amazonaws.com";
 export const contactAccessCheck: DoctorCheck = {
   name: CHECK,
   applies: (config) => config.securityContact !== undefined,
-  async run({ clients, discovery }) {
+  async run(context) {
+    const { clients } = context;
     const subject = "organization";
-    const caller = discovery.caller.accountId;
     const enable = `from the management account: aws organizations enable-aws-service-access --service-principal ${ACCOUNT_MANAGEMENT_PRINCIPAL}`;
     const findings: Finding[] = [];
     try {
@@ -49,35 +47,13 @@ export const contactAccessCheck: DoctorCheck = {
         fix: `${enable}; run from the management account or the Account Management delegated administrator`,
       });
     }
-    if (caller === discovery.managementAccountId) return findings;
-    const register = `from the management account: aws organizations register-delegated-administrator --account-id ${caller} --service-principal ${ACCOUNT_MANAGEMENT_PRINCIPAL}`;
-    try {
-      const administrators = await collectPages(
-        paginateListDelegatedAdministrators(
-          { client: clients.organizations },
-          { ServicePrincipal: ACCOUNT_MANAGEMENT_PRINCIPAL },
-        ),
-        (page) => page.DelegatedAdministrators,
-      );
-      if (!administrators.some((administrator) => administrator.Id === caller)) {
-        findings.push({
-          check: CHECK,
-          status: "fail",
-          subject: `account ${caller}`,
-          detail:
-            "neither the management account nor the Account Management delegated administrator: it cannot set other accounts' contacts",
-          fix: `${register}; or run from the management account`,
-        });
-      }
-    } catch (error) {
-      findings.push({
-        check: CHECK,
-        status: "fail",
-        subject: `account ${caller}`,
-        detail: `organizations:ListDelegatedAdministrators failed: ${describeError(error)}`,
-        fix: `${register}; or run from the management account`,
-      });
-    }
+    const problem = await delegatedAdministratorProblem(
+      context,
+      CHECK,
+      ACCOUNT_MANAGEMENT_PRINCIPAL,
+      "Account Management",
+    );
+    if (problem) findings.push(problem);
     return findings;
   },
 };
