@@ -1,6 +1,5 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { memberRoleArn } from "./accounts/assume";
 import { checkDirectCapacity } from "./accounts/capacity";
 import { discoverAccounts, Discovery, DiscoverySources, SourcesFactory } from "./accounts/discover";
 import { createStsClient, getCaller } from "./accounts/identity";
@@ -12,7 +11,7 @@ import { strandedAccounts, strandedMessage } from "./accounts/stranded";
 import { AccountForwarder } from "./components/accountForwarder";
 import { CentralHub } from "./components/centralHub";
 import { DirectoryRole } from "./components/directoryRole";
-import { stateMachineArn } from "./components/names";
+import { roleArn, stateMachineArn } from "./components/names";
 import { SecurityContacts } from "./components/securityContacts";
 import { StackSetFailureForwarder } from "./components/stackSetFailureForwarder";
 import { StackSetForwarder } from "./components/stackSetForwarder";
@@ -112,7 +111,7 @@ function accountProvider(
     assumeRoles:
       accountId === callerAccountId
         ? undefined
-        : [{ roleArn: memberRoleArn(accountId, config.memberRoleName), sessionName: "abuse-alerts" }],
+        : [{ roleArn: roleArn(accountId, config.memberRoleName), sessionName: "abuse-alerts" }],
     defaultTags: { tags: { "managed-by": "abuse-alerts" } },
   });
 }

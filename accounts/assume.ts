@@ -1,10 +1,6 @@
 import { AssumeRoleCommand, STSClient } from "@aws-sdk/client-sts";
 import type { AwsCredentialIdentity } from "@smithy/types";
-
-/** The role the program assumes in a member account. */
-export function memberRoleArn(accountId: string, roleName: string): string {
-  return `arn:aws:iam::${accountId}:role/${roleName}`;
-}
+import { roleArn } from "../components/names";
 
 /**
  * Short-lived credentials of the member role in an account: 15 minutes unless asked (role chaining
@@ -19,13 +15,13 @@ export async function assumeMemberRole(
 ): Promise<AwsCredentialIdentity> {
   const { Credentials: credentials } = await sts.send(
     new AssumeRoleCommand({
-      RoleArn: memberRoleArn(accountId, roleName),
+      RoleArn: roleArn(accountId, roleName),
       RoleSessionName: sessionName,
       DurationSeconds: durationSeconds,
     }),
   );
   if (!credentials?.AccessKeyId || !credentials.SecretAccessKey) {
-    throw new Error(`sts:AssumeRole into ${memberRoleArn(accountId, roleName)} returned no credentials`);
+    throw new Error(`sts:AssumeRole into ${roleArn(accountId, roleName)} returned no credentials`);
   }
   return {
     accessKeyId: credentials.AccessKeyId,

@@ -1,13 +1,12 @@
 import { z } from "zod";
 import { formatIssues } from "../config/issues";
+import { accountId } from "../config/schema";
 import { readJsonFile } from "../lib/json-file";
 import { unknownOrganizationalUnit } from "./errors";
 import { Caller, DiscoveryError, Organization, OrganizationDirectory, OrgAccount } from "./types";
 
 // Each schema's error text is what was expected; formatIssues adds the path and the value received.
 const expected = (what: string) => ({ error: what });
-const ACCOUNT_ID = 'a 12-digit AWS account ID in quotes, e.g. "111111111111"';
-const accountId = z.string(expected(ACCOUNT_ID)).regex(/^\d{12}$/, expected(ACCOUNT_ID));
 const STATES = ["ACTIVE", "SUSPENDED", "PENDING_CLOSURE", "CLOSED"] as const;
 
 const accountSchema = z.strictObject(

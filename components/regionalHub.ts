@@ -2,14 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { Category } from "../config/schema";
 import { deadLetterQueue, RETRY_POLICY } from "./delivery";
-import {
-  CENTRAL_BUS_NAME,
-  centralDlqName,
-  eventsRoleName,
-  notifyRoleName,
-  OPS_TOPIC_NAME,
-  roleArn,
-} from "./names";
+import { CENTRAL_BUS_NAME, centralDlqName, eventsRoleName, OPS_TOPIC_NAME } from "./names";
 import { NotifyWorkflow } from "./notifyWorkflow";
 import {
   centralBusPolicy,
@@ -117,17 +110,6 @@ export class RegionalHub extends pulumi.ComponentResource {
       { region, name: "abuse-alerts", displayName: "AWS abuse alerts", kmsMasterKeyId: key.arn },
       kept,
     );
-    new aws.sns.TopicPolicy(
-      `${name}-topic-policy`,
-      {
-        region,
-        arn: topic.arn,
-        policy: topic.arn.apply((arn) =>
-          JSON.stringify(topicPublishedByRoles(arn, [roleArn(centralAccountId, notifyRoleName(region))])),
-        ),
-      },
-      child,
-    );
     const opsTopic = new aws.sns.Topic(
       `${name}-ops-topic`,
       { region, name: OPS_TOPIC_NAME, displayName: "abuse-alerts operations", kmsMasterKeyId: opsKey.arn },
@@ -199,6 +181,18 @@ export class RegionalHub extends pulumi.ComponentResource {
         directoryRoleArn: args.directoryRoleArn,
         directoryAccountId: args.directoryAccountId,
         accountTags: args.accountTags,
+      },
+      child,
+    );
+    // The policy names the role by its output: SNS refuses a principal that does not exist yet.
+    new aws.sns.TopicPolicy(
+      `${name}-topic-policy`,
+      {
+        region,
+        arn: topic.arn,
+        policy: pulumi
+          .all([topic.arn, workflow.roleArn])
+          .apply(([arn, role]) => JSON.stringify(topicPublishedByRoles(arn, [role]))),
       },
       child,
     );

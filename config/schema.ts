@@ -88,7 +88,8 @@ export class ConfigError extends Error {
 const expected = (what: string) => ({ error: what });
 
 const ACCOUNT_ID = 'a 12-digit AWS account ID in quotes, e.g. "111111111111"';
-const accountId = z.string(expected(ACCOUNT_ID)).regex(/^\d{12}$/, expected(ACCOUNT_ID));
+/** An account ID as every file of the project takes it: text of 12 digits. */
+export const accountId = z.string(expected(ACCOUNT_ID)).regex(/^\d{12}$/, expected(ACCOUNT_ID));
 
 const explicitAccount = z.strictObject(
   {

@@ -20,6 +20,8 @@ export interface PlannedResource {
   protect: boolean;
   /** Kept in AWS when Pulumi deletes it. */
   retainOnDelete: boolean;
+  /** URNs of the resources whose outputs it takes: the engine creates those first. */
+  dependencies: string[];
   /** Account and region the resource lands in, from its provider's allowedAccountIds and its region. */
   account: string;
   region: string;
@@ -137,6 +139,7 @@ interface RegisterRequest {
   getProvider(): string;
   getProtect(): boolean | undefined;
   getRetainondelete(): boolean | undefined;
+  getDependenciesList(): string[];
 }
 
 /**
@@ -163,7 +166,10 @@ export async function runOffline(options: {
     string,
     Omit<PlannedResource, "urn" | "inputs" | "account" | "region" | "custom">
   >();
-  const declared: Omit<PlannedResource, "parent" | "provider" | "protect" | "retainOnDelete">[] = [];
+  const declared: Omit<
+    PlannedResource,
+    "parent" | "provider" | "protect" | "retainOnDelete" | "dependencies"
+  >[] = [];
   const caller = fileCaller(options.organization);
   let sequence = 0;
   let requested = 0;
@@ -230,6 +236,7 @@ export async function runOffline(options: {
       provider: request.getProvider().split("::").slice(0, -1).join("::"),
       protect: request.getProtect() ?? false,
       retainOnDelete: request.getRetainondelete() ?? false,
+      dependencies: request.getDependenciesList(),
     });
     return register(request, callback);
   };
@@ -252,6 +259,7 @@ export async function runOffline(options: {
         provider: extra?.provider ?? "",
         protect: extra?.protect ?? false,
         retainOnDelete: extra?.retainOnDelete ?? false,
+        dependencies: extra?.dependencies ?? [],
       };
     });
   try {

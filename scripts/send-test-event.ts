@@ -3,7 +3,7 @@ import { STSClient } from "@aws-sdk/client-sts";
 import type { AwsCredentialIdentity } from "@smithy/types";
 import { Command } from "commander";
 import { existsSync } from "node:fs";
-import { assumeMemberRole, memberRoleArn } from "../accounts/assume";
+import { assumeMemberRole } from "../accounts/assume";
 import { errorCode, errorMessage } from "../accounts/errors";
 import { createStsClient, getCaller } from "../accounts/identity";
 import { withRetries } from "../accounts/retry";
@@ -14,6 +14,7 @@ import {
   FORWARDER_RULE_NAME,
   NOTIFY_STATE_MACHINE_NAME,
   OPS_TOPIC_NAME,
+  roleArn,
   STACKSET_DLQ_NAME,
   STACKSET_RULE_NAME,
 } from "../components/names";
@@ -66,7 +67,7 @@ export async function sendTestEvent(
       );
     } catch (error) {
       throw new TestEventError(
-        `cannot assume ${memberRoleArn(options.accountId, options.roleName)} as ${caller.arn} (${errorCode(error)}: ${errorMessage(error)}). ` +
+        `cannot assume ${roleArn(options.accountId, options.roleName)} as ${caller.arn} (${errorCode(error)}: ${errorMessage(error)}). ` +
           `Run with credentials that may assume that role (the management account, or a delegated administrator), ` +
           `pass --role with a role that exists in account ${options.accountId}, or run with credentials of that account itself.`,
       );

@@ -470,7 +470,10 @@ describe("the first hour: npm run preview-message", () => {
     const key = await context("key.json");
     assert.equal(key.code, 1);
     assert.match(key.stderr, /key.json is not a valid account context file/);
-    assert.match(key.stderr, /2222 must be a 12-digit account ID, got "2222"/);
+    assert.match(
+      key.stderr,
+      /2222 must be a 12-digit AWS account ID in quotes, e.g. "111111111111", got "2222"/,
+    );
     const value = await context("value.json");
     assert.equal(value.code, 1);
     assert.match(value.stderr, /222222222221.name must be/);

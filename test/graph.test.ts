@@ -471,3 +471,15 @@ describe("the notify workflow in the resource graph", () => {
     );
   });
 });
+
+describe("the order the engine creates things in", () => {
+  it("creates each workflow role before the topic policy and the directory role that name it (IAM and SNS refuse unknown principals)", async () => {
+    const { resources } = await runProgram(prodConfigWith());
+    const dependsOn = (name: string, on: string) =>
+      named(resources, name).dependencies.some((urn) => urn.endsWith(`::${on}`));
+    for (const region of REGIONS) {
+      assert.ok(dependsOn(`central-${region}-topic-policy`, `central-${region}-notify-role`), region);
+      assert.ok(dependsOn("directory-role", `central-${region}-notify-role`), region);
+    }
+  });
+});

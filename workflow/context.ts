@@ -3,7 +3,7 @@ import { OrganizationalUnitNode, OrganizationFile } from "../accounts/org-file";
 import { DiscoveryError } from "../accounts/types";
 import { formatIssues } from "../config/issues";
 import { readJsonFile } from "../lib/json-file";
-import { SecurityContact } from "../config/schema";
+import { accountId, SecurityContact } from "../config/schema";
 import { TaskCall, TaskFailure, TaskHandler } from "./interpreter";
 
 /** What the workflow's lookups find for one account, as sample data for previews and tests. */
@@ -47,12 +47,9 @@ const contextSchema = z.strictObject(
   },
   { error: "an account's context as { name, email, ouPath, tags, securityContact }" },
 );
-const ACCOUNT_ID = /^\d{12}$/;
-const contextsSchema = z.record(
-  z.string().regex(ACCOUNT_ID, { error: "a 12-digit account ID" }),
-  contextSchema,
-  { error: "an object of account IDs to { name, email, ouPath, tags, securityContact }" },
-);
+const contextsSchema = z.record(accountId, contextSchema, {
+  error: "an object of account IDs to { name, email, ouPath, tags, securityContact }",
+});
 
 /** An --account-context file: account IDs to the context the lookups would find. */
 export function readAccountContexts(path: string): AccountContexts {
@@ -64,7 +61,7 @@ export function readAccountContexts(path: string): AccountContexts {
     const problems = formatIssues(result.error.issues, {
       schema: contextsSchema,
       keyName: (parts) => parts.map(String).join(".") || "(the whole file)",
-      accountIdSchemas: new Set(),
+      accountIdSchemas: new Set([accountId]),
     });
     throw new DiscoveryError(
       `${path} is not a valid account context file:\n${problems.map((problem) => `  - ${problem}`).join("\n")}\n` +

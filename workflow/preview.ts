@@ -1,5 +1,5 @@
 import { CustomNotification, parseCustomNotification, renderForSlack } from "../components/notification";
-import { stateMachineArn } from "../components/names";
+import { DIRECTORY_ROLE_NAME, roleArn, stateMachineArn } from "../components/names";
 import { forwarderPattern } from "../components/patterns";
 import { CentralRule, centralRules } from "../components/rules";
 import {
@@ -66,7 +66,7 @@ export async function previewEvent(event: Event, options: PreviewOptions = {}): 
   const directoryAccountId = options.directoryAccountId ?? "100000000001";
   const definition = notifyDefinition({
     topicArn: TOPIC(central),
-    directoryRoleArn: `arn:aws:iam::${directoryAccountId}:role/abuse-alerts-directory`,
+    directoryRoleArn: roleArn(directoryAccountId, DIRECTORY_ROLE_NAME),
     directoryAccountId,
     accountTags: options.accountTags ?? DEFAULT_ACCOUNT_TAGS,
   });

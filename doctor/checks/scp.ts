@@ -1,4 +1,3 @@
-import { memberRoleArn } from "../../accounts/assume";
 import { errorCode, errorMessage } from "../../accounts/errors";
 import { evaluateScps, ScpLevel } from "../../accounts/scp";
 import { stackSetTargets } from "../../accounts/stackset-targets";
@@ -8,6 +7,7 @@ import {
   FORWARDER_DLQ_NAME,
   FORWARDER_ROLE_NAME,
   FORWARDER_RULE_NAME,
+  roleArn,
   STACKSET_DLQ_NAME,
   STACKSET_NAME,
   STACKSET_RULE_NAME,
@@ -63,8 +63,8 @@ export function forwarderRequirements(
   deployer: string,
   shape: ForwarderShape = DIRECT_SHAPE,
 ): Requirement[] {
-  const roleArn = (region: string) => `arn:aws:iam::${accountId}:role/${shape.roleName(region)}`;
-  const roles = [...new Set(regions.map(roleArn))];
+  const forwarderRole = (region: string) => roleArn(accountId, shape.roleName(region));
+  const roles = [...new Set(regions.map(forwarderRole))];
   const iam = roles.flatMap((role) =>
     ["iam:CreateRole", "iam:PutRolePolicy", "iam:PassRole"].map((action) => ({
       action,
@@ -94,7 +94,7 @@ export function forwarderRequirements(
         action: "events:PutEvents",
         resource: centralBusArn(region, centralAccountId),
         region,
-        principal: roleArn(region),
+        principal: forwarderRole(region),
       },
     ];
   });
@@ -236,7 +236,7 @@ export const scpCheck: DoctorCheck = {
       (accountId) =>
         accountId === caller.accountId
           ? principalArn(caller.arn)
-          : memberRoleArn(accountId, context.config.memberRoleName),
+          : roleArn(accountId, context.config.memberRoleName),
       scpTargets(context),
       DIRECT_SHAPE,
     );
@@ -275,9 +275,7 @@ export const stackSetScpCheck: DoctorCheck = {
       context,
       "stackset scp",
       (accountId) =>
-        accountId === caller.accountId
-          ? principalArn(caller.arn)
-          : memberRoleArn(accountId, config.memberRoleName),
+        accountId === caller.accountId ? principalArn(caller.arn) : roleArn(accountId, config.memberRoleName),
       directIds,
       DIRECT_SHAPE,
     );
