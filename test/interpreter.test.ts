@@ -68,6 +68,17 @@ describe("the offline Step Functions interpreter (JSONata mode)", () => {
     assert.deepEqual(result.error?.Error, "States.QueryEvaluationError");
   });
 
+  it("is as strict with an Assign value, or a field of an object, that returns nothing", async () => {
+    for (const state of [
+      { Type: "Pass", Assign: { found: jsonata("$nothing") }, End: true },
+      { Type: "Pass", Output: { found: jsonata("$nothing"), kept: 1 }, End: true },
+    ]) {
+      const result = await runStateMachine(machine({ Only: state }), {}, options);
+      assert.equal(result.status, "FAILED", JSON.stringify(state));
+      assert.equal(result.error?.Error, "States.QueryEvaluationError");
+    }
+  });
+
   it("retries per the matching retrier, then catches into the catcher's Output", async () => {
     let attempts = 0;
     const result = await runStateMachine(

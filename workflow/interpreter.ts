@@ -120,7 +120,6 @@ export async function runStateMachine(
     template: unknown,
     scope: Scope,
     states: Record<string, unknown>,
-    top = true,
   ): Promise<unknown> {
     if (typeof template === "string") {
       const match = EXPRESSION.exec(template);
@@ -134,7 +133,9 @@ export async function runStateMachine(
       } catch (error) {
         throw new ExecutionFailure({ Error: "States.QueryEvaluationError", Cause: (error as Error).message });
       }
-      if (value === undefined && top) {
+      // Strict everywhere, Assign values and fields of objects too: a definition that passes here
+      // never leans on how Step Functions treats a nested undefined.
+      if (value === undefined) {
         throw new ExecutionFailure({
           Error: "States.QueryEvaluationError",
           Cause: `the expression ${match[1].slice(0, 80)}… returned nothing`,
@@ -142,15 +143,14 @@ export async function runStateMachine(
       }
       return value;
     }
-    if (Array.isArray(template))
-      return Promise.all(template.map((item) => evaluate(item, scope, states, false)));
+    if (Array.isArray(template)) return Promise.all(template.map((item) => evaluate(item, scope, states)));
     if (typeof template === "object" && template !== null) {
       const entries = await Promise.all(
         Object.entries(template).map(
-          async ([key, inner]) => [key, await evaluate(inner, scope, states, false)] as const,
+          async ([key, inner]) => [key, await evaluate(inner, scope, states)] as const,
         ),
       );
-      return Object.fromEntries(entries.filter(([, value]) => value !== undefined));
+      return Object.fromEntries(entries);
     }
     return template;
   }
@@ -163,7 +163,7 @@ export async function runStateMachine(
     fallback: unknown,
   ): Promise<unknown> {
     const assigned = holder.Assign
-      ? ((await evaluate(holder.Assign, scope, states, false)) as Record<string, unknown>)
+      ? ((await evaluate(holder.Assign, scope, states)) as Record<string, unknown>)
       : {};
     const output = holder.Output === undefined ? fallback : await evaluate(holder.Output, scope, states);
     for (const [name, value] of Object.entries(assigned)) scope.assign(name, value);
@@ -275,7 +275,7 @@ export async function runStateMachine(
     const args =
       state.Arguments === undefined ? states.input : await evaluate(state.Arguments, scope, states);
     const credentials =
-      state.Credentials === undefined ? undefined : await evaluate(state.Credentials, scope, states, false);
+      state.Credentials === undefined ? undefined : await evaluate(state.Credentials, scope, states);
     for (;;) {
       const call = { state: name, resource: String(state.Resource), arguments: args, credentials };
       calls.push(call);
