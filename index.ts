@@ -168,7 +168,11 @@ async function abuseAlerts(sources: SourcesFactory = awsSources) {
       archiveRetentionDays: config.archiveRetentionDays,
       stackSetRegion: targets ? GLOBAL_EVENTS_REGION : undefined,
       directoryAccountId,
-      accountTags: config.accountTags,
+      message: {
+        accountTags: config.accountTags,
+        securityContactConfigured: config.securityContact !== undefined,
+        stackSetCallAs: targets?.callAs ?? "SELF",
+      },
     },
     { provider: providers.get(config.centralAccountId) },
   );

@@ -1,3 +1,5 @@
+import { STACKSET_NAME } from "../components/names";
+import { GLOBAL_EVENTS_REGION } from "../config/schema";
 import { Discovery } from "./discover";
 
 /** How the StackSet is managed: by the management account, or by a StackSets delegated administrator. */
@@ -44,4 +46,33 @@ export function stackSetTargets(
     direct: direct.sort(),
     callAs: discovery.caller.accountId === management ? "SELF" : "DELEGATED_ADMIN",
   };
+}
+
+/** What a command fills in for an OU it does not know. */
+export const UNKNOWN_OU = "<the account's OU ID>";
+
+/**
+ * The AWS CLI command that deploys one account's forwarder stack in one region again, run by the
+ * account that administers the StackSet (where it lives: us-east-1). `update` re-runs the stack
+ * operation of an instance that exists, as a failed one does; `create` makes a missing one.
+ * `pulumi up` does neither: the StackSetInstance it declares targets OUs and has not changed.
+ */
+export function stackInstanceCommand(
+  action: "create" | "update",
+  instance: {
+    accountId: string;
+    region: string;
+    /** The OU (or root) the account sits in, or the one the instance was deployed through. */
+    organizationalUnitId?: string;
+    callAs: CallAs;
+  },
+): string {
+  return [
+    `aws cloudformation ${action}-stack-instances`,
+    `--stack-set-name ${STACKSET_NAME}`,
+    `--region ${GLOBAL_EVENTS_REGION}`,
+    `--regions ${instance.region}`,
+    `--deployment-targets OrganizationalUnitIds=${instance.organizationalUnitId ?? UNKNOWN_OU},Accounts=${instance.accountId},AccountFilterType=INTERSECTION`,
+    ...(instance.callAs === "DELEGATED_ADMIN" ? ["--call-as DELEGATED_ADMIN"] : []),
+  ].join(" ");
 }

@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { Category } from "../config/schema";
+import { MessageOptions } from "../workflow/message";
 import { DIRECTORY_ROLE_NAME, roleArn } from "./names";
 import { RegionalHub } from "./regionalHub";
 import { SlackChannel } from "./slackChannel";
@@ -17,8 +18,8 @@ export interface CentralHubArgs {
   stackSetRegion?: string;
   /** The account whose directory role the workflows' lookups run as: the management account. */
   directoryAccountId: string;
-  /** Account tags every message shows. */
-  accountTags: readonly string[];
+  /** What the stack's config changes in the messages. */
+  message: MessageOptions;
 }
 
 /**
@@ -53,7 +54,7 @@ export class CentralHub extends pulumi.ComponentResource {
               coverageAlerts: region === args.stackSetRegion,
               directoryRoleArn: roleArn(args.directoryAccountId, DIRECTORY_ROLE_NAME),
               directoryAccountId: args.directoryAccountId,
-              accountTags: args.accountTags,
+              message: args.message,
             },
             { parent: this },
           ),

@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { notifyDefinition } from "../workflow/definition";
+import { MessageOptions } from "../workflow/message";
 import { NOTIFY_STATE_MACHINE_NAME, notifyRoleName } from "./names";
 import { notifyRolePolicy, stepFunctionsTrustPolicy } from "./policies";
 
@@ -14,8 +15,8 @@ export interface NotifyWorkflowArgs {
   /** The management account's directory role the lookups run as, and its account. */
   directoryRoleArn: string;
   directoryAccountId: string;
-  /** Account tags every message shows. */
-  accountTags: readonly string[];
+  /** What the stack's config changes in the messages. */
+  message: MessageOptions;
 }
 
 /** CloudWatch Logs' retention closest above a year: every alert's path stays readable that long. */
@@ -80,7 +81,7 @@ export class NotifyWorkflow extends pulumi.ComponentResource {
               topicArn,
               directoryRoleArn: args.directoryRoleArn,
               directoryAccountId: args.directoryAccountId,
-              accountTags: args.accountTags,
+              message: args.message,
             }),
           ),
         ),

@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { Category } from "../config/schema";
+import { MessageOptions } from "../workflow/message";
 import { deadLetterQueue, RETRY_POLICY } from "./delivery";
 import { CENTRAL_BUS_NAME, centralDlqName, eventsRoleName, OPS_TOPIC_NAME } from "./names";
 import { NotifyWorkflow } from "./notifyWorkflow";
@@ -31,8 +32,8 @@ export interface RegionalHubArgs {
   /** The management account's directory role the workflow's lookups run as, and its account. */
   directoryRoleArn: string;
   directoryAccountId: string;
-  /** Account tags every message shows. */
-  accountTags: readonly string[];
+  /** What the stack's config changes in the messages. */
+  message: MessageOptions;
 }
 
 /**
@@ -180,7 +181,7 @@ export class RegionalHub extends pulumi.ComponentResource {
         topicKeyArn: key.arn,
         directoryRoleArn: args.directoryRoleArn,
         directoryAccountId: args.directoryAccountId,
-        accountTags: args.accountTags,
+        message: args.message,
       },
       child,
     );

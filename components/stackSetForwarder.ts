@@ -15,16 +15,31 @@ export interface StackSetForwarderArgs {
 }
 
 /**
- * How a rollout proceeds. A first rollout or a template change updates every account: 25% of
- * the accounts at once (10,000 accounts in four waves, within CloudFormation's 3,500 concurrent
- * operations per region), all regions in parallel, and past a failing 10% (an OU whose SCP blocks
- * the forwarder must not hold up the rest; `npm run coverage` and the coverage alerts name them).
- * Soft failure tolerance, or concurrency would be capped at the tolerance plus one. These do not
- * apply to auto-deployments (new accounts), which CloudFormation runs on its own.
+ * How a rollout proceeds, in every region in parallel, past a failing 10% of the accounts (an OU
+ * whose SCP blocks the forwarder must not hold up the rest; `npm run coverage` and the coverage
+ * alerts name them). None of this applies to auto-deployments (new accounts), which CloudFormation
+ * runs on its own.
+ *
+ * Creating the stack instances (the first `pulumi up`, a new region or OU) acts on 25% of the
+ * accounts at once: 10,000 accounts in four waves, within CloudFormation's 3,500 concurrent
+ * operations per region. Soft failure tolerance, or the concurrency would be capped at the
+ * tolerance plus one.
  */
-const OPERATION_PREFERENCES = {
+const INSTANCE_PREFERENCES = {
   regionConcurrencyType: "PARALLEL",
+  concurrencyMode: "SOFT_FAILURE_TOLERANCE",
   maxConcurrentPercentage: 25,
+  failureTolerancePercentage: 10,
+};
+
+/**
+ * A template change updates every stack through the StackSet, whose operation preferences have no
+ * concurrency mode in pulumi-aws 7: CloudFormation's default, strict failure tolerance, caps the
+ * concurrency at the tolerance plus one account, so said here as it runs: 10% at once, ten waves.
+ */
+const TEMPLATE_UPDATE_PREFERENCES = {
+  regionConcurrencyType: "PARALLEL",
+  maxConcurrentPercentage: 10,
   failureTolerancePercentage: 10,
 };
 
@@ -56,7 +71,7 @@ export class StackSetForwarder extends pulumi.ComponentResource {
         templateBody: forwarderTemplateBody(args),
         // An update queues behind a running auto-deployment instead of failing.
         managedExecution: { active: true },
-        operationPreferences: OPERATION_PREFERENCES,
+        operationPreferences: TEMPLATE_UPDATE_PREFERENCES,
       },
       {
         parent: this,
@@ -77,7 +92,7 @@ export class StackSetForwarder extends pulumi.ComponentResource {
             accountFilterType: targets.accountFilterType,
             accounts: targets.accounts.length > 0 ? targets.accounts : undefined,
           },
-          operationPreferences: { ...OPERATION_PREFERENCES, concurrencyMode: "SOFT_FAILURE_TOLERANCE" },
+          operationPreferences: INSTANCE_PREFERENCES,
           retainStack: false,
         },
         {

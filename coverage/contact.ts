@@ -50,7 +50,8 @@ export async function securityContactRow(
       ...base,
       status: "outdated",
       detail: `differs from abuse-alerts:securityContact in ${differences.map(({ key }) => key).join(", ")} (set to ${found?.EmailAddress ?? "?"})`,
-      fix: "run pulumi up: it sets the configured contact",
+      // --refresh: Pulumi does not see a contact changed outside it without reading it back.
+      fix: "run pulumi up --refresh: it sets the configured contact again",
     };
   } catch (error) {
     if (errorCode(error) === "ResourceNotFoundException") {
@@ -58,7 +59,7 @@ export async function securityContactRow(
         ...base,
         status: "missing",
         detail: "no SECURITY contact: AWS writes abuse reports to the root address",
-        fix: "run pulumi up (an account that joined since the last one gets its contact then)",
+        fix: "run pulumi up --refresh (an account that joined since the last one gets its contact; a removed one is set again)",
       };
     }
     return {

@@ -69,7 +69,7 @@ export async function runCoverage(
         discovery.covered.filter((account) => !reachedDirectly.has(account.id)),
         config.regions,
         instances,
-        STACKSET_NAME,
+        { name: STACKSET_NAME, callAs: targets.callAs },
       ),
     );
   }

@@ -5,7 +5,7 @@ import {
 } from "@aws-sdk/client-cloudformation";
 import { describeError, errorCode } from "../accounts/errors";
 import { UserError } from "../lib/cli";
-import { CallAs } from "../accounts/stackset-targets";
+import { CallAs, stackInstanceCommand } from "../accounts/stackset-targets";
 import { CoverageRow, CoverageStatus } from "./types";
 
 export const instanceKey = (accountId: string, region: string) => `${accountId} ${region}`;
@@ -43,21 +43,34 @@ export async function stackInstances(
 
 const SCP_DENY = /explicit deny in a service control policy|service control polic/i;
 
-/** What to do about an instance that is not CURRENT and SUCCEEDED, from AWS's status and reason. */
-function instanceFix(detailed: string, reason: string): string {
-  if (SCP_DENY.test(reason)) {
-    return "a service control policy blocks the StackSet: exempt arn:aws:iam::*:role/stacksets-exec-* from it (ArnNotLike aws:PrincipalArn), then pulumi up (npm run doctor names the policy)";
+/**
+ * What to do about an instance that is not CURRENT and SUCCEEDED, from AWS's status and reason,
+ * ending with the command that deploys it again once the cause is fixed.
+ */
+function instanceFix(instance: StackInstanceSummary, callAs: CallAs): string {
+  const target = {
+    accountId: instance.Account ?? "",
+    region: instance.Region ?? "",
+    organizationalUnitId: instance.OrganizationalUnitId,
+    callAs,
+  };
+  const retry = `then retry: ${stackInstanceCommand("update", target)}`;
+  if (SCP_DENY.test(instance.StatusReason ?? "")) {
+    return `a service control policy blocks the StackSet: exempt arn:aws:iam::*:role/stacksets-exec-* from it (ArnNotLike aws:PrincipalArn; npm run doctor names the policy), ${retry}`;
   }
-  switch (detailed) {
+  switch (instance.StackInstanceStatus?.DetailedStatus) {
     case "RUNNING":
     case "PENDING":
       return "an operation is running: wait, then run npm run coverage again";
     case "INOPERABLE":
-      return "a delete failed and the stack is detached: delete the stack StackSet-abuse-alerts-forwarder-* in that account and region, then pulumi up";
+      return (
+        "a delete failed and the stack is detached: delete the stack StackSet-abuse-alerts-forwarder-* in that account and region, " +
+        `then the instance (aws cloudformation delete-stack-instances with --retain-stacks), then: ${stackInstanceCommand("create", target)}`
+      );
     case "SKIPPED_SUSPENDED_ACCOUNT":
       return "the account is suspended: it gets the forwarder when it is reinstated";
     default:
-      return "read the reason; fix it in that account (an existing resource of the same name, a missing permission), then pulumi up to retry";
+      return `read the reason; fix it in that account (an existing resource of the same name, a missing permission), ${retry}`;
   }
 }
 
@@ -69,7 +82,7 @@ export function stackSetRows(
   accounts: readonly { id: string; name: string }[],
   regions: readonly string[],
   instances: ReadonlyMap<string, StackInstanceSummary> | undefined,
-  stackSetName: string,
+  stackSet: { name: string; callAs: CallAs },
 ): CoverageRow[] {
   return accounts.flatMap((account) =>
     regions.map((region): CoverageRow => {
@@ -78,7 +91,7 @@ export function stackSetRows(
         return {
           ...base,
           status: "missing",
-          detail: `StackSet ${stackSetName} does not exist`,
+          detail: `StackSet ${stackSet.name} does not exist`,
           fix: "run pulumi up with abuse-alerts:deployment stackset, from the account that administers StackSets",
         };
       }
@@ -90,7 +103,8 @@ export function stackSetRows(
           detail: "no stack instance",
           fix:
             "an account that joined a target OU minutes ago is being deployed to; otherwise check that it is under " +
-            "abuse-alerts:accounts.organizationalUnits (or the root) and not in exclude, then pulumi up",
+            "abuse-alerts:accounts.organizationalUnits (or the root) and not in exclude (fix that, then pulumi up); if it is, create it: " +
+            stackInstanceCommand("create", { accountId: account.id, region, callAs: stackSet.callAs }),
         };
       }
       const detailed = instance.StackInstanceStatus?.DetailedStatus ?? "";
@@ -102,7 +116,7 @@ export function stackSetRows(
         ["FAILED", "CANCELLED", "INOPERABLE", "FAILED_IMPORT"].includes(detailed)
           ? "failed"
           : "outdated";
-      return { ...base, status, detail, fix: instanceFix(detailed, reason) };
+      return { ...base, status, detail, fix: instanceFix(instance, stackSet.callAs) };
     }),
   );
 }

@@ -237,6 +237,7 @@ describe("npm run coverage", () => {
     const { run } = audit({
       instances: {
         "222222222222 us-west-2": {
+          OrganizationalUnitId: "ou-ex12-prod0001",
           Status: "OUTDATED",
           StatusReason: "Account 222222222222 failed: explicit deny in a service control policy",
           StackInstanceStatus: { DetailedStatus: "FAILED" },
@@ -254,6 +255,16 @@ describe("npm run coverage", () => {
     const failed = report.rows.find((row) => row.status === "failed");
     assert.match(failed?.detail ?? "", /OUTDATED \/ FAILED: Account 222222222222 failed: explicit deny/);
     assert.match(failed?.fix ?? "", /exempt arn:aws:iam::\*:role\/stacksets-exec-\*/);
+    // pulumi up would not retry it: the StackSetInstance it declares has not changed.
+    assert.match(
+      failed?.fix ?? "",
+      / then retry: aws cloudformation update-stack-instances --stack-set-name abuse-alerts-forwarder --region us-east-1 --regions us-west-2 --deployment-targets OrganizationalUnitIds=ou-ex12-prod0001,Accounts=222222222222,AccountFilterType=INTERSECTION$/,
+    );
+    const missing = report.rows.find((row) => row.status === "missing");
+    assert.match(
+      missing?.fix ?? "",
+      /create it: aws cloudformation create-stack-instances .* --regions us-east-1 --deployment-targets OrganizationalUnitIds=<the account's OU ID>,Accounts=333333333333,AccountFilterType=INTERSECTION$/,
+    );
     const text = renderCoverage(report);
     assert.match(text, /│ forwarder \(StackSet\) +│ 9 +│ 1 +│ 1 +│ 1 +│ 0 +│/);
     assert.match(text, /3 gap\(s\)/);
@@ -267,9 +278,23 @@ describe("npm run coverage", () => {
     assert.match(missing[0].detail, /StackSet abuse-alerts-forwarder does not exist/);
   });
 
-  it("asks as the delegated administrator when run from one", async () => {
-    const { run, cfnMock } = audit({ caller: "111111111112" });
-    await run();
+  it("asks as the delegated administrator when run from one, and its fixes say so", async () => {
+    const { run, cfnMock } = audit({
+      caller: "111111111112",
+      instances: {
+        "222222222222 us-west-2": {
+          Status: "OUTDATED",
+          StatusReason:
+            "ResourceLogicalId:ForwarderRule, ResourceStatusReason:abuse-alerts-forward already exists.",
+          StackInstanceStatus: { DetailedStatus: "FAILED" },
+        },
+      },
+    });
+    const report = await run();
+    assert.match(
+      report.rows.find((row) => row.status === "failed")?.fix ?? "",
+      /^read the reason; .* then retry: aws cloudformation update-stack-instances .* --call-as DELEGATED_ADMIN$/,
+    );
     assert.ok(
       cfnMock
         .commandCalls(ListStackInstancesCommand)

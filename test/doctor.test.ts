@@ -49,7 +49,7 @@ interface Scenario {
   caller?: string;
   stackSetsAccess?: "ENABLED" | "DISABLED" | "denied";
   /** The notify workflow: deployed and working (default), absent, or its lookups refused. */
-  workflow?: "missing" | "lookups-denied";
+  workflow?: "missing" | "lookups-denied" | "contact-denied";
   delegatedAdministrators?: Record<string, string[]>;
   /** Service principals with trusted access in the organization. */
   trustedServices?: string[];
@@ -161,12 +161,17 @@ function doctor(scenario: Scenario = {}) {
       const lookups = contextHandler(contextsFromOrganization(exampleOrg(), SECURITY_CONTACT), {
         directoryAccountId: MANAGEMENT,
       });
+      const service = scenario.workflow === "contact-denied" ? "account" : "organizations";
       const denied = (call: TaskCall) =>
-        call.resource.includes(":organizations:")
+        call.resource.includes(`:${service}:`)
           ? Promise.reject(
               new TaskFailure(
-                "Organizations.AccessDeniedException",
-                "not authorized to assume the directory role",
+                service === "account"
+                  ? "Account.AccessDeniedException"
+                  : "Organizations.AccessDeniedException",
+                service === "account"
+                  ? "trusted access is not enabled for Account Management"
+                  : "not authorized to assume the directory role",
               ),
             )
           : lookups(call);
@@ -174,14 +179,18 @@ function doctor(scenario: Scenario = {}) {
         topicArn: `arn:aws:sns:${region}:111111111111:abuse-alerts`,
         directoryRoleArn: `arn:aws:iam::${MANAGEMENT}:role/abuse-alerts-directory`,
         directoryAccountId: MANAGEMENT,
-        accountTags: ["owner", "team", "environment"],
+        message: {
+          accountTags: ["owner", "team", "environment"],
+          securityContactConfigured: true,
+          stackSetCallAs: "SELF",
+        },
       });
       const executionArn = `${input.stateMachineArn}:run-${executions.size}`;
       executions.set(
         executionArn,
         await runStateMachine(definition, parsed, {
           now: new Date(),
-          handler: scenario.workflow === "lookups-denied" ? denied : lookups,
+          handler: scenario.workflow?.endsWith("-denied") ? denied : lookups,
         }),
       );
       return { executionArn };
@@ -731,11 +740,36 @@ describe("npm run doctor, abuse-alerts:securityContact", () => {
     assert.deepEqual(problems(registered), []);
   });
 
-  it("checks nothing about contacts when the stack sets none", async () => {
-    const findings = await doctor({
-      config: configFromPulumi(prodConfigWith({ securityContact: undefined })),
-    }).run();
-    assert.deepEqual(byCheck(findings, "security contact"), []);
+  it("without one configured, still checks the trusted access the alerts read contacts with, and only warns", async () => {
+    const config = configFromPulumi(prodConfigWith({ securityContact: undefined }));
+    const on = byCheck(await doctor({ config }).run(), "security contact");
+    assert.deepEqual(
+      on.map((finding) => [finding.status, finding.detail]),
+      [["ok", "trusted access for Account Management is on"]],
+    );
+    const off = byCheck(
+      await doctor({ config, trustedServices: ["member.org.stacksets.cloudformation.amazonaws.com"] }).run(),
+      "security contact",
+    );
+    assert.deepEqual(
+      off.map((finding) => finding.status),
+      ["warn"],
+    );
+    assert.match(off[0].detail, /the alerts cannot read the accounts' SECURITY contact/);
+    // Not the delegated administrator for Account Management: nothing to set, so no finding.
+    const delegated = "111111111112";
+    const fromMember = byCheck(
+      await doctor({
+        config: configFromPulumi(prodConfigWith({ securityContact: undefined, deployment: "stackset" })),
+        caller: delegated,
+        delegatedAdministrators: { "member.org.stacksets.cloudformation.amazonaws.com": [delegated] },
+      }).run(),
+      "security contact",
+    );
+    assert.deepEqual(
+      fromMember.map((finding) => finding.status),
+      ["ok"],
+    );
   });
 });
 
@@ -771,6 +805,20 @@ describe("npm run doctor, the notify workflow's dry run", () => {
       /account name and root email, OU path, owner tags \(Organizations.AccessDeniedException: not authorized/,
     );
     assert.match(finding.fix ?? "", /abuse-alerts-directory/);
+    assert.doesNotMatch(finding.fix ?? "", /Account Management/);
+  });
+
+  it("points a missing security contact at Account Management's trusted access, not at the role", async () => {
+    const [finding] = byCheck(
+      await doctor({ workflow: "contact-denied" }).run({ pollIntervalMs: 1 }),
+      "workflow",
+    );
+    assert.equal(finding.status, "warn");
+    assert.match(finding.detail, /security contact \(Account.AccessDeniedException: trusted access/);
+    assert.equal(
+      finding.fix,
+      "the security contact lookup needs trusted access for Account Management (see the security contact check)",
+    );
   });
 
   it("fails, saying to deploy, when the workflow does not exist", async () => {

@@ -421,7 +421,11 @@ describe("the notify workflow in the resource graph", () => {
           topicArn: `arn:aws:sns:${machine.region}:${CENTRAL}:abuse-alerts`,
           directoryRoleArn: `arn:aws:iam::${MANAGEMENT}:role/abuse-alerts-directory`,
           directoryAccountId: MANAGEMENT,
-          accountTags: ["owner", "cost-center"],
+          message: {
+            accountTags: ["owner", "cost-center"],
+            securityContactConfigured: true,
+            stackSetCallAs: "SELF",
+          },
         }),
       );
       assert.deepEqual(inputs(machine, "loggingConfiguration"), {

@@ -32,7 +32,11 @@ const definition = notifyDefinition({
   topicArn: TOPIC,
   directoryRoleArn: DIRECTORY_ROLE,
   directoryAccountId: MANAGEMENT,
-  accountTags: ["owner", "team", "environment"],
+  message: {
+    accountTags: ["owner", "team", "environment"],
+    securityContactConfigured: true,
+    stackSetCallAs: "SELF",
+  },
 });
 /** What the lookups find: the example organization's names, emails, OUs and tags, and the contact the stack sets. */
 const CONTEXTS = contextsFromOrganization(exampleOrg(), SECURITY_CONTACT);
@@ -286,6 +290,15 @@ describe("the message, evaluated with the reference JSONata implementation", () 
       root.content.description,
       /\*Report sent to\* the root address aws-shop-prod@example.com, as the account has no security contact: set abuse-alerts:securityContact/,
     );
+    // The stack sets one: this account joined since the last pulumi up, or its contact was removed.
+    const missed = await notificationOf(event("abuse/dos-report"), {
+      contexts: without,
+      securityContactConfigured: true,
+    });
+    assert.match(
+      missed.content.description,
+      /as the account has no security contact: run pulumi up --refresh to set the configured one/,
+    );
     const unknown = await notificationOf(event("abuse/dos-report"), {
       handler: failing("account:getAlternateContact"),
     });
@@ -515,6 +528,91 @@ describe("test events and coverage notices, through the same builder", () => {
     );
   });
 
+  it("a failed stack instance: the command that retries it, for the account's own OU, as the StackSet's administrator", async () => {
+    const failed = {
+      ...event("stackset/instance-failed-scp"),
+      detail: {
+        ...(event("stackset/instance-failed-scp").detail as object),
+        "stack-id":
+          "arn:aws:cloudformation:us-east-1:222222222222:stack/StackSet-abuse-alerts-forwarder-6e84/f61d",
+        "status-details": {
+          status: "OUTDATED",
+          "detailed-status": "FAILED",
+          "status-reason":
+            "ResourceLogicalId:ForwarderRule, ResourceStatusReason:abuse-alerts-forward already exists.",
+        },
+      },
+    };
+    const command = (steps: readonly string[] | undefined) =>
+      (steps ?? []).find((step) => step.startsWith("Then retry")) ?? assert.fail("no retry step");
+    const self = await notificationOf(failed);
+    assertFitsChatbot(self);
+    assert.match(self.content.description, /reach nobody until it is fixed/);
+    assert.match(self.content.nextSteps?.[0] ?? "", /^Read AWS's reason above and fix it in that account/);
+    assert.equal(
+      command(self.content.nextSteps),
+      "Then retry, from the account that administers the StackSet: aws cloudformation update-stack-instances " +
+        "--stack-set-name abuse-alerts-forwarder --region us-east-1 --regions us-east-1 " +
+        "--deployment-targets OrganizationalUnitIds=ou-ex12-prod0001,Accounts=222222222222,AccountFilterType=INTERSECTION",
+    );
+    const delegated = await notificationOf(failed, { stackSetCallAs: "DELEGATED_ADMIN" });
+    assertFitsChatbot(delegated);
+    assert.match(command(delegated.content.nextSteps), / --call-as DELEGATED_ADMIN$/);
+    const unknownOu = await notificationOf(failed, { handler: failing("organizations:listParents") });
+    assert.match(
+      command(unknownOu.content.nextSteps),
+      /OrganizationalUnitIds=<the account's OU ID>,Accounts=222222222222,/,
+    );
+  });
+
+  it("outside us-east-1, says only the copies delivered in that region are lost", async () => {
+    const notification = await notificationOf(event("stackset/instance-failed-scp"));
+    assert.match(
+      notification.content.description,
+      /the copies of abuse reports AWS delivers in eu-west-1 \(us-west-2 is its backup region\) are not forwarded; those in us-east-1 still are\./,
+    );
+  });
+
+  it("a failed removal: says the forwarder stack may remain, and gives no create-or-update retry", async () => {
+    const removal = event("stackset/instance-failed-scp");
+    (removal.detail as Record<string, unknown>).action = "DELETE";
+    (removal.detail as Record<string, unknown>)["status-details"] = {
+      status: "INOPERABLE",
+      "detailed-status": "FAILED",
+      "status-reason": "Stack could not be deleted: ForwarderQueue DELETE_FAILED",
+    };
+    const notification = await notificationOf(removal);
+    assertFitsChatbot(notification);
+    assert.match(
+      notification.content.title ?? "",
+      /^:warning: Forwarder not removed: 555555555551 in eu-west-1/,
+    );
+    assert.match(
+      notification.content.description,
+      /could not remove the forwarder here .*its stack may remain/,
+    );
+    assert.match(
+      notification.content.nextSteps?.[0] ?? "",
+      /delete the stack StackSet-abuse-alerts-forwarder-\* in that account and region if it is still there/,
+    );
+    assert.ok(notification.content.nextSteps?.every((step) => !step.includes("update-stack-instances")));
+    assert.match(notification.metadata?.summary ?? "", /keeps its forwarder in eu-west-1/);
+  });
+
+  it("a notice without the stack's ARN is still posted, saying what it could not tell", async () => {
+    const malformed = event("stackset/instance-failed-scp");
+    delete (malformed.detail as Record<string, unknown>)["stack-id"];
+    const preview = await previewEvent(malformed, { contexts: CONTEXTS, now: NOW });
+    const notification = preview.notification ?? assert.fail(`${preview.error ?? ""}`);
+    assertFitsChatbot(notification);
+    assert.match(
+      notification.content.title ?? "",
+      /Not covered: unknown in an unknown region, forwarder stack FAILED/,
+    );
+    assert.match(notification.content.description, /\*Context missing\*/);
+    assert.equal(notification.metadata?.threadId, "coverage/unknown/an unknown region");
+  });
+
   it("a suspended account the StackSet skipped: nothing to do until it is reinstated", async () => {
     const notification = await notificationOf(event("stackset/instance-suspended"));
     assert.match(
@@ -532,5 +630,9 @@ describe("test events and coverage notices, through the same builder", () => {
     });
     assert.equal((await renderPreview(event("negative/guardduty-finding"))).posted, false);
     assert.equal((await renderPreview(event("stackset/instance-succeeded"))).posted, false);
+    assert.deepEqual(await renderPreview(event("stackset/instance-failed-scp"), { coverage: false }), {
+      text: "Nothing would be posted: it is a coverage notice of the forwarder StackSet, which only a stack with abuse-alerts:deployment stackset posts (this one is direct).",
+      posted: false,
+    });
   });
 });

@@ -13,6 +13,8 @@ export interface AccountContext {
   email?: string;
   /** OU names from below the root down to the account's OU; [] at the root. */
   ouPath?: string[];
+  /** The root's ID, then those of the OUs in ouPath; sample IDs are made up when absent. */
+  ouIds?: string[];
   tags?: Record<string, string>;
   /** The SECURITY alternate contact; null when none is set. */
   securityContact?: SecurityContact | null;
@@ -77,25 +79,41 @@ export function contextsFromOrganization(
   securityContact: SecurityContact | undefined,
 ): AccountContexts {
   const contexts: AccountContexts = {};
-  const visit = (unit: OrganizationalUnitNode, path: string[]) => {
+  const visit = (unit: OrganizationalUnitNode, path: string[], ids: string[]) => {
     for (const account of unit.accounts ?? []) {
       contexts[account.id] = {
         name: account.name,
         email: account.email,
         ouPath: path,
+        ouIds: ids,
         tags: account.tags,
         securityContact: securityContact ?? null,
       };
     }
-    for (const child of unit.organizationalUnits ?? []) visit(child, [...path, child.name]);
+    for (const child of unit.organizationalUnits ?? [])
+      visit(child, [...path, child.name], [...ids, child.id]);
   };
-  visit(file.root, []);
+  visit(file.root, [], [file.root.id]);
   return contexts;
 }
 
-const ROOT_ID = "r-offline";
-/** The ID a sample context gives an account's OU at a depth (0: just below the root). */
-const unitId = (accountId: string, depth: number) => `ou-offl-${accountId}${String(depth).padStart(2, "0")}`;
+/**
+ * Where each OU of the sample context sits: the ID of the root and of each OU on an account's path,
+ * by account and depth (0: the root), made up as r-offline and ou-offl-<account><depth> when the
+ * context has no IDs.
+ */
+function sampleTree(contexts: AccountContexts) {
+  const idAt = (accountId: string, depth: number) =>
+    contexts[accountId]?.ouIds?.[depth] ??
+    (depth === 0 ? "r-offline" : `ou-offl-${accountId}${String(depth).padStart(2, "0")}`);
+  const units = new Map<string, { accountId: string; depth: number }>();
+  for (const [accountId, context] of Object.entries(contexts)) {
+    for (let depth = 1; depth <= (context.ouPath ?? []).length; depth++) {
+      units.set(idAt(accountId, depth), { accountId, depth });
+    }
+  }
+  return { idAt, units };
+}
 
 /**
  * Answers the workflow's tasks from sample context, as Organizations and Account Management
@@ -110,6 +128,7 @@ export function contextHandler(
     published?: (message: string, topicArn: string) => void;
   },
 ): TaskHandler {
+  const tree = sampleTree(contexts);
   return (call: TaskCall) => {
     const args = (call.arguments ?? {}) as Record<string, string>;
     const action = call.resource.split(":").slice(-2).join(":");
@@ -130,21 +149,25 @@ export function contextHandler(
         });
       }
       case "organizations:listParents": {
-        const child = args.ChildId;
-        const [accountId, depth] = child.startsWith("ou-offl-")
-          ? [child.slice(8, 20), Number(child.slice(20)) - 1]
-          : [child, (known(child).ouPath ?? []).length - 1];
+        const unit = tree.units.get(args.ChildId);
+        const [accountId, depth] = unit
+          ? [unit.accountId, unit.depth - 1]
+          : [args.ChildId, (known(args.ChildId).ouPath ?? []).length];
         return Promise.resolve({
-          Parents: [
-            depth < 0
-              ? { Id: ROOT_ID, Type: "ROOT" }
-              : { Id: unitId(accountId, depth), Type: "ORGANIZATIONAL_UNIT" },
-          ],
+          Parents: [{ Id: tree.idAt(accountId, depth), Type: depth === 0 ? "ROOT" : "ORGANIZATIONAL_UNIT" }],
         });
       }
       case "organizations:describeOrganizationalUnit": {
         const id = args.OrganizationalUnitId;
-        const name = (known(id.slice(8, 20)).ouPath ?? [])[Number(id.slice(20))];
+        const unit =
+          tree.units.get(id) ??
+          (() => {
+            throw new TaskFailure(
+              "Organizations.OrganizationalUnitNotFoundException",
+              `We can't find an organizational unit (OU) with the OUId that you specified (${id}).`,
+            );
+          })();
+        const name = (contexts[unit.accountId]?.ouPath ?? [])[unit.depth - 1];
         return Promise.resolve({ OrganizationalUnit: { Id: id, Name: name } });
       }
       case "organizations:listTagsForResource":

@@ -1,4 +1,4 @@
-import { literal, messageExpression } from "./message";
+import { literal, messageExpression, MessageOptions } from "./message";
 
 /** An Amazon States Language definition, as JSON. */
 export type StateMachineDefinition = {
@@ -20,8 +20,8 @@ export interface NotifyDefinitionArgs {
   directoryRoleArn: string;
   /** The account of that role, which reads its own security contact without naming itself. */
   directoryAccountId: string;
-  /** Account tags shown in every message (abuse-alerts:accountTags). */
-  accountTags: readonly string[];
+  /** What the stack's config changes in the messages. */
+  message: MessageOptions;
 }
 
 /** The four lookups' errors become part of the message, never the end of the execution. */
@@ -94,9 +94,10 @@ export function notifyDefinition(args: NotifyDefinitionArgs): StateMachineDefini
             "$event.source = 'aws.cloudformation' ? 'coverage' : ($event.source = 'abuse-alerts.test' ? 'test' : 'alert')",
           ),
           // The impacted account: affectedAccount when AWS Health's organizational view delivered the
-          // event elsewhere; for a coverage notice, the account in the stack's ARN.
+          // event elsewhere; for a coverage notice, the account in the stack's ARN (its lookups fail,
+          // and the message says so, when AWS left that out).
           accountId: jsonata(
-            "$event.source = 'aws.cloudformation' ? $split($event.detail.'stack-id', ':')[4] : ($exists($event.detail.affectedAccount) ? $event.detail.affectedAccount : $event.account)",
+            "$event.source = 'aws.cloudformation' ? ($exists($event.detail.'stack-id') ? $split($event.detail.'stack-id', ':')[4] : 'unknown') : ($exists($event.detail.affectedAccount) ? $event.detail.affectedAccount : $event.account)",
           ),
         },
         Next: "Look up the account",
@@ -122,7 +123,12 @@ export function notifyDefinition(args: NotifyDefinitionArgs): StateMachineDefini
             States: {
               "Start at the account": {
                 Type: "Pass",
-                Assign: { ouChild: jsonata("$accountId"), ouNames: jsonata("[]"), ouDepth: 0 },
+                Assign: {
+                  ouChild: jsonata("$accountId"),
+                  ouNames: jsonata("[]"),
+                  ouDepth: 0,
+                  ouOfAccount: jsonata("''"),
+                },
                 Next: "List parents",
               },
               "List parents": lookup(
@@ -130,7 +136,14 @@ export function notifyDefinition(args: NotifyDefinitionArgs): StateMachineDefini
                 "{ 'ChildId': $ouChild }",
                 "$states.input",
                 "OU path unknown",
-                { Assign: { ouParent: jsonata("$states.result.Parents[0]") }, Next: "At the root?" },
+                {
+                  Assign: {
+                    ouParent: jsonata("$states.result.Parents[0]"),
+                    // The account's own OU (or root): a coverage notice's retry command targets it.
+                    ouOfAccount: jsonata("$ouDepth = 0 ? $states.result.Parents[0].Id : $ouOfAccount"),
+                  },
+                  Next: "At the root?",
+                },
               ),
               "At the root?": {
                 Type: "Choice",
@@ -156,7 +169,9 @@ export function notifyDefinition(args: NotifyDefinitionArgs): StateMachineDefini
               ),
               "OU path read": {
                 Type: "Pass",
-                Output: jsonata("{ 'path': $ouNames, 'complete': $ouParent.Type = 'ROOT' }"),
+                Output: jsonata(
+                  "{ 'path': $ouNames, 'complete': $ouParent.Type = 'ROOT', 'parentId': $ouOfAccount }",
+                ),
                 End: true,
               },
               "OU path unknown": done,
@@ -191,7 +206,7 @@ export function notifyDefinition(args: NotifyDefinitionArgs): StateMachineDefini
               "Tags listed": {
                 Type: "Pass",
                 Output: jsonata(
-                  `{ 'tags': $merge([$tagList[Key in [${args.accountTags.map(literal).join(", ")}]].{ Key: Value }]) }`,
+                  `{ 'tags': $merge([$tagList[Key in [${args.message.accountTags.map(literal).join(", ")}]].{ Key: Value }]) }`,
                 ),
                 Next: "Tags read",
               },
@@ -229,7 +244,7 @@ export function notifyDefinition(args: NotifyDefinitionArgs): StateMachineDefini
       },
       "Build message": {
         Type: "Pass",
-        Assign: { message: jsonata(messageExpression()) },
+        Assign: { message: jsonata(messageExpression(args.message)) },
         Next: "Dry run?",
       },
       "Dry run?": {
@@ -245,8 +260,9 @@ export function notifyDefinition(args: NotifyDefinitionArgs): StateMachineDefini
         Type: "Task",
         Resource: "arn:aws:states:::sns:publish",
         Arguments: { TopicArn: args.topicArn, Message: jsonata("$string($message)") },
-        // From 10 seconds to 15 minutes between tries, 30 tries: about six hours of retrying
-        // before the execution fails and the ExecutionsFailed alarm goes off.
+        // From 10 seconds to at most 15 minutes between tries, 30 tries: up to six hours of retrying
+        // (about three on average, as full jitter picks each wait between zero and its cap) before
+        // the execution fails and the ExecutionsFailed alarm goes off.
         Retry: [
           {
             ErrorEquals: ["States.ALL"],

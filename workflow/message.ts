@@ -1,3 +1,6 @@
+import { CallAs, stackInstanceCommand, UNKNOWN_OU } from "../accounts/stackset-targets";
+import { GLOBAL_EVENTS_BACKUP_REGION, GLOBAL_EVENTS_REGION } from "../config/schema";
+
 /**
  * The Chatbot message, built by JSONata in the notify workflow from the event and the account's
  * context. AWS's text is a value in a JSON object that the workflow serializes, so its quotes and
@@ -9,6 +12,16 @@
  */
 
 export const LIMITS = { title: 250, description: 8000, nextStep: 350, keyword: 75 } as const;
+
+/** What a stack's config changes in its messages. */
+export interface MessageOptions {
+  /** Account tags every message shows (abuse-alerts:accountTags). */
+  accountTags: readonly string[];
+  /** abuse-alerts:securityContact is set: an account without one is fixed by `pulumi up --refresh`. */
+  securityContactConfigured: boolean;
+  /** How the forwarder StackSet is administered, for the command a coverage notice gives. */
+  stackSetCallAs: CallAs;
+}
 
 /** Advice per kind of message, shown as next steps. */
 export const ADVICE = {
@@ -25,6 +38,17 @@ export const ADVICE = {
   ],
 } as const;
 
+/** The command of a coverage notice, its account, region and OU filled in by JSONata. */
+function stackInstanceCommandExpression(action: "create" | "update", callAs: CallAs): string {
+  const template = stackInstanceCommand(action, {
+    accountId: "{account}",
+    region: "{region}",
+    organizationalUnitId: "{ou}",
+    callAs,
+  });
+  return `$replace($replace($replace(${literal(template)}, '{account}', $accountId), '{region}', $region), '{ou}', $ouId)`;
+}
+
 const months =
   "{'Jan':'01','Feb':'02','Mar':'03','Apr':'04','May':'05','Jun':'06','Jul':'07','Aug':'08','Sep':'09','Oct':'10','Nov':'11','Dec':'12'}";
 
@@ -38,7 +62,7 @@ const list = (items: readonly string[]) => `[${items.map(literal).join(", ")}]`;
  * `$accountId` and `$context` (the four lookups: account, OU path, tags, contact; each an object
  * with the result or an `error`), and `$states.context.State.EnteredTime` for "hours left".
  */
-export function messageExpression(): string {
+export function messageExpression(options: MessageOptions): string {
   return `(
     $cut := function($s, $n) { $length($s) > $n ? $substring($s, 0, $n - 1) & '…' : $s };
     $flat := function($xs) { $reduce($xs, function($all, $x) { $append($all, $x) }, []) };
@@ -74,23 +98,30 @@ export function messageExpression(): string {
     ];
     $kind = 'coverage' ? (
       $stack := $d.'stack-id';
-      $region := $split($stack, ':')[3];
+      $region := $exists($stack) ? $split($stack, ':')[3] : 'an unknown region';
       $status := $d.'status-details'.'detailed-status';
       $reason := $d.'status-details'.'status-reason';
       $suspended := $status = 'SKIPPED_SUSPENDED_ACCOUNT';
+      $removing := $d.action = 'DELETE';
       $scp := $contains($reason ? $reason : '', /service control polic/i);
+      $ouId := $exists($ou.parentId) ? $ou.parentId : ${literal(UNKNOWN_OU)};
+      $lost := $region = ${literal(GLOBAL_EVENTS_REGION)}
+        ? 'abuse reports in this account reach nobody until it is fixed.'
+        : 'the copies of abuse reports AWS delivers in ' & $region & ' (' & ${literal(GLOBAL_EVENTS_BACKUP_REGION)} & ' is its backup region) are not forwarded; those in ' & ${literal(GLOBAL_EVENTS_REGION)} & ' still are.';
       {
         'version': '1.0',
         'source': 'custom',
         'id': $event.id,
         'content': {
           'textType': 'client-markdown',
-          'title': $cut(':warning: Not covered: ' & $label & ' in ' & $region & ', forwarder stack ' & $status, ${LIMITS.title}),
+          'title': $cut(($removing ? ':warning: Forwarder not removed: ' : ':warning: Not covered: ') & $label & ' in ' & $region & ', forwarder stack ' & $status, ${LIMITS.title}),
           'description': $cut($join($flat([
-            'The abuse-alerts StackSet could not deploy the forwarder here: abuse reports in this account and region reach nobody until it is fixed.',
+            $removing
+              ? 'The abuse-alerts StackSet could not remove the forwarder here (the account left the target OUs or was excluded, or the region was dropped): its stack may remain.'
+              : 'The abuse-alerts StackSet could not deploy the forwarder here: ' & $lost,
             '',
             $contextLines,
-            '*Stack* ' & $stack,
+            $exists($stack) ? '*Stack* ' & $stack,
             $joined([
               $d.'status-details'.status ? '*Status* ' & $d.'status-details'.status,
               '*Detailed status* ' & $status,
@@ -100,15 +131,17 @@ export function messageExpression(): string {
           ]), '\\n'), ${LIMITS.description}),
           'nextSteps': [[
             $suspended ? 'The account is suspended: the StackSet deploys to it when it is reinstated. Nothing to do unless it should not be suspended.',
-            $scp ? 'A service control policy denies the StackSet: exempt arn:aws:iam::*:role/stacksets-exec-* from it (ArnNotLike aws:PrincipalArn), then run pulumi up; npm run doctor names the policy.',
-            $not($suspended) and $not($scp) ? 'Read AWS\\u0027s reason above, fix it in that account (a resource of the same name, a missing permission), then run pulumi up to retry.',
+            $scp ? 'A service control policy denies the StackSet: exempt arn:aws:iam::*:role/stacksets-exec-* from it (ArnNotLike aws:PrincipalArn); npm run doctor names the policy.',
+            $removing and $not($scp) ? 'Read AWS\\u0027s reason above and fix it, then delete the stack StackSet-abuse-alerts-forwarder-* in that account and region if it is still there.',
+            $not($suspended) and $not($removing) and $not($scp) ? 'Read AWS\\u0027s reason above and fix it in that account (a resource of the same name, a missing permission).',
+            $not($suspended) and $not($removing) ? 'Then retry, from the account that administers the StackSet: ' & ${stackInstanceCommandExpression("update", options.stackSetCallAs)},
             'npm run coverage lists every account and region without a forwarder, with the fix.'
           ].$cut($, ${LIMITS.nextStep})],
           'keywords': [['coverage', $status, $accountId].$cut($, ${LIMITS.keyword})]
         },
         'metadata': {
-          'threadId': 'coverage/' & $stack,
-          'summary': $cut('abuse-alerts: ' & $label & ' is not covered in ' & $region, 200),
+          'threadId': 'coverage/' & ($exists($stack) ? $stack : $accountId & '/' & $region),
+          'summary': $cut('abuse-alerts: ' & $label & ($removing ? ' keeps its forwarder in ' : ' is not covered in ') & $region, 200),
           'eventType': 'StackInstance' & $status,
           'relatedResources': [$stack],
           'additionalContext': $merge([
@@ -135,7 +168,11 @@ export function messageExpression(): string {
         ? 'the security contact ' & $contact.contact.EmailAddress
         : ($exists($contact.error)
           ? 'the security contact if one is set (the lookup failed), else the root address' & ($exists($account.email) ? ' ' & $account.email : '')
-          : 'the root address' & ($exists($account.email) ? ' ' & $account.email : '') & ', as the account has no security contact: set abuse-alerts:securityContact');
+          : 'the root address' & ($exists($account.email) ? ' ' & $account.email : '') & ', as the account has no security contact: ' & ${literal(
+            options.securityContactConfigured
+              ? "run pulumi up --refresh to set the configured one"
+              : "set abuse-alerts:securityContact",
+          )});
       $deadline := $closed
         ? '*Resolved*: AWS closed this report; no reply is due.'
         : ($category = 'abuse' and $exists($startMs)

@@ -1,3 +1,4 @@
+import { CallAs } from "../accounts/stackset-targets";
 import { CustomNotification, parseCustomNotification, renderForSlack } from "../components/notification";
 import { DIRECTORY_ROLE_NAME, roleArn, stateMachineArn } from "../components/names";
 import { forwarderPattern } from "../components/patterns";
@@ -26,6 +27,10 @@ export interface PreviewOptions {
   /** The account the lookups run in: the management account. */
   directoryAccountId?: string;
   accountTags?: readonly string[];
+  /** Whether the stack sets the SECURITY contact, which changes what a message asks for. */
+  securityContactConfigured?: boolean;
+  /** How the StackSet is administered; SELF (from the management account) unless said. */
+  stackSetCallAs?: CallAs;
   /** What the lookups find, by account; none: every lookup fails, and the message says so. */
   contexts?: AccountContexts;
   /** Answers the workflow's tasks instead of sample context (send-test-event, tests). */
@@ -68,7 +73,11 @@ export async function previewEvent(event: Event, options: PreviewOptions = {}): 
     topicArn: TOPIC(central),
     directoryRoleArn: roleArn(directoryAccountId, DIRECTORY_ROLE_NAME),
     directoryAccountId,
-    accountTags: options.accountTags ?? DEFAULT_ACCOUNT_TAGS,
+    message: {
+      accountTags: options.accountTags ?? DEFAULT_ACCOUNT_TAGS,
+      securityContactConfigured: options.securityContactConfigured ?? false,
+      stackSetCallAs: options.stackSetCallAs ?? "SELF",
+    },
   });
   let message: string | undefined;
   const sampleHandler = contextHandler(options.contexts ?? {}, {
@@ -111,6 +120,7 @@ export function stackPreviewOptions(
     centralAccountId: config.centralAccountId,
     directoryAccountId,
     accountTags: config.accountTags,
+    securityContactConfigured: config.securityContact !== undefined,
     contexts,
     channelId: config.slack.channelId,
   };
@@ -134,9 +144,16 @@ export async function renderPreview(
 ): Promise<{ text: string; posted: boolean }> {
   const preview = await previewEvent(event, options);
   if (preview.rules.length === 0) {
-    const reason = preview.forwarded
-      ? "member accounts forward it, but no central rule posts it (a later page of a paged event is not posted again)"
-      : "it is neither an AWS Health abuse or risk event (source aws.health, or abuse-alerts.test for tests) nor a failed stack instance of the forwarder StackSet, so no rule takes it";
+    const coverageOnly =
+      options.coverage === false &&
+      centralRules(options.categories ?? CATEGORIES, { coverage: true }).some((rule) =>
+        matchesPattern(rule.pattern, event as never),
+      );
+    const reason = coverageOnly
+      ? "it is a coverage notice of the forwarder StackSet, which only a stack with abuse-alerts:deployment stackset posts (this one is direct)"
+      : preview.forwarded
+        ? "member accounts forward it, but no central rule posts it (a later page of a paged event is not posted again)"
+        : "it is neither an AWS Health abuse or risk event (source aws.health, or abuse-alerts.test for tests) nor a failed stack instance of the forwarder StackSet, so no rule takes it";
     return { text: `Nothing would be posted: ${reason}.`, posted: false };
   }
   const rules = preview.rules.map((rule) => rule.name).join(", ");

@@ -10,14 +10,20 @@ const CHECK = "security contact";
 export const ACCOUNT_MANAGEMENT_PRINCIPAL = "account.amazonaws.com";
 
 /**
- * Setting the SECURITY contact of member accounts needs trusted access for Account Management,
- * and the management account or an Account Management delegated administrator to run from.
+ * The alerts read each account's SECURITY contact through Account Management, which needs trusted
+ * access for it: without, every alert says it cannot tell where AWS's email went (a warning), and
+ * with abuse-alerts:securityContact set, `pulumi up` cannot set the contacts either (a failure),
+ * nor run from an account that is neither the management account nor its delegated administrator.
  */
 export const contactAccessCheck: DoctorCheck = {
   name: CHECK,
-  applies: (config) => config.securityContact !== undefined,
   async run(context) {
-    const { clients } = context;
+    const { clients, config } = context;
+    const setsContacts = config.securityContact !== undefined;
+    const missing = setsContacts ? "fail" : "warn";
+    const consequence = setsContacts
+      ? "pulumi up cannot set the member accounts' SECURITY contact, and the alerts cannot read it"
+      : "the alerts cannot read the accounts' SECURITY contact, so they cannot say where AWS's email went";
     const subject = "organization";
     const enable = `from the management account: aws organizations enable-aws-service-access --service-principal ${ACCOUNT_MANAGEMENT_PRINCIPAL}`;
     const findings: Finding[] = [];
@@ -31,22 +37,22 @@ export const contactAccessCheck: DoctorCheck = {
           ? { check: CHECK, status: "ok", subject, detail: "trusted access for Account Management is on" }
           : {
               check: CHECK,
-              status: "fail",
+              status: missing,
               subject,
-              detail:
-                "trusted access for Account Management is off: pulumi up cannot set the member accounts' SECURITY contact",
+              detail: `trusted access for Account Management is off: ${consequence}`,
               fix: enable,
             },
       );
     } catch (error) {
       findings.push({
         check: CHECK,
-        status: "fail",
+        status: missing,
         subject,
         detail: `organizations:ListAWSServiceAccessForOrganization failed: ${describeError(error)}`,
-        fix: `${enable}; run from the management account or the Account Management delegated administrator`,
+        fix: `run from the management account (or a delegated administrator) to check; ${enable}`,
       });
     }
+    if (!setsContacts) return findings;
     const problem = await delegatedAdministratorProblem(
       context,
       CHECK,

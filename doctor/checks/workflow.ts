@@ -55,6 +55,20 @@ async function dryRun(
  * built and returned, not published, so a missing role, permission or trusted access shows
  * before a real report, with the context the lookups found.
  */
+/** What brings back the context a dry run's message says is missing. */
+function contextFix(missing: string): string {
+  const contact = missing.includes("security contact");
+  const organizations = /account name|OU path|owner tags/.test(missing);
+  return [
+    organizations &&
+      "the Organizations lookups run as the role abuse-alerts-directory in the management account, which must exist and trust the workflow's role: run pulumi up",
+    contact &&
+      "the security contact lookup needs trusted access for Account Management (see the security contact check)",
+  ]
+    .filter(Boolean)
+    .join("; ");
+}
+
 export const workflowCheck: DoctorCheck = {
   name: CHECK,
   async run(context) {
@@ -126,9 +140,7 @@ export const workflowCheck: DoctorCheck = {
               status: "warn",
               subject,
               detail: `alerts go out, without part of the account's context: ${missing.replace("*Context missing*: ", "")}`,
-              fix:
-                "the directory role abuse-alerts-directory in the management account needs trusted access for Organizations and " +
-                "Account Management (npm run doctor's security contact check), and must trust the workflow's role: run pulumi up",
+              fix: contextFix(missing),
             }
           : { check: CHECK, status: "ok", subject, detail: `a dry run found ${found.replace(/\*/g, "")}` },
       );
