@@ -8,10 +8,20 @@ import { GLOBAL_EVENTS_BACKUP_REGION, GLOBAL_EVENTS_REGION } from "../config/sch
  * Functions evaluates it or `npm run preview-message` and the tests do (with the `jsonata` library).
  *
  * Chatbot's limits (AWS's custom notification guidelines): title 250 characters, description
- * 8,000, each next step 350, each keyword 75.
+ * 8,000, each next step 350, each keyword 75. The facts come first and are cut to leave AWS's
+ * text at least 2,000 characters.
  */
 
-export const LIMITS = { title: 250, description: 8000, nextStep: 350, keyword: 75 } as const;
+export const LIMITS = {
+  title: 250,
+  description: 8000,
+  nextStep: 350,
+  keyword: 75,
+  // Ours: an affected entity (AWS allows 1,224 characters) and the facts above AWS's text, which
+  // would otherwise leave it no room, or push the description past Chatbot's limit.
+  entity: 200,
+  header: 6000,
+} as const;
 
 /** What a stack's config changes in its messages. */
 export interface MessageOptions {
@@ -158,6 +168,7 @@ export function messageExpression(options: MessageOptions): string {
       $backup := $d.backupEvent = 'true' or $d.backupEvent = true;
       $entities := [$d.affectedEntities.entityValue];
       $shown := $count($entities) > 10 ? $append($entities[[0..9]], 'and ' & ($count($entities) - 10) & ' more') : $entities;
+      $shown := $shown.$cut($, ${LIMITS.entity});
       $startMs := $exists($d.startTime) ? $toMillis($iso($d.startTime));
       $deadlineMs := $startMs + 86400000;
       $hoursLeft := $round(($deadlineMs - $toMillis($states.context.State.EnteredTime)) / 3600000, 1);
@@ -191,7 +202,7 @@ export function messageExpression(options: MessageOptions): string {
         ], ' · '),
         $count($entities) > 0 ? '*Affected* ' & $join($shown, ', ')
       ]);
-      $headerText := $join($header, '\\n');
+      $headerText := $cut($join($header, '\\n'), ${LIMITS.header});
       $words := $d.eventDescription[0].latestDescription;
       $room := ${LIMITS.description} - $length($headerText) - 20;
       {
