@@ -144,7 +144,9 @@ export function parseOrganizationFile(content: unknown, source: string): Organiz
 export function readOrganizationFile(path: string): OrganizationFile {
   const content = readJsonFile(path, "organization file", {
     unreadable: "check the path given to --org",
-    notJson: "Write account IDs as strings in quotes",
+    // JSON has no numbers with a leading zero: the one mistake here that JSON itself refuses.
+    notJson: (text) =>
+      /"id"\s*:\s*0\d/.test(text) ? 'Write account IDs as strings in quotes, e.g. "012345678901"' : undefined,
   });
   return parseOrganizationFile(content, path);
 }

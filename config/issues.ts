@@ -43,16 +43,21 @@ export function knownKeys(schema: z.ZodType, path: readonly PropertyKey[]): stri
   return shape instanceof z.ZodObject ? Object.keys(shape.shape) : [];
 }
 
-/** " (did you mean X?)" when one candidate is close enough to be what was meant. */
-export function suggestion(candidates: readonly string[], input: unknown): string {
-  if (typeof input !== "string" || candidates.length === 0) return "";
+/** The candidate close enough to be what was meant, if one is. */
+function closestCandidate(candidates: readonly string[], input: unknown): string | undefined {
+  if (typeof input !== "string" || candidates.length === 0) return undefined;
   // Case slips ("Active" for ACTIVE) count as one edit, not one per letter.
   const lower = candidates.map((candidate) => candidate.toLowerCase());
   const best = closest(input.toLowerCase(), lower);
-  const meant = candidates[lower.indexOf(best)];
   return distance(input.toLowerCase(), best) <= Math.max(2, Math.floor(best.length / 4))
-    ? ` (did you mean ${meant}?)`
-    : "";
+    ? candidates[lower.indexOf(best)]
+    : undefined;
+}
+
+/** " (did you mean X?)" when one candidate is close enough to be what was meant. */
+export function suggestion(candidates: readonly string[], input: unknown): string {
+  const meant = closestCandidate(candidates, input);
+  return meant === undefined ? "" : ` (did you mean ${meant}?)`;
 }
 
 /** The value received, as a person recognizes it, with the quoting hint only where it can be the cause. */
@@ -76,11 +81,11 @@ export function formatIssue(issue: z.core.$ZodIssue, context: IssueContext): str
   if (issue.code === "unrecognized_keys") {
     const known = knownKeys(context.schema, issue.path);
     return issue.keys.map((unknownKey) => {
-      const hint = suggestion(known, unknownKey).replace(
-        /did you mean (.*)\?/,
-        (_, name: string) => `did you mean ${context.keyName([...issue.path, name])}?`,
-      );
-      return `${context.keyName([...issue.path, unknownKey])} is not a known key${hint}; known keys here: ${known.join(", ")}`;
+      const meant = closestCandidate(known, unknownKey);
+      const unknown = `${context.keyName([...issue.path, unknownKey])} is not a known key`;
+      return meant === undefined
+        ? `${unknown}; known keys here: ${known.join(", ")}`
+        : `${unknown} (did you mean ${context.keyName([...issue.path, meant])}?)`;
     });
   }
   if (!("input" in issue) || issue.input === undefined) return [`${key} is required: ${issue.message}`];
@@ -94,9 +99,35 @@ export function formatIssue(issue: z.core.$ZodIssue, context: IssueContext): str
   return [`${key} must be ${issue.message}, got ${describeValue(issue.input, accountId)}${hint}`];
 }
 
-/** Every issue of a failed parse, sorted, each once. */
-export function formatIssues(issues: readonly z.core.$ZodIssue[], context: IssueContext): string[] {
-  return [...new Set(issues.flatMap((issue) => formatIssue(issue, context)))].sort();
+const pathKey = (path: readonly PropertyKey[]) => path.map(String).join(".");
+
+/**
+ * Every issue of a failed parse, sorted, each once. A missing key that an unknown key's "did you
+ * mean" (or a problem in `explained`, by path) already names is not reported again as required.
+ */
+export function formatIssues(
+  issues: readonly z.core.$ZodIssue[],
+  context: IssueContext,
+  explained: readonly string[] = [],
+): string[] {
+  const named = new Set(explained);
+  for (const issue of issues) {
+    if (issue.code !== "unrecognized_keys") continue;
+    const known = knownKeys(context.schema, issue.path);
+    for (const unknownKey of issue.keys) {
+      const meant = closestCandidate(known, unknownKey);
+      if (meant !== undefined) named.add(pathKey([...issue.path, meant]));
+    }
+  }
+  const missingButNamed = (issue: z.core.$ZodIssue) =>
+    issue.code !== "unrecognized_keys" &&
+    (!("input" in issue) || issue.input === undefined) &&
+    named.has(pathKey(issue.path));
+  return [
+    ...new Set(
+      issues.filter((issue) => !missingButNamed(issue)).flatMap((issue) => formatIssue(issue, context)),
+    ),
+  ].sort();
 }
 
 /** A list whose items must not repeat: a repeat is always a copy-paste slip. */

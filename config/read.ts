@@ -60,7 +60,13 @@ export function misplacedKeys(fullKeys: readonly string[]): string[] {
 
 /** The validated config from Pulumi's flat map of every key of the stack, whatever its namespace. */
 export function configFromPulumi(allConfig: Record<string, string>): AbuseAlertsConfig {
-  return validateConfig(projectConfigValues(allConfig), misplacedKeys(Object.keys(allConfig)));
+  const misplaced = Object.keys(allConfig).filter((key) => misplacedKeys([key]).length > 0);
+  return validateConfig(
+    projectConfigValues(allConfig),
+    misplacedKeys(misplaced),
+    // abuse-alert:centralAccountId: "did you mean abuse-alerts:centralAccountId?" says it all.
+    misplaced.map((key) => key.slice(key.indexOf(":") + 1).split(".")[0]),
+  );
 }
 
 /** Reads every key of the stack's config, including unknown and misplaced ones, and validates it. */

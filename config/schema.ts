@@ -303,11 +303,13 @@ export function validateConfig(
   raw: Record<string, unknown>,
   /** Problems found outside the project's namespace, reported with the others. */
   otherProblems: readonly string[] = [],
+  /** Keys those problems already name as the one meant: not reported again as missing. */
+  meantKeys: readonly string[] = [],
 ): AbuseAlertsConfig {
   const result = schema.safeParse(raw, { reportInput: true });
   const problems = [
     ...otherProblems,
-    ...(result.success ? [] : formatIssues(result.error.issues, issueContext)),
+    ...(result.success ? [] : formatIssues(result.error.issues, issueContext, meantKeys)),
     ...crossKeyProblems(raw),
   ];
   if (!result.success || problems.length > 0) throw new ConfigError(problems.sort());

@@ -1,5 +1,6 @@
+import { execFileSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
-import { join } from "node:path";
+import { basename, dirname, join } from "node:path";
 import { parse } from "yaml";
 import { configFromPulumi } from "./read";
 import { AbuseAlertsConfig, ConfigError } from "./schema";
@@ -31,6 +32,12 @@ export function readStackConfig(path: string): Record<string, string> {
     ]);
   }
   const config = document.config;
+  const topLevelKeys = Object.keys(document).filter((key) => key.includes(":"));
+  if ((config === undefined || config === null) && topLevelKeys.length > 0) {
+    throw new ConfigError([
+      `${path} has ${topLevelKeys.join(", ")} at the top level, where Pulumi reads none: indent them under a config: line, as in Pulumi.prod.yaml`,
+    ]);
+  }
   if (config === undefined || config === null) {
     throw new ConfigError([
       `${path} has no config: block, so abuse-alerts:centralAccountId and abuse-alerts:slack are missing; start from Pulumi.prod.yaml`,
@@ -41,11 +48,57 @@ export function readStackConfig(path: string): Record<string, string> {
       `${path}: config: must be a map of keys to values, got ${describeDocument(config)}`,
     ]);
   }
+  const encrypted = Object.entries(config).flatMap(([key, value]) => securePaths(value, key));
+  if (encrypted.length > 0) return decryptedConfig(path, encrypted);
   return Object.fromEntries(
     Object.entries(config).map(([key, value]) => [
       key,
       typeof value === "string" ? value : JSON.stringify(value),
     ]),
+  );
+}
+
+/** Where a value holds `secure:` ciphertext (`pulumi config set --secret`), nested ones included. */
+function securePaths(value: unknown, path: string): string[] {
+  if (Array.isArray(value)) return value.flatMap((item, index) => securePaths(item, `${path}[${index}]`));
+  if (!isMap(value)) return [];
+  if (Object.keys(value).length === 1 && typeof value.secure === "string") return [path];
+  return Object.entries(value).flatMap(([key, inner]) => securePaths(inner, `${path}.${key}`));
+}
+
+/**
+ * The stack's config with its encrypted values decrypted, as `pulumi up` sees it: only the Pulumi
+ * CLI knows the stack's secrets provider, so it is asked (`pulumi config --show-secrets --json`,
+ * whose entries carry each value as text, structured ones as JSON).
+ */
+function decryptedConfig(path: string, encrypted: readonly string[]): Record<string, string> {
+  const stack = basename(path).replace(/^Pulumi\.(.*)\.yaml$/, "$1");
+  const command = `pulumi config --stack ${stack} --show-secrets --json`;
+  let entries: Record<string, { value?: string }>;
+  try {
+    const output = execFileSync("pulumi", ["config", "--stack", stack, "--show-secrets", "--json"], {
+      cwd: dirname(path),
+      encoding: "utf8",
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    entries = JSON.parse(output) as Record<string, { value?: string }>;
+  } catch (error) {
+    const { code, stderr } = error as { code?: string; stderr?: string };
+    // The CLI's own first line (say, a missing passphrase) is the one to act on.
+    const why =
+      code === "ENOENT"
+        ? "the Pulumi CLI is not installed (https://www.pulumi.com/docs/install/)"
+        : `\`${command}\` failed: ${(stderr ?? "").trim().split("\n")[0] || (error as Error).message}`;
+    throw new ConfigError([
+      `${path} holds encrypted values (${encrypted.join(", ")}), which only the Pulumi CLI can decrypt, and ${why}. ` +
+        "Log in to the stack's backend (pulumi login; PULUMI_CONFIG_PASSPHRASE for a passphrase-encrypted stack), " +
+        "or keep these keys in plain text.",
+    ]);
+  }
+  return Object.fromEntries(
+    Object.entries(entries).flatMap(([key, entry]) =>
+      entry.value === undefined ? [] : [[key, entry.value]],
+    ),
   );
 }
 
@@ -61,4 +114,12 @@ function describeDocument(value: unknown): string {
 /** A stack file's validated config, for the command-line tools that run outside Pulumi. */
 export function loadStackFileConfig(stack: string): AbuseAlertsConfig {
   return configFromPulumi(readStackConfig(stackFilePath(stack)));
+}
+
+/**
+ * The stack's config when its file exists, for tools that also work without one; a --stack given
+ * on the command line must exist, or the tool would quietly run with none.
+ */
+export function optionalStackConfig(stack: string, named: boolean): AbuseAlertsConfig | undefined {
+  return named || existsSync(stackFilePath(stack)) ? loadStackFileConfig(stack) : undefined;
 }

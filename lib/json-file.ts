@@ -9,7 +9,11 @@ import { UserError } from "./cli";
 export function readJsonFile(
   path: string,
   what: string,
-  hints: { unreadable?: string; notJson?: string } = {},
+  hints: {
+    unreadable?: string;
+    /** A hint for text that is not JSON, given the text; none where it would not be the cause. */
+    notJson?: (text: string) => string | undefined;
+  } = {},
 ): unknown {
   let text: string;
   try {
@@ -23,8 +27,9 @@ export function readJsonFile(
   try {
     return JSON.parse(text) as unknown;
   } catch (error) {
+    const hint = hints.notJson?.(text);
     throw new UserError(
-      `${what} ${path} is not valid JSON: ${(error as Error).message}${hints.notJson ? `. ${hints.notJson}` : ""}`,
+      `${what} ${path} is not valid JSON: ${(error as Error).message}${hint ? `. ${hint}` : ""}`,
     );
   }
 }

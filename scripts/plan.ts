@@ -7,7 +7,7 @@ import { readStackConfig, stackFilePath } from "../config/stack-file";
 import { PlannedResource, runOffline } from "./offline";
 import { readEventFile, renderPreview, stackPreviewOptions } from "../workflow/preview";
 import { contextsFromOrganization } from "../workflow/context";
-import { runCommand } from "../lib/cli";
+import { inputPath, runCommand } from "../lib/cli";
 import { noProgress, progressBar, ProgressFactory } from "../lib/progress";
 import { renderTable } from "../lib/tables";
 import { CloudFormationTemplate, TEMPLATE_BODY_LIMIT } from "../components/forwarderTemplate";
@@ -130,7 +130,13 @@ export async function renderPlan(options: PlanOptions): Promise<Plan> {
     stack: options.stack,
     onProgress: (done, declared) => progress.update(done, declared),
   }).finally(() => progress.stop());
-  const names = new Map(accountsBelow(organization.root).map((account) => [account.id, account.name]));
+  // Explicit mode names its accounts in the config; Pulumi never reads the organization then.
+  const names = new Map(
+    [...accountsBelow(organization.root), ...(config.accounts.explicit ?? [])].map((account) => [
+      account.id,
+      account.name,
+    ]),
+  );
   const caller = fileCaller(organization).accountId;
   const covered = outputs.coveredAccountIds as string[];
   const skipped = outputs.skippedAccounts as { id: string; reason: string }[];
@@ -204,8 +210,8 @@ export function planCommand(): Command {
       "Run the abuse-alerts program offline against a sample organization and print what it would deploy.",
     )
     .option("--stack <name>", "stack whose Pulumi.<name>.yaml to read", "prod")
-    .option("--org <file>", "organization file: accounts, OUs and states", DEFAULT_ORG)
-    .option("--event <file>", "event whose Slack message to show", SAMPLE_EVENT)
+    .option("--org <file>", "organization file: accounts, OUs and states", inputPath, DEFAULT_ORG)
+    .option("--event <file>", "event whose Slack message to show", inputPath, SAMPLE_EVENT)
     .action(async (options: PlanOptions) => {
       const plan = await renderPlan({
         ...options,

@@ -1,17 +1,21 @@
 import { Command, InvalidArgumentError } from "commander";
-import { existsSync } from "node:fs";
 import { readOrganizationFile } from "../accounts/org-file";
-import { configFromPulumi } from "../config/read";
-import { readStackConfig, stackFilePath } from "../config/stack-file";
-import { runCommand } from "../lib/cli";
+import { optionalStackConfig } from "../config/stack-file";
+import { inputPath, runCommand } from "../lib/cli";
 import { AccountContexts, contextsFromOrganization, readAccountContexts } from "../workflow/context";
 import { readEventFile, renderPreview, stackPreviewOptions } from "../workflow/preview";
 import { DEFAULT_ORG } from "./plan";
 
+/** An ISO 8601 time with its offset: without one, JavaScript would read it as local time. */
 const isoTime = (value: string): Date => {
   const time = new Date(value);
-  if (!/^\d{4}-\d\d-\d\dT/.test(value) || Number.isNaN(time.getTime())) {
-    throw new InvalidArgumentError("Expected an ISO 8601 time such as 2026-11-19T10:00:00Z.");
+  if (
+    !/^\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d(\.\d+)?)?(Z|[+-]\d\d:?\d\d)$/i.test(value) ||
+    Number.isNaN(time.getTime())
+  ) {
+    throw new InvalidArgumentError(
+      "Expected an ISO 8601 time with Z or an offset, such as 2026-11-19T10:00:00Z or 2026-11-19T11:00:00+01:00.",
+    );
   }
   return time;
 };
@@ -22,7 +26,11 @@ export function previewMessageCommand(): Command {
     .description(
       "Show the Slack message the notify workflow makes of an event: its state machine and JSONata, run offline with sample account context.",
     )
-    .argument("<event.json>", "an EventBridge event, e.g. test/fixtures/events/abuse/dos-report.json")
+    .argument(
+      "<event.json>",
+      "an EventBridge event, e.g. test/fixtures/events/abuse/dos-report.json",
+      inputPath,
+    )
     .option(
       "--stack <name>",
       "stack whose Pulumi.<name>.yaml gives the categories, tags and Slack channel",
@@ -31,19 +39,23 @@ export function previewMessageCommand(): Command {
     .option(
       "--org <file>",
       "organization file whose names, OUs, emails and tags the lookups find",
+      inputPath,
       DEFAULT_ORG,
     )
-    .option("--account-context <file>", "what the lookups find, by account ID, instead of --org")
+    .option("--account-context <file>", "what the lookups find, by account ID, instead of --org", inputPath)
     .option(
       "--now <time>",
       "when the workflow runs, for the hours left (ISO 8601, e.g. 2026-11-19T10:00:00Z)",
       isoTime,
     )
     .action(
-      async (file: string, flags: { stack: string; org: string; accountContext?: string; now?: Date }) => {
+      async (
+        file: string,
+        flags: { stack: string; org: string; accountContext?: string; now?: Date },
+        command: Command,
+      ) => {
         const event = readEventFile(file);
-        const path = stackFilePath(flags.stack);
-        const config = existsSync(path) ? configFromPulumi(readStackConfig(path)) : undefined;
+        const config = optionalStackConfig(flags.stack, command.getOptionValueSource("stack") === "cli");
         let contexts: AccountContexts;
         let management: string | undefined;
         if (flags.accountContext) {

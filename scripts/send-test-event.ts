@@ -2,7 +2,6 @@ import { EventBridgeClient, PutEventsCommand } from "@aws-sdk/client-eventbridge
 import { STSClient } from "@aws-sdk/client-sts";
 import type { AwsCredentialIdentity } from "@smithy/types";
 import { Command } from "commander";
-import { existsSync } from "node:fs";
 import { assumeMemberRole } from "../accounts/assume";
 import { errorCode, errorMessage } from "../accounts/errors";
 import { createStsClient, getCaller } from "../accounts/identity";
@@ -21,7 +20,7 @@ import {
 import { renderForSlack } from "../components/notification";
 import { deliveredEvent, testEventEntry } from "../components/test-event";
 import { AbuseAlertsConfig, CATEGORIES, Category, COMMERCIAL_REGIONS } from "../config/schema";
-import { loadStackFileConfig, stackFilePath } from "../config/stack-file";
+import { optionalStackConfig } from "../config/stack-file";
 import { oneOf, runCommand, UserError } from "../lib/cli";
 import { TaskFailure, TaskHandler } from "../workflow/interpreter";
 import { previewEvent } from "../workflow/preview";
@@ -167,10 +166,6 @@ export function unreachableTarget(config: AbuseAlertsConfig, accountId: string, 
   return problems;
 }
 
-function stackDefaults(stack: string) {
-  return existsSync(stackFilePath(stack)) ? loadStackFileConfig(stack) : undefined;
-}
-
 /** The command line: the account is checked in the action, after commander has reported unknown options. */
 export function sendTestEventCommand(): Command {
   return new Command()
@@ -196,13 +191,16 @@ export function sendTestEventCommand(): Command {
     )
     .option("--role <name>", "role to assume in the account (default: the stack's memberRoleName)")
     .action(
-      async (flags: {
-        account?: string;
-        region: string;
-        category: Category;
-        stack: string;
-        role?: string;
-      }) => {
+      async (
+        flags: {
+          account?: string;
+          region: string;
+          category: Category;
+          stack: string;
+          role?: string;
+        },
+        command: Command,
+      ) => {
         if (flags.account === undefined) {
           throw new TestEventError(
             "--account is required: the 12-digit ID of the account to send from, e.g. --account 222222222221",
@@ -210,7 +208,7 @@ export function sendTestEventCommand(): Command {
         }
         if (!/^\d{12}$/.test(flags.account))
           throw new TestEventError(`--account must be a 12-digit account ID, got "${flags.account}"`);
-        const config = stackDefaults(flags.stack);
+        const config = optionalStackConfig(flags.stack, command.getOptionValueSource("stack") === "cli");
         const problems = config ? unreachableTarget(config, flags.account, flags.region) : [];
         if (problems.length > 0) {
           throw new TestEventError(

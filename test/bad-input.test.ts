@@ -72,7 +72,11 @@ const cases: { name: string; config?: Record<string, unknown>; org?: Organizatio
   {
     name: "a typo in a nested key",
     config: { slack: { workspaceId: "T0123456789", channelID: "C0123456789" } },
-    names: [/abuse-alerts:slack.channelID is not a known key/, /abuse-alerts:slack.channelId is required/],
+    // The "did you mean" says what the "is required" would: one problem, not two.
+    names: [
+      /The stack configuration has 1 problem:/,
+      /^ {2}- abuse-alerts:slack.channelID is not a known key \(did you mean abuse-alerts:slack.channelId\?\)$/m,
+    ],
   },
   {
     name: "a malformed OU ID",

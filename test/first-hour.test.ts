@@ -1,7 +1,7 @@
 import { strict as assert } from "node:assert";
 import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import { mockClient } from "aws-sdk-client-mock";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { getCaller } from "../accounts/identity";
@@ -92,6 +92,18 @@ describe("the first hour: npm run plan", () => {
     assert.doesNotMatch(run.stderr, /aws:region|aws:profile/);
   });
 
+  it("does not also call a key missing when a misspelt one already names it", async () => {
+    const yaml = [
+      "config:",
+      '  abuse-alert:centralAccountId: "111111111111"',
+      "  abuse-alerts:slack: { workspaceId: T0123456789, channelId: C0123456789 }",
+    ].join("\n");
+    const run = await planIn(workspace({ "Pulumi.test.yaml": yaml }));
+    assertPlainError(run, /The stack configuration has 1 problem:/);
+    assert.match(run.stderr, /abuse-alert:centralAccountId .*did you mean abuse-alerts:centralAccountId\?/);
+    assert.doesNotMatch(run.stderr, /is required/);
+  });
+
   it("says so when the stack file has no config: block, or is not a stack file at all", async () => {
     assertPlainError(
       await planIn(workspace({ "Pulumi.test.yaml": "encryptionsalt: v1:abc\n" })),
@@ -105,6 +117,93 @@ describe("the first hour: npm run plan", () => {
       await planIn(workspace({ "Pulumi.test.yaml": "config: [\n  unclosed" })),
       /Pulumi.test.yaml is not valid YAML/,
     );
+  });
+
+  it("names explicit accounts as the config does, even where the organization file does not know them", async () => {
+    const run = await planIn(
+      workspace({
+        "Pulumi.test.yaml": stackYaml({
+          accounts: {
+            explicit: [
+              { id: "111111111111", name: "security" },
+              { id: "444444444441", name: "acquired-co" },
+            ],
+          },
+        }),
+      }),
+    );
+    assert.equal(run.code, 0, run.stderr);
+    assert.match(run.stdout, /│ 444444444441 │ acquired-co +│ covered │/);
+    assert.match(run.stdout, /│ 111111111111 │ security +│ covered │/);
+  });
+
+  it("asks for config: when the keys sit at the top level", async () => {
+    assertPlainError(
+      await planIn(
+        workspace({
+          "Pulumi.test.yaml":
+            'abuse-alerts:centralAccountId: "111111111111"\nabuse-alerts:regions: [us-east-1]\n',
+        }),
+      ),
+      /Pulumi.test.yaml has abuse-alerts:centralAccountId, abuse-alerts:regions at the top level, where Pulumi reads none: indent them under a config: line/,
+    );
+  });
+
+  describe("a stack file with encrypted values (pulumi config set --secret)", () => {
+    const encrypted = [
+      "encryptionsalt: v1:abc",
+      "config:",
+      '  abuse-alerts:centralAccountId: "111111111111"',
+      "  abuse-alerts:slack:",
+      "    workspaceId: T0123456789",
+      "    channelId:",
+      "      secure: v1:AAAAciphertext",
+    ].join("\n");
+    /** Runs the plan with a fake `pulumi` (a shell script) or none at all on PATH. */
+    async function planWithPulumi(script: string | undefined): Promise<CliRun> {
+      const directory = workspace({ "Pulumi.test.yaml": encrypted });
+      const bin = mkdtempSync(join(tmpdir(), "fake-pulumi-"));
+      if (script !== undefined) {
+        writeFileSync(join(bin, "pulumi"), `#!/bin/sh\n${script}\n`);
+        chmodSync(join(bin, "pulumi"), 0o755);
+      }
+      const path = process.env.PATH;
+      process.env.PATH = bin;
+      try {
+        return await planIn(directory);
+      } finally {
+        process.env.PATH = path;
+      }
+    }
+
+    it("reads them decrypted through the Pulumi CLI, as pulumi up would", async () => {
+      // What `pulumi config --show-secrets --json` prints: every value as text, objects as JSON.
+      const values = {
+        "abuse-alerts:centralAccountId": { value: "111111111111", secret: false },
+        "abuse-alerts:slack": {
+          value: '{"channelId":"C0123456789","workspaceId":"T0123456789"}',
+          objectValue: { channelId: "C0123456789", workspaceId: "T0123456789" },
+          secret: false,
+        },
+      };
+      const run = await planWithPulumi(
+        `[ "$*" = "config --stack test --show-secrets --json" ] || exit 3\necho '${JSON.stringify(values)}'`,
+      );
+      assert.equal(run.code, 0, run.stderr);
+      assert.match(run.stdout, /C0123456789/);
+    });
+
+    it("names the encrypted keys and the fix when the CLI cannot decrypt them, or is missing", async () => {
+      assertPlainError(
+        await planWithPulumi(
+          "echo 'error: passphrase must be set with PULUMI_CONFIG_PASSPHRASE or PULUMI_CONFIG_PASSPHRASE_FILE' >&2\nexit 255",
+        ),
+        /Pulumi.test.yaml holds encrypted values \(abuse-alerts:slack.channelId\), which only the Pulumi CLI can decrypt, and `pulumi config --stack test --show-secrets --json` failed: error: passphrase must be set with PULUMI_CONFIG_PASSPHRASE/,
+      );
+      const missing = await planWithPulumi(undefined);
+      assertPlainError(missing, /holds encrypted values .* and the Pulumi CLI is not installed/);
+      assert.match(missing.stderr, /or keep these keys in plain text/);
+    });
   });
 
   it("explains an organization with no active account, a central account outside it, and a foreign organization ID", async () => {
@@ -135,6 +234,25 @@ describe("the first hour: npm run plan", () => {
       assertPlainError(run, message);
       assert.doesNotMatch(run.stderr, /credentials|AWSReservedSSO/, "no invented credentials offline");
     }
+  });
+
+  it("gives the quoting hint for JSON that is broken by an unquoted ID, and only then", () => {
+    const directory = workspace({
+      "zero.json": '{ "root": { "accounts": [{ "id": 012345678901 }] } }',
+      "comma.json": '{ "root": { "accounts": [], } }',
+    });
+    assert.throws(
+      () => readOrganizationFile(join(directory, "zero.json")),
+      /zero.json is not valid JSON: .*\. Write account IDs as strings in quotes, e.g. "012345678901"$/,
+    );
+    assert.throws(
+      () => readOrganizationFile(join(directory, "comma.json")),
+      (error: Error) => {
+        assert.match(error.message, /comma.json is not valid JSON: /);
+        assert.doesNotMatch(error.message, /quotes/);
+        return true;
+      },
+    );
   });
 
   it("reads the organization file's mistakes in the config's words, quoting hint included", () => {
@@ -520,5 +638,51 @@ describe("the first hour: npm run preview-message --now", () => {
       bad.stderr,
       /option '--now <time>' argument 'yesterday' is invalid. Expected an ISO 8601 time/,
     );
+    // Without an offset, JavaScript would read the time in the machine's zone.
+    const local = await runCli(previewMessageCommand(), [dos, "--now", "2026-11-19T10:14:03"]);
+    assert.equal(local.code, 1);
+    assert.match(local.stderr, /Expected an ISO 8601 time with Z or an offset/);
+    const offset = await runCli(previewMessageCommand(), [dos, "--now", "2026-11-19T11:14:03+01:00"]);
+    assert.match(offset.stdout, /\(22 hours left\)/);
+  });
+});
+
+describe("the first hour: npm's own habits", () => {
+  const dos = join(EVENTS_DIR, "abuse", "dos-report.json");
+
+  it("says when npm kept an option for itself (npm run plan --stack dev, without --)", async () => {
+    // npm hands the script only "dev" and sets npm_config_stack.
+    const excess = await runCli(planCommand(), ["dev"], { npm_config_stack: "true" });
+    assert.equal(excess.code, 1);
+    assert.match(excess.stderr, /too many arguments/);
+    assert.match(
+      excess.stderr,
+      /npm took --stack for itself: put -- before the command's options, e.g. npm run plan -- --stack <name>/,
+    );
+    // With --stack=dev nothing is left over: without the check the plan would run for prod.
+    const silent = await runCli(planCommand(), [], { npm_config_stack: "dev" });
+    assert.equal(silent.code, 1);
+    assert.equal(silent.stdout, "");
+    assert.equal(
+      silent.stderr,
+      "npm took --stack for itself: put -- before the command's options, e.g. npm run plan -- --stack <name>\n",
+    );
+    const given = await runCli(previewMessageCommand(), [dos, "--stack", "prod"], { npm_config_stack: "x" });
+    assert.equal(given.code, 0, "an option given to the script itself is not npm's");
+  });
+
+  it("reads files from where npm run was typed, not from the project's directory", async () => {
+    const run = await runCli(previewMessageCommand(), ["abuse/dos-report.json"], { INIT_CWD: EVENTS_DIR });
+    assert.equal(run.code, 0, run.stderr);
+    assert.match(run.stdout, /AWS abuse report AWS_ABUSE_DOS_REPORT/);
+  });
+
+  it("refuses a --stack whose file does not exist, instead of running without it", async () => {
+    const preview = await runCli(previewMessageCommand(), [dos, "--stack", "nope"]);
+    assert.equal(preview.code, 1);
+    assert.match(preview.stderr, /Pulumi.nope.yaml does not exist: create it from Pulumi.prod.yaml/);
+    const send = await runCli(sendTestEventCommand(), ["--account", "222222222221", "--stack", "nope"]);
+    assert.equal(send.code, 1);
+    assert.match(send.stderr, /Pulumi.nope.yaml does not exist/);
   });
 });

@@ -9,11 +9,16 @@ export interface CliRun {
 }
 
 /**
- * Runs a command as `npm run <command> -- <args>` would, in this process: commander's own
- * messages and the program's output are captured, and the exit code is what the process would
- * exit with.
+ * Runs a command as `npm run <command> -- <args>` would from the current directory, in this
+ * process: commander's own messages and the program's output are captured, and the exit code is
+ * what the process would exit with. `env` adds environment variables for the run (npm's INIT_CWD
+ * is the current directory unless given).
  */
-export async function runCli(command: Command, args: readonly string[]): Promise<CliRun> {
+export async function runCli(
+  command: Command,
+  args: readonly string[],
+  env: Record<string, string> = {},
+): Promise<CliRun> {
   const stdout: string[] = [];
   const stderr: string[] = [];
   const saved = { log: console.log, error: console.error, warn: console.warn, exitCode: process.exitCode };
@@ -25,11 +30,14 @@ export async function runCli(command: Command, args: readonly string[]): Promise
     writeErr: (text) => void stderr.push(text),
   });
   process.exitCode = undefined;
+  const savedEnv = { ...process.env };
+  Object.assign(process.env, { INIT_CWD: process.cwd(), ...env });
   try {
     await runCommand(command, ["node", "cli", ...args]);
     return { code: Number(process.exitCode ?? 0), stdout: stdout.join(""), stderr: stderr.join("") };
   } finally {
     Object.assign(console, { log: saved.log, error: saved.error, warn: saved.warn });
     process.exitCode = saved.exitCode;
+    process.env = savedEnv;
   }
 }
