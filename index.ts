@@ -15,7 +15,7 @@ import { roleArn, stateMachineArn } from "./components/names";
 import { SecurityContacts } from "./components/securityContacts";
 import { StackSetFailureForwarder } from "./components/stackSetFailureForwarder";
 import { StackSetForwarder } from "./components/stackSetForwarder";
-import { loadConfig } from "./config/read";
+import { loadConfig, unreadKeyWarnings } from "./config/read";
 import { AbuseAlertsConfig, configWarnings, GLOBAL_EVENTS_REGION } from "./config/schema";
 import { isUserError } from "./lib/cli";
 
@@ -48,7 +48,9 @@ interface Prepared {
 async function prepare(sources: SourcesFactory): Promise<Prepared> {
   try {
     const config = loadConfig();
-    configWarnings(config).forEach((warning) => void pulumi.log.warn(warning));
+    [...configWarnings(config), ...unreadKeyWarnings(Object.keys(pulumi.runtime.allConfig()))].forEach(
+      (warning) => void pulumi.log.warn(warning),
+    );
     const source = await sources();
     let discovery = await discoverAccounts(config, source);
     let targets: StackSetTargets | undefined;

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { wrapText } from "../lib/tables";
+import { outputWidth, wrapText } from "../lib/tables";
 import { LIMITS } from "../workflow/message";
 
 /**
@@ -59,8 +59,8 @@ const EMOJI: Record<string, string> = {
   ":white_check_mark:": "✅",
 };
 
-/** The widest a rendering gets, box included: it fits a 100-column terminal. */
-const RENDER_WIDTH = 100;
+/** The widest a rendering gets, box included: Slack's column is narrow, and so may the terminal be. */
+const MAX_RENDER_WIDTH = 100;
 
 /**
  * Roughly what Slack shows for the message, as plain text in a box, long lines wrapped.
@@ -69,6 +69,7 @@ const RENDER_WIDTH = 100;
 export function renderForSlack(notification: CustomNotification, channelId?: string): string {
   const emoji = (text: string) => text.replace(/:[a-z_]+:/g, (code) => EMOJI[code] ?? code);
   const { content, metadata } = notification;
+  const renderWidth = Math.min(outputWidth(), MAX_RENDER_WIDTH);
   const lines = [
     `Slack channel ${channelId ?? "(abuse-alerts:slack.channelId)"} · Amazon Q (AWS Chatbot)`,
     "",
@@ -85,7 +86,7 @@ export function renderForSlack(notification: CustomNotification, channelId?: str
   ].flatMap((line) => {
     // A bullet's wrapped lines hang under its text.
     const indent = line.startsWith("• ") ? "  " : "";
-    return wrapText(line, RENDER_WIDTH - 2 - indent.length)
+    return wrapText(line, renderWidth - 2 - indent.length)
       .split("\n")
       .map((part, index) => (index === 0 ? part : `${indent}${part}`));
   });

@@ -12,7 +12,11 @@ export interface IssueContext {
   keyName: (path: readonly PropertyKey[]) => string;
   /** Schemas of account IDs: only there can a number be an ID that YAML or JSON read without its quotes. */
   accountIdSchemas: ReadonlySet<z.ZodType>;
+  /** How to keep an account ID text where the user writes it; quotes by default. */
+  quoteAccountIds?: string;
 }
+
+const QUOTE_ACCOUNT_IDS = "write account IDs in quotes, as YAML and JSON drop leading zeros";
 
 function unwrap(schema: z.ZodType): z.ZodType {
   let current = schema;
@@ -61,12 +65,14 @@ export function suggestion(candidates: readonly string[], input: unknown): strin
 }
 
 /** The value received, as a person recognizes it, with the quoting hint only where it can be the cause. */
-export function describeValue(value: unknown, accountIdExpected = false): string {
+export function describeValue(
+  value: unknown,
+  accountIdExpected = false,
+  quoting = QUOTE_ACCOUNT_IDS,
+): string {
   if (Array.isArray(value)) return `a list ${JSON.stringify(value)}`;
   if (value === null) return "nothing (null)";
-  if (accountIdExpected && typeof value === "number") {
-    return `${value} (a number: write account IDs in quotes, as YAML and JSON drop leading zeros)`;
-  }
+  if (accountIdExpected && typeof value === "number") return `${value} (a number: ${quoting})`;
   // Pulumi hands top-level scalars over as text, so an unquoted ID arrives as digits a zero or
   // three short; "1234" is a typo, not a lost zero.
   if (accountIdExpected && typeof value === "string" && /^[1-9]\d{8,10}$/.test(value)) {
@@ -96,7 +102,9 @@ export function formatIssue(issue: z.core.$ZodIssue, context: IssueContext): str
   const leaf = schemaAt(context.schema, issue.path);
   const accountId = leaf !== undefined && context.accountIdSchemas.has(leaf);
   const hint = issue.code === "invalid_value" ? suggestion(issue.values.map(String), issue.input) : "";
-  return [`${key} must be ${issue.message}, got ${describeValue(issue.input, accountId)}${hint}`];
+  return [
+    `${key} must be ${issue.message}, got ${describeValue(issue.input, accountId, context.quoteAccountIds)}${hint}`,
+  ];
 }
 
 const pathKey = (path: readonly PropertyKey[]) => path.map(String).join(".");

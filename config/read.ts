@@ -58,15 +58,60 @@ export function misplacedKeys(fullKeys: readonly string[]): string[] {
   });
 }
 
+/**
+ * Project keys whose name holds a dot (`abuse-alerts:slack.channelId`): `pulumi config set`
+ * without `--path` stores the dot in the key's name instead of nesting the value. By the object
+ * they were meant for.
+ */
+export function dottedKeys(fullKeys: readonly string[]): Map<string, string[]> {
+  const byObject = new Map<string, string[]>();
+  for (const fullKey of fullKeys) {
+    if (!fullKey.startsWith(`${PROJECT}:`)) continue;
+    const [object, ...rest] = fullKey.slice(PROJECT.length + 1).split(".");
+    if (rest.length === 0 || !PROJECT_KEYS.includes(object)) continue;
+    byObject.set(object, [...(byObject.get(object) ?? []), fullKey]);
+  }
+  return byObject;
+}
+
+function dottedKeyProblem(object: string, fullKeys: readonly string[]): string {
+  return (
+    `${fullKeys.join(", ")} ${fullKeys.length === 1 ? "is a key" : "are keys"} with a dot in the name, which Pulumi ` +
+    `does not nest (pulumi config set without --path): write ${fullKeys.length === 1 ? "it" : "them"} under ` +
+    `${PROJECT}:${object}: in the stack file, or set ${fullKeys.length === 1 ? "it" : "each"} again with ` +
+    `pulumi config set --path ${fullKeys[0]} <value> (and pulumi config rm ${fullKeys[0]})`
+  );
+}
+
 /** The validated config from Pulumi's flat map of every key of the stack, whatever its namespace. */
 export function configFromPulumi(allConfig: Record<string, string>): AbuseAlertsConfig {
   const misplaced = Object.keys(allConfig).filter((key) => misplacedKeys([key]).length > 0);
-  return validateConfig(
-    projectConfigValues(allConfig),
-    misplacedKeys(misplaced),
-    // abuse-alert:centralAccountId: "did you mean abuse-alerts:centralAccountId?" says it all.
-    misplaced.map((key) => key.slice(key.indexOf(":") + 1).split(".")[0]),
+  const dotted = dottedKeys(Object.keys(allConfig));
+  const nested = Object.fromEntries(
+    Object.entries(allConfig).filter(([key]) => ![...dotted.values()].flat().includes(key)),
   );
+  return validateConfig(
+    projectConfigValues(nested),
+    [
+      ...misplacedKeys(misplaced),
+      ...[...dotted].map(([object, fullKeys]) => dottedKeyProblem(object, fullKeys)),
+    ],
+    // abuse-alert:centralAccountId: "did you mean abuse-alerts:centralAccountId?" says it all.
+    [...misplaced.map((key) => key.slice(key.indexOf(":") + 1).split(".")[0]), ...dotted.keys()],
+  );
+}
+
+/**
+ * Advice on keys the program never reads: with default providers disabled, every AWS provider
+ * sets its own region and takes credentials from the environment, so `aws:` settings do nothing.
+ */
+export function unreadKeyWarnings(fullKeys: readonly string[]): string[] {
+  const unread = fullKeys.filter((key) => key.startsWith("aws:")).sort();
+  if (unread.length === 0) return [];
+  const one = unread.length === 1;
+  return [
+    `${unread.join(", ")} ${one ? "is" : "are"} not read: every AWS provider of this program sets its own region, and credentials come from the environment (AWS_PROFILE, AWS_ACCESS_KEY_ID, ...); remove ${one ? "it" : "them"} from the stack file`,
+  ];
 }
 
 /** Reads every key of the stack's config, including unknown and misplaced ones, and validates it. */

@@ -78,7 +78,7 @@ export class ConfigError extends Error {
     super(
       `The stack configuration has ${problems.length} problem${problems.length === 1 ? "" : "s"}:\n` +
         problems.map((problem) => `  - ${problem}`).join("\n") +
-        `\nFix them in Pulumi.<stack>.yaml (or with \`pulumi config set\`); nothing was deployed.`,
+        `\nFix ${problems.length === 1 ? "it" : "them"} in Pulumi.<stack>.yaml (or with \`pulumi config set --path\`); nothing was deployed.`,
     );
     this.name = "ConfigError";
   }
@@ -100,6 +100,19 @@ const explicitAccount = z.strictObject(
 );
 
 const ORGANIZATIONAL_UNIT = "an OU ID such as ou-abcd-12345678";
+/** What an OU ID that is not one was likely meant to be: the root, or an OU's name. */
+const organizationalUnitError = {
+  error: (issue: { input?: unknown }) => {
+    const input = typeof issue.input === "string" ? issue.input : "";
+    if (input.startsWith("r-")) {
+      return `${ORGANIZATIONAL_UNIT}, not the root's ID (leave organizationalUnits out to cover the whole organization)`;
+    }
+    if (input !== "" && !input.startsWith("ou-")) {
+      return `${ORGANIZATIONAL_UNIT}, not an OU's name (aws organizations list-organizational-units-for-parent --parent-id <root ID> lists names and IDs)`;
+    }
+    return ORGANIZATIONAL_UNIT;
+  },
+};
 
 const schema = z.strictObject({
   centralAccountId: accountId,
@@ -127,13 +140,13 @@ const schema = z.strictObject({
         organizationalUnits: uniqueList(
           z
             .string(expected(ORGANIZATIONAL_UNIT))
-            .regex(/^ou-[a-z0-9]{4,32}-[a-z0-9]{8,32}$/, expected(ORGANIZATIONAL_UNIT)),
-          "a list of OU IDs",
+            .regex(/^ou-[a-z0-9]{4,32}-[a-z0-9]{8,32}$/, organizationalUnitError),
+          "a list of OU IDs, e.g. [ou-abcd-12345678]",
           (ou) => ou,
         )
           .min(1, expected("a non-empty list of OU IDs (leave the key out to cover the whole organization)"))
           .optional(),
-        exclude: uniqueList(accountId, "a list of account IDs", (id) => id).optional(),
+        exclude: uniqueList(accountId, 'a list of account IDs, e.g. ["333333333331"]', (id) => id).optional(),
         explicit: uniqueList(explicitAccount, "a list of accounts", (account) => account.id)
           .min(1, expected("a non-empty list of accounts (leave the key out to discover them)"))
           .optional(),
@@ -162,7 +175,7 @@ const schema = z.strictObject({
   deployment: z.enum(DEPLOYMENTS, expected("direct or stackset")).optional(),
   notifyEmails: uniqueList(
     z.email(expected("an email address such as secops@example.com")),
-    "a list of email addresses",
+    "a list of email addresses, e.g. [secops@example.com]",
     (email) => email.toLowerCase(),
   ).optional(),
   unreachableAccounts: z.enum(UNREACHABLE_ACCOUNTS, expected("fail or skip")).optional(),
@@ -238,7 +251,14 @@ export function isTextKey(key: string): boolean {
   return leaf instanceof z.ZodString || leaf instanceof z.ZodEnum;
 }
 
-const issueContext: IssueContext = { schema, keyName, accountIdSchemas: new Set([accountId]) };
+const issueContext: IssueContext = {
+  schema,
+  keyName,
+  accountIdSchemas: new Set([accountId]),
+  // pulumi config set --path stores a number for digits, quotes or not.
+  quoteAccountIds:
+    "write account IDs in quotes, as YAML drops leading zeros; with pulumi config set --path, add --type string",
+};
 
 const isRecord = (value: unknown): value is Record<string, unknown> =>
   typeof value === "object" && value !== null && !Array.isArray(value);

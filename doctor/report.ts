@@ -3,6 +3,8 @@ import { Finding, Status } from "./types";
 
 const ORDER: Record<Status, number> = { fail: 0, warn: 1, ok: 2 };
 
+const problemCount = (count: number) => `${count} problem${count === 1 ? "" : "s"}`;
+
 export const blocksDelivery = (findings: readonly Finding[]) =>
   findings.some((finding) => finding.status === "fail");
 
@@ -18,7 +20,7 @@ export function renderDoctor(findings: readonly Finding[]): string {
       return [
         check,
         worst.status.toUpperCase(),
-        problems > 0 ? `${problems} problem(s), see below` : worst.detail,
+        problems > 0 ? `${problemCount(problems)}, see below` : worst.detail,
       ];
     }),
   );
@@ -31,22 +33,33 @@ export function renderDoctor(findings: readonly Finding[]): string {
     lines.push(
       "",
       "Problems",
-      renderTable(
-        ["Status", "Check", "Where", "Problem", "Fix"],
-        problems.map((finding) => [
-          finding.status.toUpperCase(),
-          finding.check,
-          finding.subject,
-          finding.detail,
-          finding.fix ?? "",
-        ]),
-      ),
+      // A problem whose message carries its own fix (no credentials, no Organizations access) leaves no Fix column.
+      problems.some((finding) => finding.fix !== undefined)
+        ? renderTable(
+            ["Status", "Check", "Where", "Problem", "Fix"],
+            problems.map((finding) => [
+              finding.status.toUpperCase(),
+              finding.check,
+              finding.subject,
+              finding.detail,
+              finding.fix ?? "",
+            ]),
+          )
+        : renderTable(
+            ["Status", "Check", "Where", "Problem"],
+            problems.map((finding) => [
+              finding.status.toUpperCase(),
+              finding.check,
+              finding.subject,
+              finding.detail,
+            ]),
+          ),
     );
   }
   lines.push(
     "",
     failures > 0
-      ? `${failures} problem(s) block delivery of alerts. Fix them, run npm run doctor again, then pulumi up.`
+      ? `${problemCount(failures)} ${failures === 1 ? "blocks" : "block"} delivery of alerts. Fix ${failures === 1 ? "it" : "them"}, run npm run doctor again, then pulumi up.`
       : "Nothing blocks delivery of alerts.",
   );
   return lines.join("\n");

@@ -35,6 +35,31 @@ export function oneOf(choices: readonly string[], what: string): (value: string)
   };
 }
 
+/** An ISO 8601 time with its offset: without one, JavaScript would read it as local time. */
+export const isoTime = (value: string): Date => {
+  const time = new Date(value);
+  if (
+    !/^\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d(\.\d+)?)?(Z|[+-]\d\d:?\d\d)$/i.test(value) ||
+    Number.isNaN(time.getTime())
+  ) {
+    throw new InvalidArgumentError(
+      "Expected an ISO 8601 time with Z or an offset, such as 2026-11-19T10:00:00Z or 2026-11-19T11:00:00+01:00.",
+    );
+  }
+  return time;
+};
+
+/** A stack's name, as Pulumi takes it: prod, for Pulumi.prod.yaml. */
+export function stackName(value: string): string {
+  const fromFile = /^(?:.*[\\/])?Pulumi\.(.+)\.ya?ml$/.exec(value)?.[1];
+  if (fromFile !== undefined)
+    throw new InvalidArgumentError(`Expected the stack's name: --stack ${fromFile}.`);
+  if (!/^[\w.-]+$/.test(value)) {
+    throw new InvalidArgumentError("Expected a stack's name such as prod, which reads Pulumi.prod.yaml.");
+  }
+  return value;
+}
+
 /**
  * A file named on the command line, from where the person ran `npm run` (INIT_CWD): npm runs the
  * script itself in the project's directory.
@@ -62,22 +87,57 @@ function keptByNpm(command: Command): Option[] {
 const npmHint = (command: Command, options: readonly Option[]) =>
   `npm took ${options.map((option) => option.long).join(", ")} for itself: put -- before the command's options, e.g. ${command.name()} ${options[0].flags}`;
 
+/** What an argument the command does not take was probably meant to be. */
+function operandHint(command: Command, operand: string): string | undefined {
+  const takes = (flag: string) => command.options.some((option) => option.long === flag);
+  if (operand === "help") return `for help, ${command.name()} --help`;
+  if (/^\d{12}$/.test(operand) && takes("--account")) return `did you mean --account ${operand}?`;
+  if (/\.json$/i.test(operand) && takes("--event")) {
+    return `did you mean --event ${operand}${takes("--org") ? `, or --org ${operand} for an organization file` : ""}?`;
+  }
+  const stack = /^Pulumi\.(.+)\.ya?ml$/.exec(operand)?.[1] ?? operand;
+  if (/^[\w.-]+$/.test(stack) && takes("--stack")) return `did you mean --stack ${stack}?`;
+  return undefined;
+}
+
+/** A hint after commander's own message, for the slips it does not explain. */
+function commanderHint(command: Command, error: CommanderError): string | undefined {
+  if (error.code === "commander.excessArguments") {
+    const extra = command.args.slice(command.registeredArguments.length)[0];
+    return extra === undefined ? undefined : operandHint(command, extra);
+  }
+  if (error.code === "commander.unknownOption") {
+    const argument = command.registeredArguments[0];
+    if (argument && /--event\b/.test(error.message)) {
+      return `the event file is this command's argument, without an option: ${command.name()} <file>`;
+    }
+    if (!/did you mean/i.test(error.message)) return `${command.name()} --help lists the options`;
+  }
+  return undefined;
+}
+
 /**
- * Runs a command-line tool. A mistake on the command line is reported by commander, once; an
- * error a person fixes (config, credentials, AWS access) prints its message alone; anything else
- * prints in full. All exit 1. `--help` exits 0.
+ * Runs a command-line tool. A mistake on the command line is reported by commander, once, with a
+ * hint where one helps; an error a person fixes (config, credentials, AWS access) prints its
+ * message alone; anything else prints in full. All exit 1. `--help` exits 0.
  */
 export async function runCommand(command: Command, argv: readonly string[] = process.argv): Promise<void> {
   command.hook("preAction", () => {
     const kept = keptByNpm(command);
     if (kept.length > 0) throw new UserError(npmHint(command, kept));
   });
+  // Commander's message waits: when npm took an option, the leftover value it complains of is
+  // npm's doing, and the hint alone says what to do.
+  const pending: string[] = [];
+  command.configureOutput({ outputError: (text) => void pending.push(text) });
   try {
     await command.exitOverride().parseAsync(argv);
   } catch (error) {
     if (error instanceof CommanderError) {
       const kept = error.code.startsWith("commander.help") ? [] : keptByNpm(command);
-      if (kept.length > 0) console.error(npmHint(command, kept));
+      const hint = kept.length > 0 ? npmHint(command, kept) : commanderHint(command, error);
+      if (kept.length === 0) pending.forEach((text) => command.configureOutput().writeErr?.(text));
+      if (hint) console.error(hint);
       process.exitCode = error.exitCode;
       return;
     }

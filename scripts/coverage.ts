@@ -10,7 +10,7 @@ import { loadStackFileConfig } from "../config/stack-file";
 import { hasGaps, renderCoverage } from "../coverage/report";
 import { runCoverage } from "../coverage/run";
 import { CoverageClients } from "../coverage/types";
-import { runCommand, wholeNumber } from "../lib/cli";
+import { runCommand, stackName, wholeNumber } from "../lib/cli";
 import { progressBar } from "../lib/progress";
 
 function awsClients(): CoverageClients {
@@ -33,7 +33,7 @@ export function coverageCommand(): Command {
     .description(
       "For every account in scope and every region, is a forwarder in place, and is the SECURITY contact the configured one? Lists what is missing, outdated or failed, with the fix; exits 1 on a gap.",
     )
-    .option("--stack <name>", "stack whose Pulumi.<name>.yaml to audit", "prod")
+    .option("--stack <name>", "stack whose Pulumi.<name>.yaml to audit", stackName, "prod")
     .option("--concurrency <n>", "parallel per-account AWS calls (1-64)", wholeNumber(1, 64), 8)
     .action(async (flags: { stack: string; concurrency: number }) => {
       const report = await runCoverage(awsClients(), loadStackFileConfig(flags.stack), {

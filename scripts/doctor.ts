@@ -12,7 +12,7 @@ import { loadStackFileConfig } from "../config/stack-file";
 import { blocksDelivery, renderDoctor } from "../doctor/report";
 import { runDoctor } from "../doctor/run";
 import { DoctorClients } from "../doctor/types";
-import { runCommand, wholeNumber } from "../lib/cli";
+import { runCommand, stackName, wholeNumber } from "../lib/cli";
 import { progressBar } from "../lib/progress";
 
 function awsClients(): DoctorClients {
@@ -31,7 +31,7 @@ export function doctorCommand(): Command {
   return new Command()
     .name("npm run doctor --")
     .description("Check, before pulumi up, everything that can stop an abuse alert from reaching Slack.")
-    .option("--stack <name>", "stack whose Pulumi.<name>.yaml to check", "prod")
+    .option("--stack <name>", "stack whose Pulumi.<name>.yaml to check", stackName, "prod")
     .option("--concurrency <n>", "parallel per-account AWS calls (1-64)", wholeNumber(1, 64), 8)
     .action(async (flags: { stack: string; concurrency: number }) => {
       const config = loadStackFileConfig(flags.stack);

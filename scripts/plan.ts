@@ -2,31 +2,39 @@ import { Command } from "commander";
 import { join, relative } from "node:path";
 import { accountsBelow, fileCaller, readOrganizationFile } from "../accounts/org-file";
 import { configFromPulumi } from "../config/read";
-import { AbuseAlertsConfig } from "../config/schema";
+import { AbuseAlertsConfig, Category } from "../config/schema";
 import { readStackConfig, stackFilePath } from "../config/stack-file";
 import { PlannedResource, runOffline } from "./offline";
 import { readEventFile, renderPreview, stackPreviewOptions } from "../workflow/preview";
 import { contextsFromOrganization } from "../workflow/context";
-import { inputPath, runCommand } from "../lib/cli";
+import { inputPath, isoTime, runCommand, stackName } from "../lib/cli";
 import { noProgress, progressBar, ProgressFactory } from "../lib/progress";
 import { renderTable } from "../lib/tables";
 import { CloudFormationTemplate, TEMPLATE_BODY_LIMIT } from "../components/forwarderTemplate";
 
 export const DEFAULT_ORG = join(__dirname, "..", "examples", "organization.json");
-export const SAMPLE_EVENT = join(__dirname, "..", "test", "fixtures", "events", "abuse", "dos-report.json");
+const SAMPLE_EVENTS = join(__dirname, "..", "test", "fixtures", "events");
+/** The sample event a plan shows: one of the stack's first category, so the stack would post it. */
+export const sampleEvent = (categories: readonly Category[]): string =>
+  join(
+    SAMPLE_EVENTS,
+    ...(categories[0] === "risk" ? ["risk", "credentials-exposed.json"] : ["abuse", "dos-report.json"]),
+  );
 
 export interface PlanOptions {
   stack: string;
   org: string;
-  /** An event whose Slack message the plan shows. */
-  event: string;
+  /** An event whose Slack message the plan shows; a sample of the stack's categories by default. */
+  event?: string;
+  /** When the workflow runs, for the hours left; when the event was received by default. */
+  now?: Date;
   /** Shows how far the declaration is; none by default. */
   progress?: ProgressFactory;
 }
 
 export interface Plan {
   text: string;
-  /** False when the sample event would not reach Slack as a valid message: the plan then fails. */
+  /** False when the workflow would make of the event a message Slack refuses: the plan then fails. */
   messageValid: boolean;
 }
 
@@ -121,7 +129,11 @@ export async function renderPlan(options: PlanOptions): Promise<Plan> {
   const stackConfig = readStackConfig(stackPath);
   const config = configFromPulumi(stackConfig);
   const organization = readOrganizationFile(options.org);
-  const event = readEventFile(options.event);
+  const eventFile = options.event ?? sampleEvent(config.categories);
+  const event = readEventFile(eventFile);
+  // A plan shows the message as the workflow makes it on the event's arrival, not days later.
+  const received = typeof event.time === "string" ? new Date(event.time) : new Date(NaN);
+  const now = options.now ?? (Number.isNaN(received.getTime()) ? new Date() : received);
   const progress = (options.progress ?? noProgress)("declaring resources", 0);
   const { outputs, resources } = await runOffline({
     stackConfig,
@@ -161,14 +173,14 @@ export async function renderPlan(options: PlanOptions): Promise<Plan> {
   const deployed = resources.filter(
     (resource) => resource.custom && resource.type !== "pulumi:providers:aws",
   );
-  const preview = await renderPreview(
-    event,
-    stackPreviewOptions(
+  const preview = await renderPreview(event, {
+    ...stackPreviewOptions(
       config,
       contextsFromOrganization(organization, config.securityContact),
       organization.organization.managementAccountId,
     ),
-  );
+    now,
+  });
   const text = [
     `abuse-alerts plan: stack ${options.stack} (${relative(process.cwd(), stackPath)}), organization ${relative(process.cwd(), options.org)}`,
     "Offline: the real program under Pulumi mocks. No AWS call, no Pulumi CLI, nothing deployed.",
@@ -186,7 +198,7 @@ export async function renderPlan(options: PlanOptions): Promise<Plan> {
     "Resources by type",
     typeTable(deployed),
     "",
-    `What the security team sees for ${relative(process.cwd(), options.event)} (npm run preview-message for others)`,
+    `What the security team sees for ${relative(process.cwd(), eventFile)}, processed at ${now.toISOString()} (--event and --now for others)`,
     preview.text,
     "",
     `Totals: ${deployed.length} AWS resources and ${components} components declared by Pulumi in ${
@@ -196,11 +208,11 @@ export async function renderPlan(options: PlanOptions): Promise<Plan> {
       (direct.size < covered.length
         ? ` The StackSet deploys the forwarder to the other ${covered.length - direct.size} covered accounts, and to new ones as they join.`
         : ""),
-    preview.posted
-      ? `Next: pulumi preview --stack ${options.stack}, with credentials of the management account or a delegated administrator.`
-      : `The sample event would not reach Slack as a valid message (see above): fix that before pulumi up.`,
+    preview.invalid
+      ? `The workflow would make of this event a message Slack refuses (see above): fix that before pulumi up.`
+      : `Next: pulumi preview --stack ${options.stack}, with credentials of the management account or a delegated administrator.`,
   ].join("\n");
-  return { text, messageValid: preview.posted };
+  return { text, messageValid: !preview.invalid };
 }
 
 export function planCommand(): Command {
@@ -209,9 +221,18 @@ export function planCommand(): Command {
     .description(
       "Run the abuse-alerts program offline against a sample organization and print what it would deploy.",
     )
-    .option("--stack <name>", "stack whose Pulumi.<name>.yaml to read", "prod")
+    .option("--stack <name>", "stack whose Pulumi.<name>.yaml to read", stackName, "prod")
     .option("--org <file>", "organization file: accounts, OUs and states", inputPath, DEFAULT_ORG)
-    .option("--event <file>", "event whose Slack message to show", inputPath, SAMPLE_EVENT)
+    .option(
+      "--event <file>",
+      "event whose Slack message to show (default: a sample abuse event, or a risk one for a risk-only stack)",
+      inputPath,
+    )
+    .option(
+      "--now <time>",
+      "when the workflow runs, for the hours left (default: when the event was received)",
+      isoTime,
+    )
     .action(async (options: PlanOptions) => {
       const plan = await renderPlan({
         ...options,

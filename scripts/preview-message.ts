@@ -1,24 +1,10 @@
-import { Command, InvalidArgumentError } from "commander";
+import { Command, Option } from "commander";
 import { readOrganizationFile } from "../accounts/org-file";
 import { optionalStackConfig } from "../config/stack-file";
-import { inputPath, runCommand } from "../lib/cli";
+import { inputPath, isoTime, runCommand, stackName } from "../lib/cli";
 import { AccountContexts, contextsFromOrganization, readAccountContexts } from "../workflow/context";
 import { readEventFile, renderPreview, stackPreviewOptions } from "../workflow/preview";
 import { DEFAULT_ORG } from "./plan";
-
-/** An ISO 8601 time with its offset: without one, JavaScript would read it as local time. */
-const isoTime = (value: string): Date => {
-  const time = new Date(value);
-  if (
-    !/^\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d(\.\d+)?)?(Z|[+-]\d\d:?\d\d)$/i.test(value) ||
-    Number.isNaN(time.getTime())
-  ) {
-    throw new InvalidArgumentError(
-      "Expected an ISO 8601 time with Z or an offset, such as 2026-11-19T10:00:00Z or 2026-11-19T11:00:00+01:00.",
-    );
-  }
-  return time;
-};
 
 export function previewMessageCommand(): Command {
   return new Command()
@@ -34,6 +20,7 @@ export function previewMessageCommand(): Command {
     .option(
       "--stack <name>",
       "stack whose Pulumi.<name>.yaml gives the categories, tags and Slack channel",
+      stackName,
       "prod",
     )
     .option(
@@ -42,7 +29,11 @@ export function previewMessageCommand(): Command {
       inputPath,
       DEFAULT_ORG,
     )
-    .option("--account-context <file>", "what the lookups find, by account ID, instead of --org", inputPath)
+    .addOption(
+      new Option("--account-context <file>", "what the lookups find, by account ID, instead of --org")
+        .argParser(inputPath)
+        .conflicts("org"),
+    )
     .option(
       "--now <time>",
       "when the workflow runs, for the hours left (ISO 8601, e.g. 2026-11-19T10:00:00Z)",

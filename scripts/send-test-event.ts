@@ -21,7 +21,7 @@ import { renderForSlack } from "../components/notification";
 import { deliveredEvent, testEventEntry } from "../components/test-event";
 import { AbuseAlertsConfig, CATEGORIES, Category, COMMERCIAL_REGIONS } from "../config/schema";
 import { optionalStackConfig } from "../config/stack-file";
-import { oneOf, runCommand, UserError } from "../lib/cli";
+import { oneOf, runCommand, stackName, UserError } from "../lib/cli";
 import { TaskFailure, TaskHandler } from "../workflow/interpreter";
 import { previewEvent } from "../workflow/preview";
 
@@ -187,6 +187,7 @@ export function sendTestEventCommand(): Command {
     .option(
       "--stack <name>",
       "stack whose Pulumi.<name>.yaml gives the member role and the central account",
+      stackName,
       "prod",
     )
     .option("--role <name>", "role to assume in the account (default: the stack's memberRoleName)")

@@ -126,7 +126,25 @@ describe("config validation", () => {
         good: { accounts: { organizationalUnits: ["ou-abcd-12345678"] } },
         bad: { accounts: { organizationalUnits: ["r-abcd"] } },
       },
-      expected: /OU ID such as ou-abcd-12345678, got "r-abcd"/,
+      expected:
+        /OU ID such as ou-abcd-12345678, not the root's ID \(leave organizationalUnits out to cover the whole organization\), got "r-abcd"/,
+    },
+    {
+      key: "abuse-alerts:accounts.organizationalUnits[0]",
+      changes: {
+        good: { accounts: { organizationalUnits: ["ou-abcd-12345678"] } },
+        bad: { accounts: { organizationalUnits: ["Workloads"] } },
+      },
+      expected:
+        /OU ID such as ou-abcd-12345678, not an OU's name \(aws organizations list-organizational-units-for-parent .*got "Workloads"/,
+    },
+    {
+      key: "abuse-alerts:notifyEmails",
+      changes: {
+        good: { notifyEmails: ["secops@example.com"] },
+        bad: { notifyEmails: "secops@example.com" },
+      },
+      expected: /must be a list of email addresses, e.g. \[secops@example.com\], got "secops@example.com"/,
     },
     {
       key: "abuse-alerts:accounts.exclude[1]",
@@ -135,7 +153,7 @@ describe("config validation", () => {
         bad: { accounts: { exclude: ["222222222222", 33333333333] } },
       },
       expected:
-        /got 33333333333 \(a number: write account IDs in quotes, as YAML and JSON drop leading zeros\)/,
+        /got 33333333333 \(a number: write account IDs in quotes, as YAML drops leading zeros; with pulumi config set --path, add --type string\)/,
     },
     {
       key: "abuse-alerts:accounts.explicit[1]",

@@ -535,6 +535,14 @@ describe("npm run doctor", () => {
       ["identity fail"],
     );
     assert.match(findings[0].detail, /aws sso login/);
+    const text = renderDoctor(findings);
+    assert.match(
+      text,
+      /│ Status │ Check +│ Where +│ Problem +│\n/,
+      "the message holds its fix: no empty Fix column",
+    );
+    assert.doesNotMatch(text, /│ Fix/);
+    assert.match(text, /1 problem blocks delivery of alerts\. Fix it,/);
   });
 
   it("renders a summary per check and a table of problems with fixes", async () => {
@@ -543,11 +551,12 @@ describe("npm run doctor", () => {
       dlqDepth: { "222222222221 us-east-1 abuse-alerts-forwarder-dlq": 2 },
     }).run();
     const text = renderDoctor(findings);
-    assert.match(text, /│ member role +│ FAIL +│ 1 problem\(s\), see below/);
+    assert.match(text, /│ member role +│ FAIL +│ 1 problem, see below/);
+    assert.match(text, /│ Status │ Check +│ Where +│ Problem +│ Fix +│/);
     assert.match(text, /│ slack +│ OK +│ Slack workspace T0123456789/);
     assert.match(text, /Problems/);
     assert.match(text, /│ FAIL +│ member role +│ account 222222222222/);
-    assert.match(text, /2 problem\(s\) block delivery of alerts/);
+    assert.match(text, /2 problems block delivery of alerts\. Fix them,/);
   });
 
   it("lists what the forwarder needs: IAM once, EventBridge and SQS per region, PutEvents as the forwarder role", () => {

@@ -1,9 +1,11 @@
 import { strict as assert } from "node:assert";
 import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
+import { Command } from "commander";
 import { mockClient } from "aws-sdk-client-mock";
 import { chmodSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { stripVTControlCharacters } from "node:util";
 import { getCaller } from "../accounts/identity";
 import { readOrganizationFile } from "../accounts/org-file";
 import { configFromPulumi } from "../config/read";
@@ -362,13 +364,13 @@ describe("the first hour: npm run plan", () => {
     assert.ok(bars[0].stopped);
   });
 
-  it("fails, as preview-message does, when its sample event would not reach Slack", async () => {
+  it("says why an event would not be posted, and still plans; preview-message exits 1 on it", async () => {
     const negative = join(EVENTS_DIR, "negative", "guardduty-finding.json");
     const directory = workspace({ "Pulumi.test.yaml": stackYaml() });
     const plan = await planIn(directory, ["--event", negative]);
-    assert.equal(plan.code, 1);
+    assert.equal(plan.code, 0, plan.stderr);
     assert.match(plan.stdout, /Nothing would be posted: it is neither an AWS Health abuse or risk event/);
-    assert.match(plan.stdout, /would not reach Slack as a valid message/);
+    assert.match(plan.stdout, /Next: pulumi preview --stack test/);
     const cwd = process.cwd();
     process.chdir(directory);
     try {
@@ -377,6 +379,88 @@ describe("the first hour: npm run plan", () => {
     } finally {
       process.chdir(cwd);
     }
+  });
+
+  it("shows a sample the stack posts: a risk event for a risk-only stack, and says which key leaves an event out", async () => {
+    const riskOnly = await planIn(workspace({ "Pulumi.test.yaml": stackYaml({ categories: ["risk"] }) }));
+    assert.equal(riskOnly.code, 0, riskOnly.stderr);
+    assert.match(riskOnly.stdout, /What the security team sees for .*credentials-exposed.json/);
+    assert.match(riskOnly.stdout, /Rule abuse-alerts-risk on the central bus starts the notify workflow/);
+    assert.doesNotMatch(riskOnly.stdout, /Nothing would be posted/);
+    const dos = join(EVENTS_DIR, "abuse", "dos-report.json");
+    const left = await planIn(workspace({ "Pulumi.test.yaml": stackYaml({ categories: ["risk"] }) }), [
+      "--event",
+      dos,
+    ]);
+    assert.equal(left.code, 0, left.stderr);
+    assert.match(
+      left.stdout,
+      /Nothing would be posted: it is an AWS Health abuse event, and this stack's abuse-alerts:categories is \[risk\]: add abuse to post such events\./,
+    );
+  });
+
+  it("shows the message as made on the event's arrival, or at --now", async () => {
+    const directory = workspace({ "Pulumi.test.yaml": stackYaml() });
+    const arrival = await planIn(directory);
+    assert.match(arrival.stdout, /processed at 2026-11-19T08:14:03.000Z/);
+    assert.match(arrival.stdout, /\*Reply by\* 2026-11-20 08:14 UTC \(24 hours left\)/);
+    const later = await planIn(directory, ["--now", "2026-11-19T10:14:03Z"]);
+    assert.match(later.stdout, /\*Reply by\* 2026-11-20 08:14 UTC \(22 hours left\)/);
+    const local = await planIn(directory, ["--now", "2026-11-19T10:14:03"]);
+    assert.equal(local.code, 1);
+    assert.match(local.stderr, /Expected an ISO 8601 time with Z or an offset/);
+  });
+
+  it("names keys set without --path, once per object, with both ways to fix them", async () => {
+    const yaml = [
+      "config:",
+      '  abuse-alerts:centralAccountId: "111111111111"',
+      "  abuse-alerts:slack.workspaceId: T0123456789",
+      "  abuse-alerts:slack.channelId: C0123456789",
+    ].join("\n");
+    const run = await planIn(workspace({ "Pulumi.test.yaml": yaml }));
+    assertPlainError(run, /The stack configuration has 1 problem:/);
+    assert.match(
+      run.stderr,
+      /abuse-alerts:slack.workspaceId, abuse-alerts:slack.channelId are keys with a dot in the name, which Pulumi does not nest \(pulumi config set without --path\): write them under abuse-alerts:slack: in the stack file, or set each again with pulumi config set --path abuse-alerts:slack.workspaceId <value>/,
+    );
+    assert.doesNotMatch(run.stderr, /is required|not a known key/);
+    assert.match(run.stderr, /Fix it in Pulumi.<stack>.yaml/);
+  });
+
+  it("warns that aws: keys are not read, and plans anyway", async () => {
+    const yaml = `${stackYaml()}\n  aws:region: eu-west-1\n  aws:profile: management\n`;
+    const run = await planIn(workspace({ "Pulumi.test.yaml": yaml }));
+    assert.equal(run.code, 0, run.stderr);
+    assert.match(
+      run.stderr,
+      /aws:profile, aws:region are not read: every AWS provider of this program sets its own region, and credentials come from the environment \(AWS_PROFILE/,
+    );
+  });
+
+  it("fits the Slack preview and the tables to an 80-column terminal", async () => {
+    const directory = workspace({ "Pulumi.test.yaml": stackYaml() });
+    const saved = { isTTY: process.stdout.isTTY, columns: process.stdout.columns };
+    Object.assign(process.stdout, { isTTY: true, columns: 80 });
+    let run: CliRun;
+    try {
+      run = await planIn(directory);
+    } finally {
+      Object.assign(process.stdout, saved);
+    }
+    assert.equal(run.code, 0, run.stderr);
+    // On a terminal, table headings are bold: escape codes take no columns.
+    const boxed = stripVTControlCharacters(run.stdout)
+      .split("\n")
+      .filter((line) => /^[┌│├└]/.test(line));
+    assert.ok(
+      boxed.some((line) => line.includes("Reply by")),
+      "the Slack preview is among them",
+    );
+    assert.deepEqual(
+      boxed.filter((line) => [...line].length > 80),
+      [],
+    );
   });
 
   it("shows the configured Slack channel, and keeps every table within 100 columns", async () => {
@@ -654,10 +738,10 @@ describe("the first hour: npm's own habits", () => {
     // npm hands the script only "dev" and sets npm_config_stack.
     const excess = await runCli(planCommand(), ["dev"], { npm_config_stack: "true" });
     assert.equal(excess.code, 1);
-    assert.match(excess.stderr, /too many arguments/);
-    assert.match(
+    assert.equal(
       excess.stderr,
-      /npm took --stack for itself: put -- before the command's options, e.g. npm run plan -- --stack <name>/,
+      "npm took --stack for itself: put -- before the command's options, e.g. npm run plan -- --stack <name>\n",
+      "commander's complaint about the leftover value is npm's doing: only the hint",
     );
     // With --stack=dev nothing is left over: without the check the plan would run for prod.
     const silent = await runCli(planCommand(), [], { npm_config_stack: "dev" });
@@ -675,6 +759,59 @@ describe("the first hour: npm's own habits", () => {
     const run = await runCli(previewMessageCommand(), ["abuse/dos-report.json"], { INIT_CWD: EVENTS_DIR });
     assert.equal(run.code, 0, run.stderr);
     assert.match(run.stdout, /AWS abuse report AWS_ABUSE_DOS_REPORT/);
+  });
+
+  it("guesses the option an argument was meant for, and points to --help for an unknown one", async () => {
+    const hintOf = async (command: Command, args: string[]) => {
+      const run = await runCli(command, args);
+      assert.equal(run.code, 1, args.join(" "));
+      assert.equal(run.stdout, "");
+      return run.stderr.trimEnd().split("\n");
+    };
+    assert.deepEqual(await hintOf(planCommand(), ["prod"]), [
+      "error: too many arguments. Expected 0 arguments but got 1.",
+      "did you mean --stack prod?",
+    ]);
+    assert.deepEqual(
+      (await hintOf(planCommand(), ["my-org.json"]))[1],
+      "did you mean --event my-org.json, or --org my-org.json for an organization file?",
+    );
+    assert.deepEqual((await hintOf(planCommand(), ["help"]))[1], "for help, npm run plan -- --help");
+    assert.deepEqual(
+      (await hintOf(sendTestEventCommand(), ["222222222221"]))[1],
+      "did you mean --account 222222222221?",
+    );
+    assert.deepEqual(await hintOf(previewMessageCommand(), ["--event", dos]), [
+      "error: unknown option '--event'",
+      "the event file is this command's argument, without an option: npm run preview-message -- <file>",
+    ]);
+    assert.deepEqual(await hintOf(planCommand(), ["--organization", "x"]), [
+      "error: unknown option '--organization'",
+      "npm run plan -- --help lists the options",
+    ]);
+    assert.deepEqual(await hintOf(planCommand(), ["--stack", "Pulumi.prod.yaml"]), [
+      "error: option '--stack <name>' argument 'Pulumi.prod.yaml' is invalid. Expected the stack's name: --stack prod.",
+    ]);
+  });
+
+  it("tells an organization file given as account context, and refuses both at once", async () => {
+    const asContext = await runCli(previewMessageCommand(), [dos, "--account-context", DEFAULT_ORG]);
+    assert.equal(asContext.code, 1);
+    assert.match(
+      asContext.stderr,
+      /organization.json is an organization file, not an account context file: pass it with --org .*organization.json\n$/,
+    );
+    const both = await runCli(previewMessageCommand(), [
+      dos,
+      "--org",
+      DEFAULT_ORG,
+      "--account-context",
+      "x.json",
+    ]);
+    assert.equal(both.code, 1);
+    assert.match(both.stderr, /option '--account-context <file>' cannot be used with option '--org <file>'/);
+    const missing = await runCli(previewMessageCommand(), ["nope.json"]);
+    assert.equal(missing.stderr, "cannot read the event nope.json (ENOENT): check the event file's path\n");
   });
 
   it("refuses a --stack whose file does not exist, instead of running without it", async () => {

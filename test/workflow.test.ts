@@ -627,12 +627,24 @@ describe("test events and coverage notices, through the same builder", () => {
     assert.deepEqual(await renderPreview(event("abuse/email-spam-page-2")), {
       text: "Nothing would be posted: member accounts forward it, but no central rule posts it (a later page of a paged event is not posted again).",
       posted: false,
+      invalid: false,
     });
     assert.equal((await renderPreview(event("negative/guardduty-finding"))).posted, false);
     assert.equal((await renderPreview(event("stackset/instance-succeeded"))).posted, false);
     assert.deepEqual(await renderPreview(event("stackset/instance-failed-scp"), { coverage: false }), {
       text: "Nothing would be posted: it is a coverage notice of the forwarder StackSet, which only a stack with abuse-alerts:deployment stackset posts (this one is direct).",
       posted: false,
+      invalid: false,
     });
+  });
+
+  it("an event of a category the stack leaves out: says so, and which key to change", async () => {
+    assert.deepEqual(await renderPreview(event("abuse/dos-report"), { categories: ["risk"] }), {
+      text: "Nothing would be posted: it is an AWS Health abuse event, and this stack's abuse-alerts:categories is [risk]: add abuse to post such events.",
+      posted: false,
+      invalid: false,
+    });
+    const risk = await renderPreview(event("risk/credentials-exposed"), { categories: ["abuse"] });
+    assert.match(risk.text, /AWS Health risk event, and this stack's abuse-alerts:categories is \[abuse\]/);
   });
 });

@@ -59,6 +59,11 @@ export function readAccountContexts(path: string): AccountContexts {
     unreadable: "check the path given to --account-context",
   });
   const result = contextsSchema.safeParse(content, { reportInput: true });
+  if (!result.success && typeof content === "object" && content !== null && "root" in content) {
+    throw new DiscoveryError(
+      `${path} is an organization file, not an account context file: pass it with --org ${path}`,
+    );
+  }
   if (!result.success) {
     const problems = formatIssues(result.error.issues, {
       schema: contextsSchema,

@@ -128,7 +128,7 @@ export function stackPreviewOptions(
 
 /** An event from a JSON file, or a message that says why it cannot be read. */
 export function readEventFile(path: string): Event {
-  const event = readJsonFile(path, "the event");
+  const event = readJsonFile(path, "the event", { unreadable: "check the event file's path" });
   if (typeof event !== "object" || event === null || Array.isArray(event)) {
     throw new UserError(
       `the event ${path} is not an EventBridge event: a JSON object with source, detail-type and detail`,
@@ -137,24 +137,37 @@ export function readEventFile(path: string): Event {
   return event as Event;
 }
 
+/** Why no central rule of a stack with these options takes the event. */
+function unpostedReason(event: Event, options: PreviewOptions, forwarded: boolean): string {
+  const configured = options.categories ?? CATEGORIES;
+  const other = centralRules(CATEGORIES, { coverage: true }).find((rule) =>
+    matchesPattern(rule.pattern, event as never),
+  );
+  if (other?.category && !configured.includes(other.category)) {
+    return `it is ${other.test ? "a test" : "an AWS Health"} ${other.category} event, and this stack's abuse-alerts:categories is [${configured.join(", ")}]: add ${other.category} to post such events`;
+  }
+  if (other && options.coverage === false) {
+    return "it is a coverage notice of the forwarder StackSet, which only a stack with abuse-alerts:deployment stackset posts (this one is direct)";
+  }
+  return forwarded
+    ? "member accounts forward it, but no central rule posts it (a later page of a paged event is not posted again)"
+    : "it is neither an AWS Health abuse or risk event (source aws.health, or abuse-alerts.test for tests) nor a failed stack instance of the forwarder StackSet, so no rule takes it";
+}
+
+export interface RenderedPreview {
+  text: string;
+  /** Whether a rule takes the event and the workflow publishes a valid Chatbot notification. */
+  posted: boolean;
+  /** Whether a rule takes the event but what the workflow makes of it would not reach Slack. */
+  invalid: boolean;
+}
+
 /** The preview as text, and whether a valid message would be posted. */
-export async function renderPreview(
-  event: Event,
-  options: PreviewOptions = {},
-): Promise<{ text: string; posted: boolean }> {
+export async function renderPreview(event: Event, options: PreviewOptions = {}): Promise<RenderedPreview> {
   const preview = await previewEvent(event, options);
   if (preview.rules.length === 0) {
-    const coverageOnly =
-      options.coverage === false &&
-      centralRules(options.categories ?? CATEGORIES, { coverage: true }).some((rule) =>
-        matchesPattern(rule.pattern, event as never),
-      );
-    const reason = coverageOnly
-      ? "it is a coverage notice of the forwarder StackSet, which only a stack with abuse-alerts:deployment stackset posts (this one is direct)"
-      : preview.forwarded
-        ? "member accounts forward it, but no central rule posts it (a later page of a paged event is not posted again)"
-        : "it is neither an AWS Health abuse or risk event (source aws.health, or abuse-alerts.test for tests) nor a failed stack instance of the forwarder StackSet, so no rule takes it";
-    return { text: `Nothing would be posted: ${reason}.`, posted: false };
+    const reason = unpostedReason(event, options, preview.forwarded);
+    return { text: `Nothing would be posted: ${reason}.`, posted: false, invalid: false };
   }
   const rules = preview.rules.map((rule) => rule.name).join(", ");
   const text = [
@@ -168,5 +181,6 @@ export async function renderPreview(
       ? JSON.stringify(JSON.parse(preview.message), null, 2)
       : (preview.message ?? "(none)"),
   ].join("\n");
-  return { text, posted: preview.notification !== undefined };
+  const posted = preview.notification !== undefined;
+  return { text, posted, invalid: !posted };
 }
