@@ -16,6 +16,8 @@ export interface DiscoverySources {
   caller: Caller;
   /** Where the organization is read, for messages: AWS with these credentials, or an offline file. */
   origin: string;
+  /** How to read another organization instead, when the config names one this is not. */
+  elsewhere?: string;
   /** Not called at all when the config lists accounts explicitly. */
   directory: OrganizationDirectory;
   /** Tries the member role in each account; absent offline, where nothing can be assumed. */
@@ -30,9 +32,9 @@ export async function discoverAccounts(
   config: AbuseAlertsConfig,
   sources: DiscoverySources,
 ): Promise<Discovery> {
-  const { caller, directory, origin } = sources;
+  const { caller, directory, origin, elsewhere } = sources;
   const { explicit, organizationalUnits, exclude } = config.accounts;
-  const rules = { centralAccountId: config.centralAccountId, exclude };
+  const rules = { centralAccountId: config.centralAccountId, exclude, elsewhere };
 
   if (explicit) {
     // Validation guarantees organizationId in explicit mode.
@@ -46,7 +48,7 @@ export async function discoverAccounts(
   if (config.organizationId && config.organizationId !== organization.id) {
     throw new DiscoveryError(
       `abuse-alerts:organizationId is ${config.organizationId}, but ${origin} reports organization ${organization.id}; ` +
-        `fix the key, or point the program at organization ${config.organizationId}`,
+        `fix the key, or ${elsewhere ?? `run with credentials of organization ${config.organizationId}`}`,
     );
   }
   const base = {
@@ -55,7 +57,7 @@ export async function discoverAccounts(
     managementAccountId: organization.managementAccountId,
     outsideUnits: [] as string[],
   };
-  const orgScope = `organization ${organization.id}`;
+  const orgScope = `organization ${organization.id} (${origin})`;
 
   if (organizationalUnits.length === 0) {
     const candidates = await directory.listAccounts();

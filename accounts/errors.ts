@@ -73,10 +73,17 @@ export function organizationsError(error: unknown, operation: string, callerArn?
   }
 }
 
-/** An OU that the organization does not have: the same message online and offline. */
-export function unknownOrganizationalUnit(organizationalUnitId: string): DiscoveryError {
+/** An OU that AWS Organizations does not know, or that an organization file does not list. */
+export function unknownOrganizationalUnit(organizationalUnitId: string, file?: string): DiscoveryError {
   return new DiscoveryError(
-    `abuse-alerts:accounts.organizationalUnits: ${organizationalUnitId} is not an OU of this organization (ParentNotFoundException); ` +
-      `check the ID with \`aws organizations describe-organizational-unit --organizational-unit-id ${organizationalUnitId}\``,
+    file === undefined
+      ? `abuse-alerts:accounts.organizationalUnits: ${organizationalUnitId} is not an OU of this organization (ParentNotFoundException); ` +
+          `check the ID with \`aws organizations describe-organizational-unit --organizational-unit-id ${organizationalUnitId}\``
+      : `abuse-alerts:accounts.organizationalUnits: ${organizationalUnitId} is not an OU of the organization file ${file}; ` +
+          `check the ID, or ${ANOTHER_ORGANIZATION_FILE}`,
   );
 }
+
+/** Offline, the way to a different organization than the file's. */
+export const ANOTHER_ORGANIZATION_FILE =
+  "pass --org with a file of your own organization (npm run export-org writes one)";

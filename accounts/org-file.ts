@@ -178,7 +178,11 @@ export function fileCaller(file: OrganizationFile): Caller {
 
 /** The organization of a file, answering as AWS Organizations would. */
 export class FileOrganizationDirectory implements OrganizationDirectory {
-  constructor(private readonly file: OrganizationFile) {}
+  constructor(
+    private readonly file: OrganizationFile,
+    /** The file's path, for messages. */
+    private readonly source?: string,
+  ) {}
 
   describeOrganization(): Promise<Organization> {
     return Promise.resolve(this.file.organization);
@@ -192,7 +196,7 @@ export class FileOrganizationDirectory implements OrganizationDirectory {
     return Promise.resolve(
       organizationalUnitIds.flatMap((id) => {
         const unit = findUnit(this.file.root, id);
-        if (!unit || id === this.file.root.id) throw unknownOrganizationalUnit(id);
+        if (!unit || id === this.file.root.id) throw unknownOrganizationalUnit(id, this.source);
         return accountsBelow(unit);
       }),
     );

@@ -35,7 +35,7 @@ export async function collectPages<Page, Item>(
   return all;
 }
 
-function toOrgAccount(account: Account): OrgAccount {
+export function toOrgAccount(account: Account): OrgAccount {
   // `Status` is being retired: AWS asks callers to read `State`.
   return { id: account.Id ?? "", name: account.Name ?? "", state: account.State ?? "UNKNOWN" };
 }

@@ -5,6 +5,8 @@ export interface SelectionRules {
   exclude: readonly string[];
   /** Where the candidates come from, for messages: "organization o-…" or "abuse-alerts:accounts.explicit". */
   scope: string;
+  /** How to read another organization, for a central account this one does not have. */
+  elsewhere?: string;
 }
 
 export interface Selection {
@@ -40,7 +42,7 @@ export function selectAccounts(candidates: readonly OrgAccount[], rules: Selecti
   const problems: string[] = [];
   if (!central) {
     problems.push(
-      `abuse-alerts:centralAccountId ${rules.centralAccountId} is not an account of ${rules.scope}; set it to the security account that should host the bus, topic and Chatbot`,
+      `abuse-alerts:centralAccountId ${rules.centralAccountId} is not an account of ${rules.scope}; set it to the security account that should host the bus, topic and Chatbot${rules.elsewhere ? `, or ${rules.elsewhere}` : ""}`,
     );
   } else if (central.state !== "ACTIVE") {
     problems.push(

@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { MockResourceArgs } from "@pulumi/pulumi/runtime/mocks";
 import { DiscoverySources } from "../accounts/discover";
+import { ANOTHER_ORGANIZATION_FILE } from "../accounts/errors";
 import { fileCaller, FileOrganizationDirectory, OrganizationFile } from "../accounts/org-file";
 import { OrganizationDirectory } from "../accounts/types";
 import { PROJECT } from "../config/schema";
@@ -247,7 +248,9 @@ export async function runOffline(options: {
     Promise.resolve({
       caller,
       origin: `the organization file ${options.organizationSource}`,
-      directory: options.directory ?? new FileOrganizationDirectory(options.organization),
+      elsewhere: ANOTHER_ORGANIZATION_FILE,
+      directory:
+        options.directory ?? new FileOrganizationDirectory(options.organization, options.organizationSource),
       probe: options.probe,
     });
   const planned = () =>

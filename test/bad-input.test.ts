@@ -140,7 +140,9 @@ const cases: { name: string; config?: Record<string, unknown>; org?: Organizatio
   {
     name: "stackset mode with an OU the organization does not have",
     config: { deployment: "stackset", accounts: { organizationalUnits: ["ou-ex12-nothere1"] } },
-    names: [/abuse-alerts:accounts.organizationalUnits: ou-ex12-nothere1 is not an OU of this organization/],
+    names: [
+      /abuse-alerts:accounts.organizationalUnits: ou-ex12-nothere1 is not an OU of the organization file .*organization.json; check the ID, or pass --org with a file of your own organization \(npm run export-org writes one\)/,
+    ],
   },
   {
     name: "stackset mode with an unknown key",
@@ -202,7 +204,7 @@ const cases: { name: string; config?: Record<string, unknown>; org?: Organizatio
   {
     name: "an OU the organization does not have",
     config: { accounts: { organizationalUnits: ["ou-ex12-missing1"] } },
-    names: [/ou-ex12-missing1 is not an OU of this organization/],
+    names: [/ou-ex12-missing1 is not an OU of the organization file/],
   },
   {
     name: "a suspended central account",
@@ -217,13 +219,15 @@ const cases: { name: string; config?: Record<string, unknown>; org?: Organizatio
   {
     name: "a central account outside the organization",
     org: orgWith(CENTRAL, "remove"),
-    names: [/abuse-alerts:centralAccountId 111111111111 is not an account of organization o-exampleorg1/],
+    names: [
+      /abuse-alerts:centralAccountId 111111111111 is not an account of organization o-exampleorg1 \(the organization file .*\); set it to the security account that should host the bus, topic and Chatbot, or pass --org with a file of your own organization/,
+    ],
   },
   {
     name: "an organization ID that does not match the organization, named without invented credentials",
     config: { organizationId: "o-otherorg123" },
     names: [
-      /^abuse-alerts:organizationId is o-otherorg123, but the organization file .*examples\/organization.json reports organization o-exampleorg1; fix the key, or point the program at organization o-otherorg123$/,
+      /^abuse-alerts:organizationId is o-otherorg123, but the organization file .*examples\/organization.json reports organization o-exampleorg1; fix the key, or pass --org with a file of your own organization \(npm run export-org writes one\)$/,
     ],
   },
 ];

@@ -45,6 +45,10 @@ async function planIn(directory: string, args: string[] = []): Promise<CliRun> {
   }
 }
 
+/** Plans a stack file of these config lines, written as a person would type them. */
+const planConfigLines = (lines: string[]) =>
+  planIn(workspace({ "Pulumi.test.yaml": ["config:", ...lines.map((line) => `  ${line}`)].join("\n") }));
+
 /** What a person reads: the message, once, and nothing of the machinery behind it. */
 function assertPlainError(run: CliRun, message: RegExp) {
   assert.equal(run.code, 1);
@@ -73,17 +77,15 @@ describe("the first hour: npm run plan", () => {
   });
 
   it("names a misspelt namespace, or none, with the key meant, and leaves other providers' keys alone", async () => {
-    const yaml = [
-      "config:",
-      "  aws:region: us-east-1",
-      "  aws:profile: management",
-      '  abuse-alerts:centralAccountId: "111111111111"',
-      "  abuse-alerts:slack: { workspaceId: T0123456789, channelId: C0123456789 }",
-      "  abuse-alert:regions: [us-east-1, us-west-2]",
-      "  abuse_alerts:notifyEmails: [secops@example.com]",
-      "  categories: [abuse]",
-    ].join("\n");
-    const run = await planIn(workspace({ "Pulumi.test.yaml": yaml }));
+    const run = await planConfigLines([
+      "aws:region: us-east-1",
+      "aws:profile: management",
+      'abuse-alerts:centralAccountId: "111111111111"',
+      "abuse-alerts:slack: { workspaceId: T0123456789, channelId: C0123456789 }",
+      "abuse-alert:regions: [us-east-1, us-west-2]",
+      "abuse_alerts:notifyEmails: [secops@example.com]",
+      "categories: [abuse]",
+    ]);
     assertPlainError(run, /The stack configuration has 3 problems/);
     assert.match(
       run.stderr,
@@ -95,12 +97,10 @@ describe("the first hour: npm run plan", () => {
   });
 
   it("does not also call a key missing when a misspelt one already names it", async () => {
-    const yaml = [
-      "config:",
-      '  abuse-alert:centralAccountId: "111111111111"',
-      "  abuse-alerts:slack: { workspaceId: T0123456789, channelId: C0123456789 }",
-    ].join("\n");
-    const run = await planIn(workspace({ "Pulumi.test.yaml": yaml }));
+    const run = await planConfigLines([
+      'abuse-alert:centralAccountId: "111111111111"',
+      "abuse-alerts:slack: { workspaceId: T0123456789, channelId: C0123456789 }",
+    ]);
     assertPlainError(run, /The stack configuration has 1 problem:/);
     assert.match(run.stderr, /abuse-alert:centralAccountId .*did you mean abuse-alerts:centralAccountId\?/);
     assert.doesNotMatch(run.stderr, /is required/);
@@ -217,7 +217,7 @@ describe("the first hour: npm run plan", () => {
       [
         orgFile({ id: "r-ex12", name: "Root", accounts: accounts("SUSPENDED") }),
         {},
-        /no account is left to cover in organization o-exampleorg1: 2 found, 2 skipped/,
+        /no account is left to cover in organization o-exampleorg1 \(the organization file org.json\): 2 found, 2 skipped/,
       ],
       [
         orgFile({ id: "r-ex12", name: "Root", accounts: accounts("ACTIVE") }),
@@ -412,13 +412,11 @@ describe("the first hour: npm run plan", () => {
   });
 
   it("names keys set without --path, once per object, with both ways to fix them", async () => {
-    const yaml = [
-      "config:",
-      '  abuse-alerts:centralAccountId: "111111111111"',
-      "  abuse-alerts:slack.workspaceId: T0123456789",
-      "  abuse-alerts:slack.channelId: C0123456789",
-    ].join("\n");
-    const run = await planIn(workspace({ "Pulumi.test.yaml": yaml }));
+    const run = await planConfigLines([
+      'abuse-alerts:centralAccountId: "111111111111"',
+      "abuse-alerts:slack.workspaceId: T0123456789",
+      "abuse-alerts:slack.channelId: C0123456789",
+    ]);
     assertPlainError(run, /The stack configuration has 1 problem:/);
     assert.match(
       run.stderr,
