@@ -48,7 +48,10 @@ export async function discoverAccounts(
   if (config.organizationId && config.organizationId !== organization.id) {
     throw new DiscoveryError(
       `abuse-alerts:organizationId is ${config.organizationId}, but ${origin} reports organization ${organization.id}; ` +
-        `fix the key, or ${elsewhere ?? `run with credentials of organization ${config.organizationId}`}`,
+        // Offline, the file is the likelier mistake: the key usually holds the real organization.
+        (elsewhere
+          ? `${elsewhere}, or fix the key`
+          : `fix the key, or run with credentials of organization ${config.organizationId}`),
     );
   }
   const base = {

@@ -75,11 +75,13 @@ export function dottedKeys(fullKeys: readonly string[]): Map<string, string[]> {
 }
 
 function dottedKeyProblem(object: string, fullKeys: readonly string[]): string {
+  // Pulumi's paths index lists with brackets: regions[0], not regions.0.
+  const path = fullKeys[0].replace(/\.(\d+)(?=\.|$)/g, "[$1]");
   return (
     `${fullKeys.join(", ")} ${fullKeys.length === 1 ? "is a key" : "are keys"} with a dot in the name, which Pulumi ` +
     `does not nest (pulumi config set without --path): write ${fullKeys.length === 1 ? "it" : "them"} under ` +
     `${PROJECT}:${object}: in the stack file, or set ${fullKeys.length === 1 ? "it" : "each"} again with ` +
-    `pulumi config set --path ${fullKeys[0]} <value> (and pulumi config rm ${fullKeys[0]})`
+    `pulumi config set --path '${path}' <value> (and pulumi config rm '${fullKeys[0]}')`
   );
 }
 
@@ -97,7 +99,12 @@ export function configFromPulumi(allConfig: Record<string, string>): AbuseAlerts
       ...[...dotted].map(([object, fullKeys]) => dottedKeyProblem(object, fullKeys)),
     ],
     // abuse-alert:centralAccountId: "did you mean abuse-alerts:centralAccountId?" says it all.
-    [...misplaced.map((key) => key.slice(key.indexOf(":") + 1).split(".")[0]), ...dotted.keys()],
+    [
+      ...misplaced.map((key) => key.slice(key.indexOf(":") + 1).split(".")[0]),
+      ...dotted.keys(),
+      // slack.channelId set flat while slack is nested: not also "slack.channelId is required".
+      ...[...dotted.values()].flat().map((key) => key.slice(PROJECT.length + 1)),
+    ],
   );
 }
 

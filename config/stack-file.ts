@@ -3,6 +3,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { parse } from "yaml";
 import { configFromPulumi } from "./read";
+import { UserError } from "../lib/cli";
 import { AbuseAlertsConfig, ConfigError } from "./schema";
 
 /** Path of a stack's settings file next to Pulumi.yaml. */
@@ -16,9 +17,10 @@ export function stackFilePath(stack: string, directory = process.cwd()): string 
  */
 export function readStackConfig(path: string): Record<string, string> {
   if (!existsSync(path)) {
-    throw new ConfigError([
+    // Not a config problem to fix "in Pulumi.<stack>.yaml": there is no such file yet.
+    throw new UserError(
       `${path} does not exist: create it from Pulumi.prod.yaml, or pass --stack with an existing stack`,
-    ]);
+    );
   }
   let document: unknown;
   try {

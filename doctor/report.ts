@@ -58,9 +58,11 @@ export function renderDoctor(findings: readonly Finding[]): string {
   }
   lines.push(
     "",
-    failures > 0
-      ? `${problemCount(failures)} ${failures === 1 ? "blocks" : "block"} delivery of alerts. Fix ${failures === 1 ? "it" : "them"}, run npm run doctor again, then pulumi up.`
-      : "Nothing blocks delivery of alerts.",
+    findings.some((finding) => finding.stopped)
+      ? "The doctor stopped there: it can check nothing else without this. Fix it, then run npm run doctor again."
+      : failures > 0
+        ? `${problemCount(failures)} ${failures === 1 ? "blocks" : "block"} delivery of alerts. Fix ${failures === 1 ? "it" : "them"}, run npm run doctor again, then pulumi up.`
+        : "Nothing blocks delivery of alerts.",
   );
   return lines.join("\n");
 }

@@ -58,7 +58,15 @@ export async function runDoctor(
   try {
     caller = await getCaller(clients.sts);
   } catch (error) {
-    return [{ check: "identity", status: "fail", subject: "credentials", detail: errorMessage(error) }];
+    return [
+      {
+        check: "identity",
+        status: "fail",
+        subject: "credentials",
+        detail: errorMessage(error),
+        stopped: true,
+      },
+    ];
   }
   findings.push({
     check: "identity",
@@ -81,7 +89,13 @@ export async function runDoctor(
   } catch (error) {
     return [
       ...findings,
-      { check: "organization", status: "fail", subject: "organization", detail: errorMessage(error) },
+      {
+        check: "organization",
+        status: "fail",
+        subject: "organization",
+        detail: errorMessage(error),
+        stopped: true,
+      },
     ];
   }
   findings.push(

@@ -22,6 +22,8 @@ export interface Finding {
   subject: string;
   detail: string;
   fix?: string;
+  /** The doctor could check nothing after it (no credentials, no Organizations access). */
+  stopped?: boolean;
 }
 
 /** The AWS clients the checks use; tests hand in clients stubbed by aws-sdk-client-mock. */

@@ -84,8 +84,21 @@ function keptByNpm(command: Command): Option[] {
   );
 }
 
-const npmHint = (command: Command, options: readonly Option[]) =>
-  `npm took ${options.map((option) => option.long).join(", ")} for itself: put -- before the command's options, e.g. ${command.name()} ${options[0].flags}`;
+/**
+ * The hint for options npm kept, with the command to type: npm holds `--stack=dev` as "dev", and
+ * of `--stack dev` leaves "dev" among the script's arguments.
+ */
+function npmHint(command: Command, options: readonly Option[]): string {
+  const [first] = options;
+  const held = process.env[`npm_config_${(first.long ?? "").slice(2).replace(/-/g, "_")}`];
+  const leftover = command.args.slice(command.registeredArguments.length)[0];
+  const value = held !== undefined && held !== "true" ? held : leftover;
+  const example =
+    options.length === 1 && value !== undefined && !first.isBoolean()
+      ? `${first.long} ${value}`
+      : first.flags;
+  return `npm took ${options.map((option) => option.long).join(", ")} for itself: put -- before the command's options, e.g. ${command.name()} ${example}`;
+}
 
 /** What an argument the command does not take was probably meant to be. */
 function operandHint(command: Command, operand: string): string | undefined {
@@ -111,7 +124,16 @@ function commanderHint(command: Command, error: CommanderError): string | undefi
     if (argument && /--event\b/.test(error.message)) {
       return `the event file is this command's argument, without an option: ${command.name()} <file>`;
     }
-    if (!/did you mean/i.test(error.message)) return `${command.name()} --help lists the options`;
+    if (/did you mean/i.test(error.message)) return undefined;
+    // --organization for --org: a longer spelling commander's edit distance does not reach.
+    const given = /'(--[\w-]+)/.exec(error.message)?.[1] ?? "";
+    const meant = command.options.find(
+      (option) =>
+        option.long &&
+        option.long.length > 4 &&
+        (given.startsWith(option.long) || option.long.startsWith(given)),
+    );
+    return meant?.long ? `did you mean ${meant.long}?` : `${command.name()} --help lists the options`;
   }
   return undefined;
 }

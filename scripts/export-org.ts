@@ -1,8 +1,8 @@
 import { OrganizationsClient } from "@aws-sdk/client-organizations";
 import { STSClient } from "@aws-sdk/client-sts";
 import { Command } from "commander";
-import { existsSync, writeFileSync } from "node:fs";
-import { dirname, relative, resolve } from "node:path";
+import { existsSync, statSync, writeFileSync } from "node:fs";
+import { dirname, join, relative, resolve } from "node:path";
 import { countOrganization, exportOrganization, organizationJson } from "../accounts/export-org";
 import { createStsClient, getCaller } from "../accounts/identity";
 import { createOrganizationsClient } from "../accounts/organizations";
@@ -37,7 +37,9 @@ function tagKeys(flags: Flags): string[] {
 
 /** The path as the person would type it again, from where they ran npm (INIT_CWD). */
 function shownPath(path: string): string {
-  const shown = relative(process.env.INIT_CWD ?? process.cwd(), resolve(path)) || path;
+  const fromCwd = relative(process.env.INIT_CWD ?? process.cwd(), resolve(path));
+  // Outside the directory typed in, the absolute path reads better than ../../x.
+  const shown = fromCwd === "" || fromCwd.startsWith("..") ? resolve(path) : fromCwd;
   return /^[\w./@+-]+$/.test(shown) ? shown : `'${shown.replace(/'/g, `'\\''`)}'`;
 }
 
@@ -70,6 +72,11 @@ export function exportOrgCommand(
     .action(async (flags: Flags) => {
       const tags = tagKeys(flags);
       // Refused before any AWS call, so a big organization is not read for nothing.
+      if (flags.out && existsSync(flags.out) && statSync(flags.out).isDirectory()) {
+        throw new UserError(
+          `${shownPath(flags.out)} is a directory: give --out a file's path, e.g. ${shownPath(join(flags.out, "my-org.json"))}`,
+        );
+      }
       if (flags.out && !flags.force && existsSync(flags.out)) throw exists(flags.out);
       if (flags.out && !existsSync(dirname(flags.out))) throw noDirectory(flags.out);
       const { sts, organizations } = clients();

@@ -1,4 +1,4 @@
-import { Command } from "commander";
+import { Command, Option } from "commander";
 import { join, relative } from "node:path";
 import { accountsBelow, fileCaller, readOrganizationFile } from "../accounts/org-file";
 import { configFromPulumi } from "../config/read";
@@ -9,10 +9,16 @@ import { readEventFile, renderPreview, stackPreviewOptions } from "../workflow/p
 import { contextsFromOrganization } from "../workflow/context";
 import { inputPath, isoTime, runCommand, stackName } from "../lib/cli";
 import { noProgress, progressBar, ProgressFactory } from "../lib/progress";
-import { renderTable } from "../lib/tables";
+import { outputWidth, renderTable, wrapText } from "../lib/tables";
 import { CloudFormationTemplate, TEMPLATE_BODY_LIMIT } from "../components/forwarderTemplate";
 
 export const DEFAULT_ORG = join(__dirname, "..", "examples", "organization.json");
+
+/** --org, its default shown as the project's path rather than this machine's. */
+export const orgOption = (description: string): Option =>
+  new Option("--org <file>", description)
+    .argParser(inputPath)
+    .default(DEFAULT_ORG, relative(join(__dirname, ".."), DEFAULT_ORG));
 const SAMPLE_EVENTS = join(__dirname, "..", "test", "fixtures", "events");
 /** The sample event a plan shows: one of the stack's first category, so the stack would post it. */
 export const sampleEvent = (categories: readonly Category[]): string =>
@@ -81,6 +87,9 @@ function typeTable(deployed: PlannedResource[]): string {
   );
 }
 
+/** A sentence of the plan, wrapped to the terminal as the tables are. */
+const paragraph = (text: string) => wrapText(text, outputWidth());
+
 /** The StackSet, its targets and its template, as declared; nothing in direct mode. */
 function stackSetSection(resources: PlannedResource[]): string[] {
   const stackSet = resources.find((resource) => resource.type === "aws:cloudformation/stackSet:StackSet");
@@ -105,12 +114,18 @@ function stackSetSection(resources: PlannedResource[]): string[] {
     return typeof text === "string" ? text : JSON.stringify(text);
   };
   return [
-    `StackSet ${String(stackSet.inputs.name)}: service-managed, auto-deployment on (new accounts of the target OUs are covered`,
-    `without a pulumi up), managed execution on, administered by the ${administrator}.`,
-    `Targets: ${targets.organizationalUnitIds.join(", ")}` +
-      (targets.accountFilterType === "DIFFERENCE" ? ` except ${(targets.accounts ?? []).join(", ")}` : "") +
-      `, nested OUs included; stack instances in ${instances.map((instance) => String(instance.inputs.stackSetInstanceRegion)).join(", ")}.`,
-    `Template: ${Buffer.byteLength(body)} of ${TEMPLATE_BODY_LIMIT} bytes, per account and region:`,
+    paragraph(
+      `StackSet ${String(stackSet.inputs.name)}: service-managed, auto-deployment on (new accounts of the target OUs are covered ` +
+        `without a pulumi up), managed execution on, administered by the ${administrator}.`,
+    ),
+    paragraph(
+      `Targets: ${targets.organizationalUnitIds.join(", ")}` +
+        (targets.accountFilterType === "DIFFERENCE" ? ` except ${(targets.accounts ?? []).join(", ")}` : "") +
+        `, nested OUs included; stack instances in ${instances.map((instance) => String(instance.inputs.stackSetInstanceRegion)).join(", ")}.`,
+    ),
+    paragraph(
+      `Template: ${Buffer.byteLength(body)} of ${TEMPLATE_BODY_LIMIT} bytes, per account and region:`,
+    ),
     renderTable(
       ["Resource", "Type", "Name"],
       Object.entries(template.Resources).map(([id, resource]) => [
@@ -182,8 +197,10 @@ export async function renderPlan(options: PlanOptions): Promise<Plan> {
     now,
   });
   const text = [
-    `abuse-alerts plan: stack ${options.stack} (${relative(process.cwd(), stackPath)}), organization ${relative(process.cwd(), options.org)}`,
-    "Offline: the real program under Pulumi mocks. No AWS call, no Pulumi CLI, nothing deployed.",
+    paragraph(
+      `abuse-alerts plan: stack ${options.stack} (${relative(process.cwd(), stackPath)}), organization ${relative(process.cwd(), options.org)}`,
+    ),
+    paragraph("Offline: the real program under Pulumi mocks. No AWS call, no Pulumi CLI, nothing deployed."),
     "",
     "Configuration",
     configTable(config),
@@ -198,19 +215,26 @@ export async function renderPlan(options: PlanOptions): Promise<Plan> {
     "Resources by type",
     typeTable(deployed),
     "",
-    `What the security team sees for ${relative(process.cwd(), eventFile)}, processed at ${now.toISOString()} (--event and --now for others)`,
+    paragraph(
+      `What the security team sees for ${relative(process.cwd(), eventFile)}, processed at ${now.toISOString()}` +
+        (options.event || options.now ? "" : " (--event and --now for others)"),
+    ),
     preview.text,
     "",
-    `Totals: ${deployed.length} AWS resources and ${components} components declared by Pulumi in ${
-      new Set(deployed.map((resource) => resource.account)).size
-    } accounts and ${config.regions.length} region(s); ${providers} AWS providers, each its own plugin process ` +
-      `(roughly 170-430 MB apiece).` +
-      (direct.size < covered.length
-        ? ` The StackSet deploys the forwarder to the other ${covered.length - direct.size} covered accounts, and to new ones as they join.`
-        : ""),
-    preview.invalid
-      ? `The workflow would make of this event a message Slack refuses (see above): fix that before pulumi up.`
-      : `Next: pulumi preview --stack ${options.stack}, with credentials of the management account or a delegated administrator.`,
+    paragraph(
+      `Totals: ${deployed.length} AWS resources and ${components} components declared by Pulumi in ${
+        new Set(deployed.map((resource) => resource.account)).size
+      } accounts and ${config.regions.length} region(s); ${providers} AWS providers, each its own plugin process ` +
+        `(roughly 170-430 MB apiece).` +
+        (direct.size < covered.length
+          ? ` The StackSet deploys the forwarder to the other ${covered.length - direct.size} covered accounts, and to new ones as they join.`
+          : ""),
+    ),
+    paragraph(
+      preview.invalid
+        ? `The workflow would make of this event a message Slack refuses (see above): fix that before pulumi up.`
+        : `Next: pulumi preview --stack ${options.stack}, with credentials of the management account or a delegated administrator.`,
+    ),
   ].join("\n");
   return { text, messageValid: !preview.invalid };
 }
@@ -222,7 +246,7 @@ export function planCommand(): Command {
       "Run the abuse-alerts program offline against a sample organization and print what it would deploy.",
     )
     .option("--stack <name>", "stack whose Pulumi.<name>.yaml to read", stackName, "prod")
-    .option("--org <file>", "organization file: accounts, OUs and states", inputPath, DEFAULT_ORG)
+    .addOption(orgOption("organization file: accounts, OUs and states"))
     .option(
       "--event <file>",
       "event whose Slack message to show (default: a sample abuse event, or a risk one for a risk-only stack)",

@@ -4,7 +4,7 @@ import { optionalStackConfig } from "../config/stack-file";
 import { inputPath, isoTime, runCommand, stackName } from "../lib/cli";
 import { AccountContexts, contextsFromOrganization, readAccountContexts } from "../workflow/context";
 import { readEventFile, renderPreview, stackPreviewOptions } from "../workflow/preview";
-import { DEFAULT_ORG } from "./plan";
+import { orgOption } from "./plan";
 
 export function previewMessageCommand(): Command {
   return new Command()
@@ -23,12 +23,7 @@ export function previewMessageCommand(): Command {
       stackName,
       "prod",
     )
-    .option(
-      "--org <file>",
-      "organization file whose names, OUs, emails and tags the lookups find",
-      inputPath,
-      DEFAULT_ORG,
-    )
+    .addOption(orgOption("organization file whose names, OUs, emails and tags the lookups find"))
     .addOption(
       new Option("--account-context <file>", "what the lookups find, by account ID, instead of --org")
         .argParser(inputPath)

@@ -227,7 +227,7 @@ const cases: { name: string; config?: Record<string, unknown>; org?: Organizatio
     name: "an organization ID that does not match the organization, named without invented credentials",
     config: { organizationId: "o-otherorg123" },
     names: [
-      /^abuse-alerts:organizationId is o-otherorg123, but the organization file .*examples\/organization.json reports organization o-exampleorg1; fix the key, or pass --org with a file of your own organization \(npm run export-org writes one\)$/,
+      /^abuse-alerts:organizationId is o-otherorg123, but the organization file .*examples\/organization.json reports organization o-exampleorg1; pass --org with a file of your own organization \(npm run export-org writes one\), or fix the key$/,
     ],
   },
 ];

@@ -542,7 +542,11 @@ describe("npm run doctor", () => {
       "the message holds its fix: no empty Fix column",
     );
     assert.doesNotMatch(text, /│ Fix/);
-    assert.match(text, /1 problem blocks delivery of alerts\. Fix it,/);
+    assert.match(
+      text,
+      /The doctor stopped there: it can check nothing else without this\. Fix it, then run npm run doctor again\.$/,
+    );
+    assert.doesNotMatch(text, /blocks delivery/, "missing credentials stop the doctor, not the alerts");
   });
 
   it("renders a summary per check and a table of problems with fixes", async () => {

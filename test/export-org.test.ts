@@ -7,7 +7,7 @@ import {
 import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import { mockClient } from "aws-sdk-client-mock";
 import fc from "fast-check";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { exportOrganization, ExportOptions, organizationJson } from "../accounts/export-org";
@@ -439,6 +439,19 @@ describe("npm run export-org", () => {
     assert.equal(
       result.stderr.trim(),
       "cannot write missing/my-org.json: its directory does not exist; create it, or choose another --out.",
+    );
+    assert.equal(created(), 0);
+  });
+
+  it("refuses a directory as --out, even with --force, before any AWS call", async () => {
+    const { clients, created } = aws();
+    const directory = workspace();
+    mkdirSync(join(directory, "orgs"));
+    const result = await run(clients, ["--out", "orgs", "--force"], { INIT_CWD: directory });
+    assert.equal(result.code, 1);
+    assert.equal(
+      result.stderr.trim(),
+      "orgs is a directory: give --out a file's path, e.g. orgs/my-org.json",
     );
     assert.equal(created(), 0);
   });

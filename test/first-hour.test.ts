@@ -394,7 +394,7 @@ describe("the first hour: npm run plan", () => {
     ]);
     assert.equal(left.code, 0, left.stderr);
     assert.match(
-      left.stdout,
+      left.stdout.replace(/\n/g, " "),
       /Nothing would be posted: it is an AWS Health abuse event, and this stack's abuse-alerts:categories is \[risk\]: add abuse to post such events\./,
     );
   });
@@ -406,6 +406,11 @@ describe("the first hour: npm run plan", () => {
     assert.match(arrival.stdout, /\*Reply by\* 2026-11-20 08:14 UTC \(24 hours left\)/);
     const later = await planIn(directory, ["--now", "2026-11-19T10:14:03Z"]);
     assert.match(later.stdout, /\*Reply by\* 2026-11-20 08:14 UTC \(22 hours left\)/);
+    const early = await planIn(directory, ["--now", "2026-11-18T12:00:00Z"]);
+    assertPlainError(
+      early,
+      /^--now 2026-11-18T12:00:00.000Z is before the event's time 2026-11-19T08:14:03Z: the workflow runs once the event has arrived\n$/,
+    );
     const local = await planIn(directory, ["--now", "2026-11-19T10:14:03"]);
     assert.equal(local.code, 1);
     assert.match(local.stderr, /Expected an ISO 8601 time with Z or an offset/);
@@ -420,10 +425,20 @@ describe("the first hour: npm run plan", () => {
     assertPlainError(run, /The stack configuration has 1 problem:/);
     assert.match(
       run.stderr,
-      /abuse-alerts:slack.workspaceId, abuse-alerts:slack.channelId are keys with a dot in the name, which Pulumi does not nest \(pulumi config set without --path\): write them under abuse-alerts:slack: in the stack file, or set each again with pulumi config set --path abuse-alerts:slack.workspaceId <value>/,
+      /abuse-alerts:slack.workspaceId, abuse-alerts:slack.channelId are keys with a dot in the name, which Pulumi does not nest \(pulumi config set without --path\): write them under abuse-alerts:slack: in the stack file, or set each again with pulumi config set --path 'abuse-alerts:slack.workspaceId' <value>/,
     );
     assert.doesNotMatch(run.stderr, /is required|not a known key/);
     assert.match(run.stderr, /Fix it in Pulumi.<stack>.yaml/);
+
+    const mixed = await planConfigLines([
+      'abuse-alerts:centralAccountId: "111111111111"',
+      "abuse-alerts:slack: { workspaceId: T0123456789 }",
+      "abuse-alerts:slack.channelId: C0123456789",
+      "abuse-alerts:regions.0: us-east-1",
+    ]);
+    assertPlainError(mixed, /The stack configuration has 2 problems:/);
+    assert.doesNotMatch(mixed.stderr, /is required/, "the flat key already names slack.channelId");
+    assert.match(mixed.stderr, /pulumi config set --path 'abuse-alerts:regions\[0\]' <value>/);
   });
 
   it("warns that aws: keys are not read, and plans anyway", async () => {
@@ -448,15 +463,21 @@ describe("the first hour: npm run plan", () => {
     }
     assert.equal(run.code, 0, run.stderr);
     // On a terminal, table headings are bold: escape codes take no columns.
-    const boxed = stripVTControlCharacters(run.stdout)
+    // All but the SNS message's JSON, which is printed as it would be sent.
+    const json = run.stdout.indexOf("SNS message (what Chatbot receives):");
+    const lines = stripVTControlCharacters(run.stdout.slice(0, json))
       .split("\n")
-      .filter((line) => /^[┌│├└]/.test(line));
+      .concat(stripVTControlCharacters(run.stdout.slice(run.stdout.indexOf("\nTotals: "))).split("\n"));
     assert.ok(
-      boxed.some((line) => line.includes("Reply by")),
+      lines.some((line) => line.startsWith("│ *Reply by*")),
       "the Slack preview is among them",
     );
+    assert.ok(
+      lines.some((line) => line.startsWith("Totals: ")),
+      "and the totals",
+    );
     assert.deepEqual(
-      boxed.filter((line) => [...line].length > 80),
+      lines.filter((line) => [...line].length > 80),
       [],
     );
   });
@@ -738,7 +759,7 @@ describe("the first hour: npm's own habits", () => {
     assert.equal(excess.code, 1);
     assert.equal(
       excess.stderr,
-      "npm took --stack for itself: put -- before the command's options, e.g. npm run plan -- --stack <name>\n",
+      "npm took --stack for itself: put -- before the command's options, e.g. npm run plan -- --stack dev\n",
       "commander's complaint about the leftover value is npm's doing: only the hint",
     );
     // With --stack=dev nothing is left over: without the check the plan would run for prod.
@@ -747,7 +768,7 @@ describe("the first hour: npm's own habits", () => {
     assert.equal(silent.stdout, "");
     assert.equal(
       silent.stderr,
-      "npm took --stack for itself: put -- before the command's options, e.g. npm run plan -- --stack <name>\n",
+      "npm took --stack for itself: put -- before the command's options, e.g. npm run plan -- --stack dev\n",
     );
     const given = await runCli(previewMessageCommand(), [dos, "--stack", "prod"], { npm_config_stack: "x" });
     assert.equal(given.code, 0, "an option given to the script itself is not npm's");
@@ -785,6 +806,17 @@ describe("the first hour: npm's own habits", () => {
     ]);
     assert.deepEqual(await hintOf(planCommand(), ["--organization", "x"]), [
       "error: unknown option '--organization'",
+      "did you mean --org?",
+    ]);
+    const help = await runCli(planCommand(), ["--help"]);
+    assert.equal(help.code, 0);
+    assert.match(
+      help.stdout,
+      /\(default:\s+examples\/organization\.json\)/,
+      "the project's path, not this machine's",
+    );
+    assert.deepEqual(await hintOf(planCommand(), ["--verbose"]), [
+      "error: unknown option '--verbose'",
       "npm run plan -- --help lists the options",
     ]);
     assert.deepEqual(await hintOf(planCommand(), ["--stack", "Pulumi.prod.yaml"]), [
@@ -816,6 +848,7 @@ describe("the first hour: npm's own habits", () => {
     const preview = await runCli(previewMessageCommand(), [dos, "--stack", "nope"]);
     assert.equal(preview.code, 1);
     assert.match(preview.stderr, /Pulumi.nope.yaml does not exist: create it from Pulumi.prod.yaml/);
+    assert.doesNotMatch(preview.stderr, /Fix it in|nothing was deployed/, "there is no file to fix yet");
     const send = await runCli(sendTestEventCommand(), ["--account", "222222222221", "--stack", "nope"]);
     assert.equal(send.code, 1);
     assert.match(send.stderr, /Pulumi.nope.yaml does not exist/);

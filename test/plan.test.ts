@@ -57,14 +57,14 @@ describe("npm run plan", () => {
     assert.match(text, /│ aws:cloudwatch\/eventRule:EventRule +│ 22 +│/);
     assert.match(
       text,
-      /What the security team sees for .*dos-report.json, processed at 2026-11-19T08:14:03.000Z \(--event and --now for others\)/,
+      /What the security team sees for .*dos-report.json, processed at\s+2026-11-19T08:14:03.000Z \(--event and\s+--now for others\)/,
     );
     assert.match(text, /│ \*🚨 AWS abuse report AWS_ABUSE_DOS_REPORT in shop-prod \(222222222221\)\*/);
     assert.match(text, /│ \*Reply by\* 2026-11-20 08:14 UTC \(24 hours left\)/);
     assert.match(text, /│ \*OU\* Root \/ Workloads \/ Prod/);
     assert.match(
       text,
-      /Totals: \d+ AWS resources and \d+ components declared by Pulumi in 7 accounts and 2 region\(s\); 7 AWS providers/,
+      /Totals: \d+ AWS resources and \d+ components declared by Pulumi in 7 accounts and 2 region\(s\);\s+7\s+AWS\s+providers/,
     );
   });
 

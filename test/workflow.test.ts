@@ -7,7 +7,7 @@ import { AccountContexts, contextHandler, contextsFromOrganization } from "../wo
 import { notifyDefinition, StateMachineDefinition } from "../workflow/definition";
 import { runStateMachine, TaskCall, TaskFailure } from "../workflow/interpreter";
 import { LIMITS } from "../workflow/message";
-import { previewEvent, PreviewOptions, renderPreview } from "../workflow/preview";
+import { previewEvent, PreviewOptions, RenderedPreview, renderPreview } from "../workflow/preview";
 import { exampleOrg, MANAGEMENT, SECURITY_CONTACT } from "./helpers/example-org";
 import { fixtureEvents, stackSetEvents } from "./helpers/fixtures";
 
@@ -71,6 +71,9 @@ function assertFitsChatbot(notification: CustomNotification) {
   for (const keyword of content.keywords ?? []) assert.ok(keyword.length <= LIMITS.keyword, keyword);
   assert.doesNotMatch(JSON.stringify(notification), /undefined|null|NaN/);
 }
+
+/** A preview's text as one line: it is wrapped to the terminal's width. */
+const oneLine = (preview: RenderedPreview) => ({ ...preview, text: preview.text.replace(/\n/g, " ") });
 
 describe("the notify workflow's definition", () => {
   it("is valid Amazon States Language in JSONata mode (asl-validator, paths and ARNs checked)", () => {
@@ -624,27 +627,30 @@ describe("test events and coverage notices, through the same builder", () => {
   });
 
   it("the previews say when nothing would be posted", async () => {
-    assert.deepEqual(await renderPreview(event("abuse/email-spam-page-2")), {
+    assert.deepEqual(oneLine(await renderPreview(event("abuse/email-spam-page-2"))), {
       text: "Nothing would be posted: member accounts forward it, but no central rule posts it (a later page of a paged event is not posted again).",
       posted: false,
       invalid: false,
     });
     assert.equal((await renderPreview(event("negative/guardduty-finding"))).posted, false);
     assert.equal((await renderPreview(event("stackset/instance-succeeded"))).posted, false);
-    assert.deepEqual(await renderPreview(event("stackset/instance-failed-scp"), { coverage: false }), {
-      text: "Nothing would be posted: it is a coverage notice of the forwarder StackSet, which only a stack with abuse-alerts:deployment stackset posts (this one is direct).",
-      posted: false,
-      invalid: false,
-    });
+    assert.deepEqual(
+      oneLine(await renderPreview(event("stackset/instance-failed-scp"), { coverage: false })),
+      {
+        text: "Nothing would be posted: it is a coverage notice of the forwarder StackSet, which only a stack with abuse-alerts:deployment stackset posts (this one is direct).",
+        posted: false,
+        invalid: false,
+      },
+    );
   });
 
   it("an event of a category the stack leaves out: says so, and which key to change", async () => {
-    assert.deepEqual(await renderPreview(event("abuse/dos-report"), { categories: ["risk"] }), {
+    assert.deepEqual(oneLine(await renderPreview(event("abuse/dos-report"), { categories: ["risk"] })), {
       text: "Nothing would be posted: it is an AWS Health abuse event, and this stack's abuse-alerts:categories is [risk]: add abuse to post such events.",
       posted: false,
       invalid: false,
     });
-    const risk = await renderPreview(event("risk/credentials-exposed"), { categories: ["abuse"] });
+    const risk = oneLine(await renderPreview(event("risk/credentials-exposed"), { categories: ["abuse"] }));
     assert.match(risk.text, /AWS Health risk event, and this stack's abuse-alerts:categories is \[abuse\]/);
   });
 });

@@ -12,6 +12,7 @@ import {
 } from "../config/schema";
 import { matchesPattern } from "../eventbridge/matcher";
 import { UserError } from "../lib/cli";
+import { outputWidth, wrapText } from "../lib/tables";
 import { readJsonFile } from "../lib/json-file";
 import { AccountContexts, contextHandler } from "./context";
 import { notifyDefinition } from "./definition";
@@ -164,14 +165,24 @@ export interface RenderedPreview {
 
 /** The preview as text, and whether a valid message would be posted. */
 export async function renderPreview(event: Event, options: PreviewOptions = {}): Promise<RenderedPreview> {
+  const received = typeof event.time === "string" ? new Date(event.time) : undefined;
+  if (options.now && received && options.now < received) {
+    throw new UserError(
+      `--now ${options.now.toISOString()} is before the event's time ${String(event.time)}: the workflow runs once the event has arrived`,
+    );
+  }
   const preview = await previewEvent(event, options);
   if (preview.rules.length === 0) {
     const reason = unpostedReason(event, options, preview.forwarded);
-    return { text: `Nothing would be posted: ${reason}.`, posted: false, invalid: false };
+    return {
+      text: wrapText(`Nothing would be posted: ${reason}.`, outputWidth()),
+      posted: false,
+      invalid: false,
+    };
   }
   const rules = preview.rules.map((rule) => rule.name).join(", ");
   const text = [
-    `Rule ${rules} on the central bus starts the notify workflow, which publishes:`,
+    wrapText(`Rule ${rules} on the central bus starts the notify workflow, which publishes:`, outputWidth()),
     preview.notification
       ? renderForSlack(preview.notification, options.channelId)
       : `INVALID: ${preview.error ?? ""}`,
