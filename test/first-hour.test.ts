@@ -49,6 +49,9 @@ async function planIn(directory: string, args: string[] = []): Promise<CliRun> {
 const planConfigLines = (lines: string[]) =>
   planIn(workspace({ "Pulumi.test.yaml": ["config:", ...lines.map((line) => `  ${line}`)].join("\n") }));
 
+/** The plan's sentences as one line: they wrap to the terminal, where a long path may break them. */
+const prose = (text: string) => text.replace(/\n/g, " ");
+
 /** What a person reads: the message, once, and nothing of the machinery behind it. */
 function assertPlainError(run: CliRun, message: RegExp) {
   assert.equal(run.code, 1);
@@ -370,7 +373,7 @@ describe("the first hour: npm run plan", () => {
     const plan = await planIn(directory, ["--event", negative]);
     assert.equal(plan.code, 0, plan.stderr);
     assert.match(plan.stdout, /Nothing would be posted: it is neither an AWS Health abuse or risk event/);
-    assert.match(plan.stdout, /Next: pulumi preview --stack test/);
+    assert.match(prose(plan.stdout), /Next: pulumi preview --stack test/);
     const cwd = process.cwd();
     process.chdir(directory);
     try {
@@ -384,8 +387,11 @@ describe("the first hour: npm run plan", () => {
   it("shows a sample the stack posts: a risk event for a risk-only stack, and says which key leaves an event out", async () => {
     const riskOnly = await planIn(workspace({ "Pulumi.test.yaml": stackYaml({ categories: ["risk"] }) }));
     assert.equal(riskOnly.code, 0, riskOnly.stderr);
-    assert.match(riskOnly.stdout, /What the security team sees for .*credentials-exposed.json/);
-    assert.match(riskOnly.stdout, /Rule abuse-alerts-risk on the central bus starts the notify workflow/);
+    assert.match(prose(riskOnly.stdout), /What the security team sees for \S*credentials-exposed.json/);
+    assert.match(
+      prose(riskOnly.stdout),
+      /Rule abuse-alerts-risk on the central bus starts the notify workflow/,
+    );
     assert.doesNotMatch(riskOnly.stdout, /Nothing would be posted/);
     const dos = join(EVENTS_DIR, "abuse", "dos-report.json");
     const left = await planIn(workspace({ "Pulumi.test.yaml": stackYaml({ categories: ["risk"] }) }), [
@@ -394,7 +400,7 @@ describe("the first hour: npm run plan", () => {
     ]);
     assert.equal(left.code, 0, left.stderr);
     assert.match(
-      left.stdout.replace(/\n/g, " "),
+      prose(left.stdout),
       /Nothing would be posted: it is an AWS Health abuse event, and this stack's abuse-alerts:categories is \[risk\]: add abuse to post such events\./,
     );
   });
@@ -402,7 +408,7 @@ describe("the first hour: npm run plan", () => {
   it("shows the message as made on the event's arrival, or at --now", async () => {
     const directory = workspace({ "Pulumi.test.yaml": stackYaml() });
     const arrival = await planIn(directory);
-    assert.match(arrival.stdout, /processed at 2026-11-19T08:14:03.000Z/);
+    assert.match(prose(arrival.stdout), /processed at 2026-11-19T08:14:03.000Z/);
     assert.match(arrival.stdout, /\*Reply by\* 2026-11-20 08:14 UTC \(24 hours left\)/);
     const later = await planIn(directory, ["--now", "2026-11-19T10:14:03Z"]);
     assert.match(later.stdout, /\*Reply by\* 2026-11-20 08:14 UTC \(22 hours left\)/);
