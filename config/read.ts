@@ -35,7 +35,7 @@ const squeeze = (namespace: string) => namespace.toLowerCase().replace(/[^a-z0-9
  * key under another one. Ignored, they would deploy on defaults without a word. Keys of
  * providers and of Pulumi itself (`aws:region`, `pulumi:disable-default-providers`) pass.
  */
-export function misplacedKeys(fullKeys: readonly string[]): string[] {
+function misplacedKeys(fullKeys: readonly string[]): string[] {
   return fullKeys.flatMap((fullKey) => {
     const colon = fullKey.indexOf(":");
     const namespace = colon < 0 ? "" : fullKey.slice(0, colon);
@@ -63,7 +63,7 @@ export function misplacedKeys(fullKeys: readonly string[]): string[] {
  * without `--path` stores the dot in the key's name instead of nesting the value. By the object
  * they were meant for.
  */
-export function dottedKeys(fullKeys: readonly string[]): Map<string, string[]> {
+function dottedKeys(fullKeys: readonly string[]): Map<string, string[]> {
   const byObject = new Map<string, string[]>();
   for (const fullKey of fullKeys) {
     if (!fullKey.startsWith(`${PROJECT}:`)) continue;
@@ -87,11 +87,11 @@ function dottedKeyProblem(object: string, fullKeys: readonly string[]): string {
 
 /** The validated config from Pulumi's flat map of every key of the stack, whatever its namespace. */
 export function configFromPulumi(allConfig: Record<string, string>): AbuseAlertsConfig {
-  const misplaced = Object.keys(allConfig).filter((key) => misplacedKeys([key]).length > 0);
-  const dotted = dottedKeys(Object.keys(allConfig));
-  const nested = Object.fromEntries(
-    Object.entries(allConfig).filter(([key]) => ![...dotted.values()].flat().includes(key)),
-  );
+  const keys = Object.keys(allConfig);
+  const misplaced = keys.filter((key) => misplacedKeys([key]).length > 0);
+  const dotted = dottedKeys(keys);
+  const flat = new Set([...dotted.values()].flat());
+  const nested = Object.fromEntries(Object.entries(allConfig).filter(([key]) => !flat.has(key)));
   return validateConfig(
     projectConfigValues(nested),
     [
@@ -103,7 +103,7 @@ export function configFromPulumi(allConfig: Record<string, string>): AbuseAlerts
       ...misplaced.map((key) => key.slice(key.indexOf(":") + 1).split(".")[0]),
       ...dotted.keys(),
       // slack.channelId set flat while slack is nested: not also "slack.channelId is required".
-      ...[...dotted.values()].flat().map((key) => key.slice(PROJECT.length + 1)),
+      ...[...flat].map((key) => key.slice(PROJECT.length + 1)),
     ],
   );
 }

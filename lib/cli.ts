@@ -49,9 +49,13 @@ export const isoTime = (value: string): Date => {
   return time;
 };
 
+/** The stack a stack file's name is of: prod, for Pulumi.prod.yaml or a path to it. */
+const stackOfFile = (value: string): string | undefined =>
+  /^(?:.*[\\/])?Pulumi\.(.+)\.ya?ml$/.exec(value)?.[1];
+
 /** A stack's name, as Pulumi takes it: prod, for Pulumi.prod.yaml. */
 export function stackName(value: string): string {
-  const fromFile = /^(?:.*[\\/])?Pulumi\.(.+)\.ya?ml$/.exec(value)?.[1];
+  const fromFile = stackOfFile(value);
   if (fromFile !== undefined)
     throw new InvalidArgumentError(`Expected the stack's name: --stack ${fromFile}.`);
   if (!/^[\w.-]+$/.test(value)) {
@@ -70,6 +74,16 @@ export function inputPath(path: string): string {
   return relative(process.cwd(), resolve(process.env.INIT_CWD ?? process.cwd(), path));
 }
 
+/** What npm holds for an option it took: `--stack=dev` as "dev", a bare `--stack` as "true". */
+const npmConfigValue = (option: Option): string | undefined =>
+  option.long === undefined
+    ? undefined
+    : process.env[`npm_config_${option.long.slice(2).replace(/-/g, "_")}`];
+
+/** The first argument beyond those the command declares. */
+const leftoverArgument = (command: Command): string | undefined =>
+  command.args.slice(command.registeredArguments.length)[0];
+
 /**
  * The command's options that npm kept for itself: `npm run plan --stack dev` (without `--`) sets
  * npm_config_stack and hands the script only `dev`, so the option would silently fall back to
@@ -78,9 +92,7 @@ export function inputPath(path: string): string {
 function keptByNpm(command: Command): Option[] {
   return command.options.filter(
     (option) =>
-      option.long !== undefined &&
-      process.env[`npm_config_${option.long.slice(2).replace(/-/g, "_")}`] !== undefined &&
-      command.getOptionValueSource(option.attributeName()) !== "cli",
+      npmConfigValue(option) !== undefined && command.getOptionValueSource(option.attributeName()) !== "cli",
   );
 }
 
@@ -90,9 +102,8 @@ function keptByNpm(command: Command): Option[] {
  */
 function npmHint(command: Command, options: readonly Option[]): string {
   const [first] = options;
-  const held = process.env[`npm_config_${(first.long ?? "").slice(2).replace(/-/g, "_")}`];
-  const leftover = command.args.slice(command.registeredArguments.length)[0];
-  const value = held !== undefined && held !== "true" ? held : leftover;
+  const held = npmConfigValue(first);
+  const value = held !== undefined && held !== "true" ? held : leftoverArgument(command);
   const example =
     options.length === 1 && value !== undefined && !first.isBoolean()
       ? `${first.long} ${value}`
@@ -108,7 +119,7 @@ function operandHint(command: Command, operand: string): string | undefined {
   if (/\.json$/i.test(operand) && takes("--event")) {
     return `did you mean --event ${operand}${takes("--org") ? `, or --org ${operand} for an organization file` : ""}?`;
   }
-  const stack = /^Pulumi\.(.+)\.ya?ml$/.exec(operand)?.[1] ?? operand;
+  const stack = stackOfFile(operand) ?? operand;
   if (/^[\w.-]+$/.test(stack) && takes("--stack")) return `did you mean --stack ${stack}?`;
   return undefined;
 }
@@ -116,7 +127,7 @@ function operandHint(command: Command, operand: string): string | undefined {
 /** A hint after commander's own message, for the slips it does not explain. */
 function commanderHint(command: Command, error: CommanderError): string | undefined {
   if (error.code === "commander.excessArguments") {
-    const extra = command.args.slice(command.registeredArguments.length)[0];
+    const extra = leftoverArgument(command);
     return extra === undefined ? undefined : operandHint(command, extra);
   }
   if (error.code === "commander.unknownOption") {

@@ -37,6 +37,9 @@ export function fitColumns(head: readonly string[], rows: readonly Cell[][], max
   return widths;
 }
 
+/** A sentence of a report, wrapped to the terminal as the tables are. */
+export const paragraph = (text: string): string => wrapText(text, outputWidth());
+
 /** Wraps text at spaces to `width`, cutting a word longer than a line (an ARN, a URL) where it must. */
 export function wrapText(text: string, width: number): string {
   return text

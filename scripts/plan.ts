@@ -5,11 +5,11 @@ import { configFromPulumi } from "../config/read";
 import { AbuseAlertsConfig, Category } from "../config/schema";
 import { readStackConfig, stackFilePath } from "../config/stack-file";
 import { PlannedResource, runOffline } from "./offline";
-import { readEventFile, renderPreview, stackPreviewOptions } from "../workflow/preview";
+import { readEventFile, receivedAt, renderPreview, stackPreviewOptions } from "../workflow/preview";
 import { contextsFromOrganization } from "../workflow/context";
 import { inputPath, isoTime, runCommand, stackName } from "../lib/cli";
 import { noProgress, progressBar, ProgressFactory } from "../lib/progress";
-import { outputWidth, renderTable, wrapText } from "../lib/tables";
+import { paragraph, renderTable } from "../lib/tables";
 import { CloudFormationTemplate, TEMPLATE_BODY_LIMIT } from "../components/forwarderTemplate";
 
 export const DEFAULT_ORG = join(__dirname, "..", "examples", "organization.json");
@@ -87,9 +87,6 @@ function typeTable(deployed: PlannedResource[]): string {
   );
 }
 
-/** A sentence of the plan, wrapped to the terminal as the tables are. */
-const paragraph = (text: string) => wrapText(text, outputWidth());
-
 /** The StackSet, its targets and its template, as declared; nothing in direct mode. */
 function stackSetSection(resources: PlannedResource[]): string[] {
   const stackSet = resources.find((resource) => resource.type === "aws:cloudformation/stackSet:StackSet");
@@ -147,8 +144,7 @@ export async function renderPlan(options: PlanOptions): Promise<Plan> {
   const eventFile = options.event ?? sampleEvent(config.categories);
   const event = readEventFile(eventFile);
   // A plan shows the message as the workflow makes it on the event's arrival, not days later.
-  const received = typeof event.time === "string" ? new Date(event.time) : new Date(NaN);
-  const now = options.now ?? (Number.isNaN(received.getTime()) ? new Date() : received);
+  const now = options.now ?? receivedAt(event) ?? new Date();
   const progress = (options.progress ?? noProgress)("declaring resources", 0);
   const { outputs, resources } = await runOffline({
     stackConfig,

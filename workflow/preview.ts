@@ -12,7 +12,7 @@ import {
 } from "../config/schema";
 import { matchesPattern } from "../eventbridge/matcher";
 import { UserError } from "../lib/cli";
-import { outputWidth, wrapText } from "../lib/tables";
+import { paragraph } from "../lib/tables";
 import { readJsonFile } from "../lib/json-file";
 import { AccountContexts, contextHandler } from "./context";
 import { notifyDefinition } from "./definition";
@@ -163,9 +163,15 @@ export interface RenderedPreview {
   invalid: boolean;
 }
 
+/** When EventBridge received the event: its `time`, when it has a valid one. */
+export function receivedAt(event: Event): Date | undefined {
+  const time = typeof event.time === "string" ? new Date(event.time) : undefined;
+  return time && !Number.isNaN(time.getTime()) ? time : undefined;
+}
+
 /** The preview as text, and whether a valid message would be posted. */
 export async function renderPreview(event: Event, options: PreviewOptions = {}): Promise<RenderedPreview> {
-  const received = typeof event.time === "string" ? new Date(event.time) : undefined;
+  const received = receivedAt(event);
   if (options.now && received && options.now < received) {
     throw new UserError(
       `--now ${options.now.toISOString()} is before the event's time ${String(event.time)}: the workflow runs once the event has arrived`,
@@ -175,14 +181,14 @@ export async function renderPreview(event: Event, options: PreviewOptions = {}):
   if (preview.rules.length === 0) {
     const reason = unpostedReason(event, options, preview.forwarded);
     return {
-      text: wrapText(`Nothing would be posted: ${reason}.`, outputWidth()),
+      text: paragraph(`Nothing would be posted: ${reason}.`),
       posted: false,
       invalid: false,
     };
   }
   const rules = preview.rules.map((rule) => rule.name).join(", ");
   const text = [
-    wrapText(`Rule ${rules} on the central bus starts the notify workflow, which publishes:`, outputWidth()),
+    paragraph(`Rule ${rules} on the central bus starts the notify workflow, which publishes:`),
     preview.notification
       ? renderForSlack(preview.notification, options.channelId)
       : `INVALID: ${preview.error ?? ""}`,
