@@ -15,7 +15,7 @@ import { roleArn, stateMachineArn } from "./components/names";
 import { SecurityContacts } from "./components/securityContacts";
 import { StackSetFailureForwarder } from "./components/stackSetFailureForwarder";
 import { StackSetForwarder } from "./components/stackSetForwarder";
-import { loadConfig, unreadKeyWarnings } from "./config/read";
+import { configFromPulumi, unreadKeyWarnings } from "./config/read";
 import { AbuseAlertsConfig, configWarnings, GLOBAL_EVENTS_REGION } from "./config/schema";
 import { isUserError } from "./lib/cli";
 
@@ -47,8 +47,10 @@ interface Prepared {
 /** Config, accounts and targets, or a clear error before any resource is declared. */
 async function prepare(sources: SourcesFactory): Promise<Prepared> {
   try {
-    const config = loadConfig();
-    [...configWarnings(config), ...unreadKeyWarnings(Object.keys(pulumi.runtime.allConfig()))].forEach(
+    // Every key of the stack, whatever its namespace, so unknown and misplaced ones are reported.
+    const allConfig = pulumi.runtime.allConfig();
+    const config = configFromPulumi(allConfig);
+    [...configWarnings(config), ...unreadKeyWarnings(Object.keys(allConfig))].forEach(
       (warning) => void pulumi.log.warn(warning),
     );
     const source = await sources();

@@ -11,6 +11,10 @@ export type ProbeOutcome =
   | { accountId: string; status: "current" }
   | { accountId: string; status: "failed"; errorCode: string; message: string };
 
+/** The credentials to act in the account with: the role's, or none for the caller's own account. */
+export const credentialsOf = (outcome: ProbeOutcome): AwsCredentialIdentity | undefined =>
+  outcome.status === "ok" ? outcome.credentials : undefined;
+
 export interface ProbeOptions {
   roleName: string;
   callerAccountId: string;

@@ -60,7 +60,7 @@ type CommandName =
   | "ListDelegatedAdministrators"
   | "ListAWSServiceAccessForOrganization";
 
-export const FULL_AWS_ACCESS: AttachedScp = {
+const FULL_AWS_ACCESS: AttachedScp = {
   id: "p-FullAWSAccess",
   name: "FullAWSAccess",
   document: { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "*", Resource: "*" }] },

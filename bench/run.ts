@@ -88,6 +88,6 @@ export function renderBench(results: readonly BenchResult[], measuredOn: Date): 
     "Resources: AWS resources, components and providers Pulumi manages. Per account: those each covered member account adds.",
     "+ contacts: with abuse-alerts:securityContact, one SECURITY contact per covered account, through the caller's provider.",
     "AWS calls: Organizations requests (every page, 20 items each) + STS AssumeRole probes of the member role.",
-    "Provider memory: one plugin process per AWS provider at 170-430 MB each (pulumi-aws#5226, #5860), which a real pulumi up adds.",
+    `Provider memory: one plugin process per AWS provider at ${PROVIDER_MEMORY_MB.low}-${PROVIDER_MEMORY_MB.high} MB each (pulumi-aws#5226, #5860), which a real pulumi up adds.`,
   ].join("\n");
 }

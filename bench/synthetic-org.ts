@@ -1,8 +1,8 @@
 import { OrganizationalUnitNode, OrganizationFile } from "../accounts/org-file";
 import { OrgAccount } from "../accounts/types";
 
-export const SYNTHETIC_MANAGEMENT = "100000000001";
-export const SYNTHETIC_CENTRAL = "111111111111";
+const SYNTHETIC_MANAGEMENT = "100000000001";
+const SYNTHETIC_CENTRAL = "111111111111";
 
 /** Accounts per OU, as large organizations group them (AWS allows up to 5 OU levels under the root). */
 const ACCOUNTS_PER_UNIT = 50;

@@ -1,5 +1,11 @@
 /** Physical names shared by the program, the doctor and the test-event command. */
 
+/** Account Management's service principal: the SECURITY contacts need trusted access for it. */
+export const ACCOUNT_MANAGEMENT_PRINCIPAL = "account.amazonaws.com";
+
+/** Turns that trusted access on, run from the management account. */
+export const ENABLE_ACCOUNT_MANAGEMENT = `aws organizations enable-aws-service-access --service-principal ${ACCOUNT_MANAGEMENT_PRINCIPAL}`;
+
 /** The custom event bus in the central account, in every configured region. */
 export const CENTRAL_BUS_NAME = "abuse-alerts";
 

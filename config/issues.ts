@@ -42,7 +42,7 @@ export function schemaAt(schema: z.ZodType, path: readonly PropertyKey[]): z.Zod
 }
 
 /** The keys an object at this path may have. */
-export function knownKeys(schema: z.ZodType, path: readonly PropertyKey[]): string[] {
+function knownKeys(schema: z.ZodType, path: readonly PropertyKey[]): string[] {
   const shape = schemaAt(schema, path);
   return shape instanceof z.ZodObject ? Object.keys(shape.shape) : [];
 }
@@ -82,7 +82,7 @@ export function describeValue(
 }
 
 /** One issue as one or more sentences (an unknown-keys issue names each key). */
-export function formatIssue(issue: z.core.$ZodIssue, context: IssueContext): string[] {
+function formatIssue(issue: z.core.$ZodIssue, context: IssueContext): string[] {
   const key = context.keyName(issue.path);
   if (issue.code === "unrecognized_keys") {
     const known = knownKeys(context.schema, issue.path);

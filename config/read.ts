@@ -1,4 +1,3 @@
-import * as pulumi from "@pulumi/pulumi";
 import { distance } from "fastest-levenshtein";
 import { AbuseAlertsConfig, isTextKey, PROJECT, PROJECT_KEYS, validateConfig } from "./schema";
 
@@ -119,9 +118,4 @@ export function unreadKeyWarnings(fullKeys: readonly string[]): string[] {
   return [
     `${unread.join(", ")} ${one ? "is" : "are"} not read: every AWS provider of this program sets its own region, and credentials come from the environment (AWS_PROFILE, AWS_ACCESS_KEY_ID, ...); remove ${one ? "it" : "them"} from the stack file`,
   ];
-}
-
-/** Reads every key of the stack's config, including unknown and misplaced ones, and validates it. */
-export function loadConfig(): AbuseAlertsConfig {
-  return configFromPulumi(pulumi.runtime.allConfig());
 }

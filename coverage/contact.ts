@@ -1,5 +1,6 @@
 import { AccountClient, AlternateContact, GetAlternateContactCommand } from "@aws-sdk/client-account";
 import { describeError, errorCode } from "../accounts/errors";
+import { ENABLE_ACCOUNT_MANAGEMENT } from "../components/names";
 import { SecurityContact } from "../config/schema";
 import { CoverageRow } from "./types";
 
@@ -68,7 +69,7 @@ export async function securityContactRow(
       detail: `account:GetAlternateContact failed: ${describeError(error)}`,
       fix:
         "turn on trusted access for Account Management from the management account " +
-        "(aws organizations enable-aws-service-access --service-principal account.amazonaws.com), and run from the " +
+        `(${ENABLE_ACCOUNT_MANAGEMENT}), and run from the ` +
         "management account or the Account Management delegated administrator",
     };
   }

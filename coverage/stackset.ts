@@ -8,7 +8,7 @@ import { UserError } from "../lib/cli";
 import { CallAs, stackInstanceCommand } from "../accounts/stackset-targets";
 import { CoverageRow, CoverageStatus } from "./types";
 
-export const instanceKey = (accountId: string, region: string) => `${accountId} ${region}`;
+const instanceKey = (accountId: string, region: string) => `${accountId} ${region}`;
 
 /**
  * Every stack instance of the StackSet, by account and region; undefined when the StackSet does

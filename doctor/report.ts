@@ -28,32 +28,23 @@ export function renderDoctor(findings: readonly Finding[]): string {
     .filter((finding) => finding.status !== "ok")
     .sort((a, b) => ORDER[a.status] - ORDER[b.status]);
   const failures = problems.filter((finding) => finding.status === "fail").length;
+  // A problem whose message carries its own fix (no credentials, no Organizations access) leaves no Fix column.
+  const withFix = problems.some((finding) => finding.fix !== undefined);
   const lines = ["abuse-alerts doctor", summary];
   if (problems.length > 0) {
     lines.push(
       "",
       "Problems",
-      // A problem whose message carries its own fix (no credentials, no Organizations access) leaves no Fix column.
-      problems.some((finding) => finding.fix !== undefined)
-        ? renderTable(
-            ["Status", "Check", "Where", "Problem", "Fix"],
-            problems.map((finding) => [
-              finding.status.toUpperCase(),
-              finding.check,
-              finding.subject,
-              finding.detail,
-              finding.fix ?? "",
-            ]),
-          )
-        : renderTable(
-            ["Status", "Check", "Where", "Problem"],
-            problems.map((finding) => [
-              finding.status.toUpperCase(),
-              finding.check,
-              finding.subject,
-              finding.detail,
-            ]),
-          ),
+      renderTable(
+        ["Status", "Check", "Where", "Problem", ...(withFix ? ["Fix"] : [])],
+        problems.map((finding) => [
+          finding.status.toUpperCase(),
+          finding.check,
+          finding.subject,
+          finding.detail,
+          ...(withFix ? [finding.fix ?? ""] : []),
+        ]),
+      ),
     );
   }
   lines.push(

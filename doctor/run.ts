@@ -3,7 +3,7 @@ import { discoverAccounts, Discovery } from "../accounts/discover";
 import { errorMessage } from "../accounts/errors";
 import { getCaller } from "../accounts/identity";
 import { AwsOrganizationDirectory } from "../accounts/organizations";
-import { ProbeOutcome, probeMemberRoles } from "../accounts/probe";
+import { credentialsOf, ProbeOutcome, probeMemberRoles } from "../accounts/probe";
 import { Caller } from "../accounts/types";
 import { AbuseAlertsConfig } from "../config/schema";
 import { noProgress, ProgressFactory } from "../lib/progress";
@@ -18,7 +18,7 @@ import { stackSetAdminCheck } from "./checks/stackset-admin";
 import { DoctorCheck, DoctorClients, DoctorContext, Finding } from "./types";
 
 /** The checks, in the order they run and report. A new check is a new module added here. */
-export const CHECKS: readonly DoctorCheck[] = [
+const CHECKS: readonly DoctorCheck[] = [
   stackSetAdminCheck,
   stackSetAccessCheck,
   contactAccessCheck,
@@ -122,7 +122,6 @@ export async function runDoctor(
     discovery,
     directory,
     limit: pLimit(concurrency),
-    concurrency,
     progress,
     pollIntervalMs: options.pollIntervalMs ?? 2000,
     memberAccess: () => {
@@ -146,6 +145,10 @@ export async function runDoctor(
         }
       })();
       return access;
+    },
+    reach: async (accountId) => {
+      const outcome = (await context.memberAccess()).find((probed) => probed.accountId === accountId);
+      return outcome && outcome.status !== "failed" ? { credentials: credentialsOf(outcome) } : undefined;
     },
   };
   for (const check of options.checks ?? CHECKS) {

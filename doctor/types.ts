@@ -47,12 +47,13 @@ export interface DoctorContext {
   directory: AwsOrganizationDirectory;
   /** Bounds the per-account calls of every check together. */
   limit: ReturnType<typeof pLimit>;
-  concurrency: number;
   progress: ProgressFactory;
   /** Milliseconds between reads of a dry run's execution. */
   pollIntervalMs: number;
   /** The member role tried in every covered account, once, whichever check asks first. */
   memberAccess: () => Promise<ProbeOutcome[]>;
+  /** How to act in one account: its credentials (none: the caller's own), or undefined when out of reach. */
+  reach: (accountId: string) => Promise<{ credentials?: AwsCredentialIdentity } | undefined>;
 }
 
 /** One thing that can stop an alert, checked before `pulumi up`: a module of its own in doctor/checks. */

@@ -1,4 +1,4 @@
-export type Cell = string | number;
+type Cell = string | number;
 
 /** Columns a table may use: the terminal's, or 100 when the output is a file or a pipe. */
 export function outputWidth(): number {
@@ -13,7 +13,7 @@ const lines = (cell: Cell | undefined) => String(cell ?? "").split("\n");
  * Text widths per column that fit `maxWidth` with borders and padding: every column as wide as
  * its widest line, then the widest column narrowed one character at a time until the table fits.
  */
-export function fitColumns(head: readonly string[], rows: readonly Cell[][], maxWidth: number): number[] {
+function fitColumns(head: readonly string[], rows: readonly Cell[][], maxWidth: number): number[] {
   const widths = head.map((title, column) =>
     Math.max(title.length, ...rows.flatMap((row) => lines(row[column]).map((line) => line.length))),
   );

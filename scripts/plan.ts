@@ -1,5 +1,6 @@
 import { Command, Option } from "commander";
 import { join, relative } from "node:path";
+import { PROVIDER_MEMORY_MB } from "../accounts/capacity";
 import { accountsBelow, fileCaller, readOrganizationFile } from "../accounts/org-file";
 import { configFromPulumi } from "../config/read";
 import { AbuseAlertsConfig, Category } from "../config/schema";
@@ -21,7 +22,7 @@ export const orgOption = (description: string): Option =>
     .default(DEFAULT_ORG, relative(join(__dirname, ".."), DEFAULT_ORG));
 const SAMPLE_EVENTS = join(__dirname, "..", "test", "fixtures", "events");
 /** The sample event a plan shows: one of the stack's first category, so the stack would post it. */
-export const sampleEvent = (categories: readonly Category[]): string =>
+const sampleEvent = (categories: readonly Category[]): string =>
   join(
     SAMPLE_EVENTS,
     ...(categories[0] === "risk" ? ["risk", "credentials-exposed.json"] : ["abuse", "dos-report.json"]),
@@ -221,7 +222,7 @@ export async function renderPlan(options: PlanOptions): Promise<Plan> {
       `Totals: ${deployed.length} AWS resources and ${components} components declared by Pulumi in ${
         new Set(deployed.map((resource) => resource.account)).size
       } accounts and ${config.regions.length} region(s); ${providers} AWS providers, each its own plugin process ` +
-        `(roughly 170-430 MB apiece).` +
+        `(roughly ${PROVIDER_MEMORY_MB.low}-${PROVIDER_MEMORY_MB.high} MB apiece).` +
         (direct.size < covered.length
           ? ` The StackSet deploys the forwarder to the other ${covered.length - direct.size} covered accounts, and to new ones as they join.`
           : ""),

@@ -1,13 +1,11 @@
 import { paginateListAWSServiceAccessForOrganization } from "@aws-sdk/client-organizations";
 import { describeError } from "../../accounts/errors";
 import { collectPages } from "../../accounts/organizations";
+import { ACCOUNT_MANAGEMENT_PRINCIPAL, ENABLE_ACCOUNT_MANAGEMENT } from "../../components/names";
 import { DoctorCheck, Finding } from "../types";
 import { delegatedAdministratorProblem } from "./delegated-admin";
 
 const CHECK = "security contact";
-
-/** Account Management's service principal in Organizations. */
-export const ACCOUNT_MANAGEMENT_PRINCIPAL = "account.amazonaws.com";
 
 /**
  * The alerts read each account's SECURITY contact through Account Management, which needs trusted
@@ -25,7 +23,7 @@ export const contactAccessCheck: DoctorCheck = {
       ? "pulumi up cannot set the member accounts' SECURITY contact, and the alerts cannot read it"
       : "the alerts cannot read the accounts' SECURITY contact, so they cannot say where AWS's email went";
     const subject = "organization";
-    const enable = `from the management account: aws organizations enable-aws-service-access --service-principal ${ACCOUNT_MANAGEMENT_PRINCIPAL}`;
+    const enable = `from the management account: ${ENABLE_ACCOUNT_MANAGEMENT}`;
     const findings: Finding[] = [];
     try {
       const enabled = await collectPages(

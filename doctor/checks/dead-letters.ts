@@ -1,5 +1,6 @@
 import { GetQueueAttributesCommand, GetQueueUrlCommand, SQSClient } from "@aws-sdk/client-sqs";
 import type { AwsCredentialIdentity } from "@smithy/types";
+import { credentialsOf } from "../../accounts/probe";
 import { describeError, errorCode } from "../../accounts/errors";
 import { Discovery } from "../../accounts/discover";
 import { stackSetTargets } from "../../accounts/stackset-targets";
@@ -37,7 +38,7 @@ async function queueDepth(client: SQSClient, queueName: string): Promise<number 
   }
 }
 
-export interface QueueLocation {
+interface QueueLocation {
   accountId: string;
   region: string;
   queueName: string;
@@ -48,7 +49,7 @@ export interface QueueLocation {
  * StackSet's or the direct forwarder's), the central rules' queues, and in stackset mode the queue
  * of the rule that forwards the StackSet's failures from the caller's account.
  */
-export function deadLetterQueues(
+function deadLetterQueues(
   config: AbuseAlertsConfig,
   discovery: Pick<Discovery, "caller" | "managementAccountId" | "covered" | "skipped" | "outsideUnits">,
 ): QueueLocation[] {
@@ -93,8 +94,7 @@ export const deadLettersCheck: DoctorCheck = {
   async run({ config, clients, discovery, limit, progress, memberAccess }) {
     const reachable = new Map<string, AwsCredentialIdentity | undefined>();
     for (const outcome of await memberAccess()) {
-      if (outcome.status !== "failed")
-        reachable.set(outcome.accountId, outcome.status === "ok" ? outcome.credentials : undefined);
+      if (outcome.status !== "failed") reachable.set(outcome.accountId, credentialsOf(outcome));
     }
     const queues = deadLetterQueues(config, discovery).filter((queue) => reachable.has(queue.accountId));
     const bar = progress("reading dead-letter queues", queues.length);

@@ -19,7 +19,7 @@ import { DoctorCheck, DoctorContext, Finding } from "../types";
 const CHECK = "scp";
 
 /** The role ARN behind an assumed-role session ARN, as SCP conditions on aws:PrincipalArn see it. */
-export function principalArn(arn: string): string {
+function principalArn(arn: string): string {
   const session = /^arn:aws:sts::(\d{12}):assumed-role\/([^/]+)\/.+$/.exec(arn);
   return session ? `arn:aws:iam::${session[1]}:role/${session[2]}` : arn;
 }
@@ -42,7 +42,7 @@ export interface ForwarderShape {
   stackName?: string;
 }
 
-export const DIRECT_SHAPE: ForwarderShape = {
+const DIRECT_SHAPE: ForwarderShape = {
   roleName: () => FORWARDER_ROLE_NAME,
   ruleName: FORWARDER_RULE_NAME,
   queueName: FORWARDER_DLQ_NAME,
@@ -102,7 +102,7 @@ export function forwarderRequirements(
 }
 
 /** One finding per requirement an account's SCPs deny or may deny. */
-export function scpFindings(accountId: string, levels: ScpLevel[], requirements: Requirement[]): Finding[] {
+function scpFindings(accountId: string, levels: ScpLevel[], requirements: Requirement[]): Finding[] {
   return requirements.flatMap((requirement): Finding[] => {
     const verdict = evaluateScps(levels, {
       action: requirement.action,
@@ -130,13 +130,13 @@ export function scpFindings(accountId: string, levels: ScpLevel[], requirements:
 }
 
 /** Who deploys an account's forwarder: the caller in its own account, else the member role. */
-export type DeployerOf = (accountId: string) => string;
+type DeployerOf = (accountId: string) => string;
 
 /**
  * Reads the SCPs along each account's OU path, once per OU, and evaluates what the deployer and
  * the forwarder need. Shared by the direct check and the StackSet check, which differ in deployer.
  */
-export async function scanScps(
+async function scanScps(
   context: DoctorContext,
   check: string,
   deployerOf: DeployerOf,
@@ -209,7 +209,7 @@ export async function scanScps(
 }
 
 /** SCPs never apply to the management account, so it is not read. */
-export const scpTargets = (context: DoctorContext) =>
+const scpTargets = (context: DoctorContext) =>
   context.discovery.covered
     .map((account) => account.id)
     .filter((id) => id !== context.discovery.managementAccountId);

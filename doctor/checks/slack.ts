@@ -9,10 +9,10 @@ const CHECK = "slack";
 /** The Slack workspace must be authorized for Chatbot, once, in the central account. */
 export const slackCheck: DoctorCheck = {
   name: CHECK,
-  async run({ config, clients, memberAccess }) {
+  async run({ config, clients, reach }) {
     const subject = `account ${config.centralAccountId}`;
-    const central = (await memberAccess()).find((outcome) => outcome.accountId === config.centralAccountId);
-    if (!central || central.status === "failed") {
+    const central = await reach(config.centralAccountId);
+    if (!central) {
       return [
         {
           check: CHECK,
@@ -22,7 +22,7 @@ export const slackCheck: DoctorCheck = {
         },
       ];
     }
-    const credentials = central.status === "ok" ? central.credentials : undefined;
+    const { credentials } = central;
     let workspaces;
     try {
       workspaces = await collectPages(

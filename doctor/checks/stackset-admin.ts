@@ -4,7 +4,7 @@ import { delegatedAdministratorProblem } from "./delegated-admin";
 const CHECK = "stackset admin";
 
 /** The service principal of CloudFormation StackSets in Organizations, for delegated administrators. */
-export const STACKSETS_PRINCIPAL = "member.org.stacksets.cloudformation.amazonaws.com";
+const STACKSETS_PRINCIPAL = "member.org.stacksets.cloudformation.amazonaws.com";
 
 /**
  * Who may administer the StackSet: the management account, or an account registered as a

@@ -72,9 +72,9 @@ function contextFix(missing: string): string {
 export const workflowCheck: DoctorCheck = {
   name: CHECK,
   async run(context) {
-    const { config, clients, memberAccess } = context;
-    const central = (await memberAccess()).find((outcome) => outcome.accountId === config.centralAccountId);
-    if (!central || central.status === "failed") {
+    const { config, clients, reach } = context;
+    const central = await reach(config.centralAccountId);
+    if (!central) {
       return [
         {
           check: CHECK,
@@ -84,7 +84,7 @@ export const workflowCheck: DoctorCheck = {
         },
       ];
     }
-    const credentials = central.status === "ok" ? central.credentials : undefined;
+    const { credentials } = central;
     const accountId = sampleAccount(context);
     const findings: Finding[] = [];
     for (const region of config.regions) {
