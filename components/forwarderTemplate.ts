@@ -1,5 +1,5 @@
 import { Category } from "../config/schema";
-import { CENTRAL_BUS_NAME, STACKSET_DLQ_NAME, STACKSET_RULE_NAME, stackSetRoleName } from "./names";
+import { centralBusArn, queueArn, STACKSET_DLQ_NAME, STACKSET_RULE_NAME, stackSetRoleName } from "./names";
 import { forwarderPattern } from "./patterns";
 import { deadLetterQueuePolicy, forwarderRolePolicy, serviceTrustPolicy } from "./policies";
 import { DEAD_LETTER_RETENTION_SECONDS } from "./delivery";
@@ -39,8 +39,8 @@ export interface ForwarderTemplateArgs {
  * policy functions as the direct forwarder.
  */
 export function forwarderTemplate(args: ForwarderTemplateArgs): CloudFormationTemplate {
-  const busArn = `arn:aws:events:\${AWS::Region}:${args.centralAccountId}:event-bus/${CENTRAL_BUS_NAME}`;
-  const queueArn = `arn:aws:sqs:\${AWS::Region}:\${AWS::AccountId}:${STACKSET_DLQ_NAME}`;
+  const busArn = centralBusArn("${AWS::Region}", args.centralAccountId);
+  const dlqArn = queueArn("${AWS::Region}", "${AWS::AccountId}", STACKSET_DLQ_NAME);
   return {
     AWSTemplateFormatVersion: "2010-09-09",
     Description:
@@ -70,7 +70,7 @@ export function forwarderTemplate(args: ForwarderTemplateArgs): CloudFormationTe
         Type: "AWS::SQS::QueuePolicy",
         Properties: {
           Queues: [{ Ref: "DeadLetterQueue" }],
-          PolicyDocument: deadLetterQueuePolicy(queueArn, "${ForwardRule.Arn}"),
+          PolicyDocument: deadLetterQueuePolicy(dlqArn, "${ForwardRule.Arn}"),
         },
       },
       ForwardRule: {

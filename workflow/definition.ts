@@ -1,4 +1,4 @@
-import { literal, messageExpression, MessageOptions } from "./message";
+import { list, literal, messageExpression, MessageOptions } from "./message";
 
 /** An Amazon States Language definition, as JSON. */
 export type StateMachineDefinition = {
@@ -206,7 +206,7 @@ export function notifyDefinition(args: NotifyDefinitionArgs): StateMachineDefini
               "Tags listed": {
                 Type: "Pass",
                 Output: jsonata(
-                  `{ 'tags': $merge([$tagList[Key in [${args.message.accountTags.map(literal).join(", ")}]].{ Key: Value }]) }`,
+                  `{ 'tags': $merge([$tagList[Key in ${list(args.message.accountTags)}].{ Key: Value }]) }`,
                 ),
                 Next: "Tags read",
               },

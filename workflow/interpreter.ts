@@ -79,6 +79,19 @@ function withStepFunctionsFunctions(expression: jsonata.Expression): jsonata.Exp
   return expression;
 }
 
+// A definition's expressions are few and run on every execution: compile each once. An
+// evaluation's bindings live in its own frame, so one compiled expression serves them all.
+const compiledExpressions = new Map<string, jsonata.Expression>();
+
+function compiled(text: string): jsonata.Expression {
+  let expression = compiledExpressions.get(text);
+  if (!expression) {
+    expression = withStepFunctionsFunctions(jsonata(text));
+    compiledExpressions.set(text, expression);
+  }
+  return expression;
+}
+
 /** Variables: a scope per Parallel branch, reading the outer ones. */
 class Scope {
   private readonly values = new Map<string, unknown>();
@@ -126,7 +139,7 @@ export async function runStateMachine(
       if (!match) return template;
       let value: unknown;
       try {
-        value = (await withStepFunctionsFunctions(jsonata(match[1])).evaluate(undefined, {
+        value = (await compiled(match[1]).evaluate(undefined, {
           ...scope.all(),
           states,
         })) as unknown;

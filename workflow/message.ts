@@ -65,7 +65,8 @@ const months =
 /** A JSONata string literal of a text (single-quoted, as Step Functions' JSONata expects inside `{% %}`). */
 export const literal = (text: string) => `'${text.replace(/\\/g, "\\\\").replace(/'/g, "\\u0027")}'`;
 
-const list = (items: readonly string[]) => `[${items.map(literal).join(", ")}]`;
+/** A JSONata array literal of texts. */
+export const list = (items: readonly string[]) => `[${items.map(literal).join(", ")}]`;
 
 /**
  * The message, as one JSONata block. It reads `$event`, `$kind` ('alert', 'test', 'coverage'),
