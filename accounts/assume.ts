@@ -1,6 +1,6 @@
 import { AssumeRoleCommand, STSClient } from "@aws-sdk/client-sts";
 import type { AwsCredentialIdentity } from "@smithy/types";
-import { roleArn } from "../components/names";
+import { roleArn } from "../model/names";
 
 /**
  * Short-lived credentials of the member role in an account: 15 minutes unless asked (role chaining

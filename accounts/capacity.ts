@@ -7,13 +7,6 @@ import { DiscoveryError } from "./types";
  */
 export const PROVIDER_MEMORY_MB = { low: 170, high: 430 } as const;
 
-/**
- * Direct mode's default ceiling. 30 providers at the high figure take 12.9 GB: what a 16 GB
- * machine (a laptop, a hosted CI runner) can give them next to the engine and the program.
- * `abuse-alerts:maxDirectAccounts` raises it for machines known to have more.
- */
-export const DEFAULT_MAX_DIRECT_ACCOUNTS = 30;
-
 const gigabytes = (megabytes: number) => `${(megabytes / 1000).toFixed(1)} GB`;
 
 /** Refuses direct mode for more accounts than the limit, with the numbers and the way out. */

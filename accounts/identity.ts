@@ -1,12 +1,12 @@
 import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import { loadSharedConfigFiles } from "@smithy/core/config";
 import { errorCode, errorMessage, networkFailure } from "./errors";
-import { withRetries } from "./retry";
+import { awsClient } from "./clients";
 import { Caller, DiscoveryError } from "./types";
 
 /** STS in us-east-1, where the global events and the Organizations API live. */
 export function createStsClient(region = "us-east-1"): STSClient {
-  return withRetries(new STSClient({ region, maxAttempts: 1 }));
+  return awsClient(STSClient, region);
 }
 
 const SIGN_IN =

@@ -16,13 +16,13 @@ import {
 } from "@aws-sdk/client-organizations";
 import pLimit from "p-limit";
 import { errorCode, organizationsError, unknownOrganizationalUnit } from "./errors";
-import { withRetries } from "./retry";
+import { awsClient } from "./clients";
 import { AttachedScp, ScpDocument, ScpLevel } from "./scp";
 import { Organization, OrganizationDirectory, OrgAccount } from "./types";
 
 /** Organizations' API is served from us-east-1 for the commercial partition. */
 export function createOrganizationsClient(): OrganizationsClient {
-  return withRetries(new OrganizationsClient({ region: "us-east-1", maxAttempts: 1 }));
+  return awsClient(OrganizationsClient, "us-east-1");
 }
 
 /** Every item of every page, in order. */

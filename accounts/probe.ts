@@ -15,15 +15,44 @@ export type ProbeOutcome =
 export const credentialsOf = (outcome: ProbeOutcome): AwsCredentialIdentity | undefined =>
   outcome.status === "ok" ? outcome.credentials : undefined;
 
-export interface ProbeOptions {
-  roleName: string;
-  callerAccountId: string;
+export interface ProbeOptions extends ReachOptions {
   /** Parallel AssumeRole calls (default 8). */
   concurrency?: number;
-  /** How long the credentials handed back last (default 900 s: the probe alone needs no more). */
-  sessionSeconds?: number;
   /** Called as each account settles, for progress bars. */
   onSettled?: (outcome: ProbeOutcome) => void;
+}
+
+export interface ReachOptions {
+  roleName: string;
+  callerAccountId: string;
+  /** Names the session in the account's CloudTrail (default abuse-alerts-probe). */
+  sessionName?: string;
+  /** How long the credentials handed back last (default 900 s: the probe alone needs no more). */
+  sessionSeconds?: number;
+}
+
+/**
+ * The one way the project acts in an account: the caller's own credentials in its own account,
+ * the member role's in any other. Never throws: a failure is an outcome with STS's error.
+ */
+export async function reachAccount(
+  sts: STSClient,
+  accountId: string,
+  options: ReachOptions,
+): Promise<ProbeOutcome> {
+  if (accountId === options.callerAccountId) return { accountId, status: "current" };
+  try {
+    const credentials = await assumeMemberRole(
+      sts,
+      accountId,
+      options.roleName,
+      options.sessionName ?? "abuse-alerts-probe",
+      options.sessionSeconds,
+    );
+    return { accountId, status: "ok", credentials };
+  } catch (error) {
+    return { accountId, status: "failed", errorCode: errorCode(error), message: errorMessage(error) };
+  }
 }
 
 /** Tries sts:AssumeRole into the member role of every account; returns one outcome per account, in order. */
@@ -33,25 +62,10 @@ export async function probeMemberRoles(
   options: ProbeOptions,
 ): Promise<ProbeOutcome[]> {
   const limit = pLimit(options.concurrency ?? 8);
-  const probe = async (accountId: string): Promise<ProbeOutcome> => {
-    if (accountId === options.callerAccountId) return { accountId, status: "current" };
-    try {
-      const credentials = await assumeMemberRole(
-        sts,
-        accountId,
-        options.roleName,
-        "abuse-alerts-probe",
-        options.sessionSeconds,
-      );
-      return { accountId, status: "ok", credentials };
-    } catch (error) {
-      return { accountId, status: "failed", errorCode: errorCode(error), message: errorMessage(error) };
-    }
-  };
   return Promise.all(
     accountIds.map((accountId) =>
       limit(async () => {
-        const outcome = await probe(accountId);
+        const outcome = await reachAccount(sts, accountId, options);
         options.onSettled?.(outcome);
         return outcome;
       }),

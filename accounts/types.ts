@@ -1,3 +1,5 @@
+import { UserError } from "../lib/errors";
+
 /** An account as AWS Organizations reports it. `state` is ACTIVE, SUSPENDED, PENDING_CLOSURE or CLOSED. */
 export interface OrgAccount {
   id: string;
@@ -40,13 +42,12 @@ export interface SkippedAccount {
 }
 
 /** A failure a person must fix; the message says what, where and how. */
-export class DiscoveryError extends Error {
+export class DiscoveryError extends UserError {
   constructor(
     message: string,
     /** The AWS error code behind it, when there is one. */
     readonly code?: string,
   ) {
     super(message);
-    this.name = "DiscoveryError";
   }
 }

@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { queueArn } from "./names";
-import { deadLetterQueuePolicy } from "./policies";
+import { queueArn } from "../model/names";
+import { deadLetterQueuePolicy } from "../model/policies";
 
 /** EventBridge's own limits, made explicit: retry for 24 hours, up to 185 times, then dead-letter. */
 export const RETRY_POLICY = { maximumEventAgeInSeconds: 86400, maximumRetryAttempts: 185 };

@@ -1,4 +1,4 @@
-import { closest, distance } from "fastest-levenshtein";
+import { closestCandidate, suggestion } from "../lib/suggest";
 import { z } from "zod";
 
 /**
@@ -45,23 +45,6 @@ export function schemaAt(schema: z.ZodType, path: readonly PropertyKey[]): z.Zod
 function knownKeys(schema: z.ZodType, path: readonly PropertyKey[]): string[] {
   const shape = schemaAt(schema, path);
   return shape instanceof z.ZodObject ? Object.keys(shape.shape) : [];
-}
-
-/** The candidate close enough to be what was meant, if one is. */
-function closestCandidate(candidates: readonly string[], input: unknown): string | undefined {
-  if (typeof input !== "string" || candidates.length === 0) return undefined;
-  // Case slips ("Active" for ACTIVE) count as one edit, not one per letter.
-  const lower = candidates.map((candidate) => candidate.toLowerCase());
-  const best = closest(input.toLowerCase(), lower);
-  return distance(input.toLowerCase(), best) <= Math.max(2, Math.floor(best.length / 4))
-    ? candidates[lower.indexOf(best)]
-    : undefined;
-}
-
-/** " (did you mean X?)" when one candidate is close enough to be what was meant. */
-export function suggestion(candidates: readonly string[], input: unknown): string {
-  const meant = closestCandidate(candidates, input);
-  return meant === undefined ? "" : ` (did you mean ${meant}?)`;
 }
 
 /** The value received, as a person recognizes it, with the quoting hint only where it can be the cause. */

@@ -1,6 +1,12 @@
 import { Region } from "@pulumi/aws/types/enums";
 import { z } from "zod";
-import { DEFAULT_MAX_DIRECT_ACCOUNTS } from "../accounts/capacity";
+import { UserError } from "../lib/errors";
+import {
+  DEFAULT_ACCOUNT_TAGS,
+  DEFAULT_ARCHIVE_RETENTION_DAYS,
+  DEFAULT_MAX_DIRECT_ACCOUNTS,
+  DEFAULT_MEMBER_ROLE_NAME,
+} from "./defaults";
 import { describeValue, formatIssues, IssueContext, schemaAt, uniqueList } from "./issues";
 
 /** The Pulumi project name, and so the namespace of every config key. */
@@ -15,9 +21,6 @@ export type Deployment = (typeof DEPLOYMENTS)[number];
 /** What `pulumi up` does with a covered account whose member role cannot be assumed. */
 export const UNREACHABLE_ACCOUNTS = ["fail", "skip"] as const;
 export type UnreachableAccounts = (typeof UNREACHABLE_ACCOUNTS)[number];
-
-/** The account tags messages show unless abuse-alerts:accountTags says otherwise. */
-export const DEFAULT_ACCOUNT_TAGS = ["owner", "team", "environment"] as const;
 
 /** AWS delivers abuse and risk events, which are global, in this region. */
 export const GLOBAL_EVENTS_REGION = "us-east-1";
@@ -73,14 +76,13 @@ export interface AbuseAlertsConfig {
 }
 
 /** Every problem found in the configuration; thrown before any resource is declared. */
-export class ConfigError extends Error {
+export class ConfigError extends UserError {
   constructor(readonly problems: string[]) {
     super(
       `The stack configuration has ${problems.length} problem${problems.length === 1 ? "" : "s"}:\n` +
         problems.map((problem) => `  - ${problem}`).join("\n") +
         `\nFix ${problems.length === 1 ? "it" : "them"} in Pulumi.<stack>.yaml (or with \`pulumi config set --path\`); nothing was deployed.`,
     );
-    this.name = "ConfigError";
   }
 }
 
@@ -343,13 +345,13 @@ export function validateConfig(
       exclude: parsed.accounts?.exclude ?? [],
       explicit: parsed.accounts?.explicit,
     },
-    memberRoleName: parsed.memberRoleName ?? "OrganizationAccountAccessRole",
+    memberRoleName: parsed.memberRoleName ?? DEFAULT_MEMBER_ROLE_NAME,
     regions: parsed.regions ?? [GLOBAL_EVENTS_REGION],
     categories: parsed.categories ?? [...CATEGORIES],
     deployment: parsed.deployment ?? "direct",
     notifyEmails: parsed.notifyEmails ?? [],
     unreachableAccounts: parsed.unreachableAccounts ?? "fail",
-    archiveRetentionDays: parsed.archiveRetentionDays ?? 365,
+    archiveRetentionDays: parsed.archiveRetentionDays ?? DEFAULT_ARCHIVE_RETENTION_DAYS,
     maxDirectAccounts: parsed.maxDirectAccounts ?? DEFAULT_MAX_DIRECT_ACCOUNTS,
     securityContact: parsed.securityContact,
     accountTags: parsed.accountTags ?? [...DEFAULT_ACCOUNT_TAGS],

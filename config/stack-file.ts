@@ -3,7 +3,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { parse } from "yaml";
 import { configFromPulumi } from "./read";
-import { UserError } from "../lib/cli";
+import { UserError } from "../lib/errors";
 import { AbuseAlertsConfig, ConfigError } from "./schema";
 
 /** Path of a stack's settings file next to Pulumi.yaml. */

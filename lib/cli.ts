@@ -1,18 +1,7 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
 import { isAbsolute, relative, resolve } from "node:path";
-import { DiscoveryError } from "../accounts/types";
-import { suggestion } from "../config/issues";
-import { ConfigError } from "../config/schema";
-
-/** An error whose message already says what is wrong and how to fix it. */
-export class UserError extends Error {}
-
-const PLAIN = [ConfigError, DiscoveryError, UserError];
-
-/** Whether an error's message alone tells a person what to fix, so a stack trace would only hide it. */
-export function isUserError(error: unknown): error is Error {
-  return PLAIN.some((type) => error instanceof type);
-}
+import { isUserError, UserError } from "./errors";
+import { suggestion } from "./suggest";
 
 /** A whole number option between bounds; commander reports anything else with the option's name. */
 export function wholeNumber(min: number, max: number): (value: string) => number {

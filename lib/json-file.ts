@@ -1,5 +1,5 @@
 import { readFileSync } from "node:fs";
-import { UserError } from "./cli";
+import { UserError } from "./errors";
 
 /**
  * A JSON file's content, or one message that names the file, what it was meant to be, and what

@@ -1,6 +1,6 @@
 import { Command, InvalidArgumentError } from "commander";
-import { benchPlan, measureInChild, renderBench } from "../bench/run";
-import { BenchResult } from "../bench/measure";
+import { benchPlan, measureInChild, renderBench } from "../tools/bench/run";
+import { BenchResult } from "../tools/bench/measure";
 import { runCommand, wholeNumber } from "../lib/cli";
 import { progressBar } from "../lib/progress";
 

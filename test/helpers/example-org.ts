@@ -1,7 +1,7 @@
-import { join } from "node:path";
+import { EXAMPLE_ORG_PATH } from "../../tools/examples";
 import { readOrganizationFile } from "../../accounts/org-file";
 
-export const EXAMPLE_ORG_PATH = join(__dirname, "..", "..", "examples", "organization.json");
+export { EXAMPLE_ORG_PATH };
 
 /** The sample organization that `npm run plan` uses: 11 accounts, OUs three levels deep, every state. */
 export const exampleOrg = () => readOrganizationFile(EXAMPLE_ORG_PATH);

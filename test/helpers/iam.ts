@@ -1,5 +1,5 @@
 import { runSimulation } from "@cloud-copilot/iam-simulate";
-import { PolicyDocument } from "../../components/policies";
+import { PolicyDocument } from "../../model/policies";
 
 export interface Request {
   /** A role ARN, or a service principal such as events.amazonaws.com. */

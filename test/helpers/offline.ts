@@ -2,7 +2,7 @@ import { join } from "node:path";
 import { DiscoverySources } from "../../accounts/discover";
 import { readStackConfig } from "../../config/stack-file";
 import { OrganizationFile } from "../../accounts/org-file";
-import { OfflineRun, runOffline } from "../../scripts/offline";
+import { OfflineRun, runOffline } from "../../sim/pulumi-runner";
 import { EXAMPLE_ORG_PATH, exampleOrg } from "./example-org";
 
 export const PROD_STACK = join(__dirname, "..", "..", "Pulumi.prod.yaml");

@@ -1,0 +1,81 @@
+import * as pulumi from "@pulumi/pulumi";
+import { Category } from "../config/schema";
+import { MessageOptions } from "../notify/message";
+import { DIRECTORY_ROLE_NAME, roleArn } from "../model/names";
+import { RegionalHub } from "./regional-hub";
+import { SlackChannel } from "./slack-channel";
+
+/** Arguments of the central (security) account's hub. */
+export interface CentralHubArgs {
+  centralAccountId: string;
+  organizationId: string;
+  regions: readonly string[];
+  categories: readonly Category[];
+  slack: { workspaceId: string; channelId: string };
+  notifyEmails: readonly string[];
+  archiveRetentionDays: number;
+  /** The forwarder StackSet's region, whose hub posts its failed stack instances; none in direct mode. */
+  stackSetRegion?: string;
+  /** The account whose directory role the workflows' lookups run as: the management account. */
+  directoryAccountId: string;
+  /** What the stack's config changes in the messages. */
+  message: MessageOptions;
+}
+
+/**
+ * Everything in the central account: a RegionalHub (bus, rules, topic, key) per region and one
+ * Slack channel for all of them. Member accounts forward to `busArns`.
+ */
+export class CentralHub extends pulumi.ComponentResource {
+  /** Central event bus ARN per region. */
+  public readonly busArns: Record<string, pulumi.Output<string>>;
+  /** Alert topic ARN per region. */
+  public readonly topicArns: Record<string, pulumi.Output<string>>;
+  /** ARN of the Chatbot Slack channel configuration. */
+  public readonly chatbotConfigurationArn: pulumi.Output<string>;
+  /** The notify workflows' roles, one per region, which the directory role trusts. */
+  public readonly workflowRoleArns: pulumi.Output<string>[];
+
+  constructor(name: string, args: CentralHubArgs, opts: pulumi.ComponentResourceOptions = {}) {
+    super("abuse-alerts:index:CentralHub", name, {}, opts);
+    const regional = args.regions.map(
+      (region) =>
+        [
+          region,
+          new RegionalHub(
+            `${name}-${region}`,
+            {
+              region,
+              centralAccountId: args.centralAccountId,
+              organizationId: args.organizationId,
+              categories: args.categories,
+              notifyEmails: args.notifyEmails,
+              archiveRetentionDays: args.archiveRetentionDays,
+              coverageAlerts: region === args.stackSetRegion,
+              directoryRoleArn: roleArn(args.directoryAccountId, DIRECTORY_ROLE_NAME),
+              directoryAccountId: args.directoryAccountId,
+              message: args.message,
+            },
+            { parent: this },
+          ),
+        ] as const,
+    );
+    const channel = new SlackChannel(
+      `${name}-slack`,
+      // Chatbot posts the alerts and, formatted natively, the alarms about the alert path.
+      { ...args.slack, topicArns: regional.flatMap(([, hub]) => [hub.topicArn, hub.opsTopicArn]) },
+      { parent: this },
+    );
+
+    this.busArns = Object.fromEntries(regional.map(([region, hub]) => [region, hub.busArn]));
+    this.topicArns = Object.fromEntries(regional.map(([region, hub]) => [region, hub.topicArn]));
+    this.chatbotConfigurationArn = channel.configurationArn;
+    this.workflowRoleArns = regional.map(([, hub]) => hub.workflowRoleArn);
+    this.registerOutputs({
+      busArns: this.busArns,
+      topicArns: this.topicArns,
+      chatbotConfigurationArn: this.chatbotConfigurationArn,
+      workflowRoleArns: this.workflowRoleArns,
+    });
+  }
+}

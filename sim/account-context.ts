@@ -1,0 +1,207 @@
+import { z } from "zod";
+import { OrganizationalUnitNode, OrganizationFile } from "../accounts/org-file";
+import { DiscoveryError } from "../accounts/types";
+import { formatIssues } from "../config/issues";
+import { readJsonFile } from "../lib/json-file";
+import { accountId, SecurityContact } from "../config/schema";
+import { TaskCall, TaskFailure, TaskHandler } from "./step-functions";
+
+/** What the workflow's lookups find for one account, as sample data for previews and tests. */
+export interface AccountContext {
+  name?: string;
+  /** The root email address. */
+  email?: string;
+  /** OU names from below the root down to the account's OU; [] at the root. */
+  ouPath?: string[];
+  /** The root's ID, then those of the OUs in ouPath; sample IDs are made up when absent. */
+  ouIds?: string[];
+  tags?: Record<string, string>;
+  /** The SECURITY alternate contact; null when none is set. */
+  securityContact?: SecurityContact | null;
+}
+
+/** Sample context by account ID. */
+export type AccountContexts = Record<string, AccountContext>;
+
+const text = (what: string) => z.string({ error: what });
+const contactSchema = z.strictObject(
+  {
+    name: text("the contact's name"),
+    title: text("the contact's title"),
+    emailAddress: text("the contact's email address"),
+    phoneNumber: text("the contact's phone number"),
+  },
+  { error: "a contact as { name, title, emailAddress, phoneNumber }, or null when none is set" },
+);
+const contextSchema = z.strictObject(
+  {
+    name: text("the account's name").optional(),
+    email: text("the account's root email address").optional(),
+    ouPath: z
+      .array(text("an OU name"), { error: 'the OU names from below the root, e.g. ["Workloads", "Prod"]' })
+      .optional(),
+    tags: z
+      .record(z.string(), text("a tag value"), {
+        error: 'the account\'s tags, e.g. { "owner": "alice@example.com" }',
+      })
+      .optional(),
+    securityContact: contactSchema.nullable().optional(),
+  },
+  { error: "an account's context as { name, email, ouPath, tags, securityContact }" },
+);
+const contextsSchema = z.record(accountId, contextSchema, {
+  error: "an object of account IDs to { name, email, ouPath, tags, securityContact }",
+});
+
+/** An --account-context file: account IDs to the context the lookups would find. */
+export function readAccountContexts(path: string): AccountContexts {
+  const content = readJsonFile(path, "the account context", {
+    unreadable: "check the path given to --account-context",
+  });
+  const result = contextsSchema.safeParse(content, { reportInput: true });
+  if (!result.success && typeof content === "object" && content !== null && "root" in content) {
+    throw new DiscoveryError(
+      `${path} is an organization file, not an account context file: pass it with --org ${path}`,
+    );
+  }
+  if (!result.success) {
+    const problems = formatIssues(result.error.issues, {
+      schema: contextsSchema,
+      keyName: (parts) => parts.map(String).join(".") || "(the whole file)",
+      accountIdSchemas: new Set([accountId]),
+    });
+    throw new DiscoveryError(
+      `${path} is not a valid account context file:\n${problems.map((problem) => `  - ${problem}`).join("\n")}\n` +
+        'Its shape: { "222222222221": { "name": "shop-prod", "email": "…", "ouPath": ["Workloads", "Prod"], "tags": { "owner": "…" }, "securityContact": { … } | null } }',
+    );
+  }
+  return result.data;
+}
+
+/** The context an organization file gives: names, emails, OU paths and tags; the contact the stack sets. */
+export function contextsFromOrganization(
+  file: OrganizationFile,
+  securityContact: SecurityContact | undefined,
+): AccountContexts {
+  const contexts: AccountContexts = {};
+  const visit = (unit: OrganizationalUnitNode, path: string[], ids: string[]) => {
+    for (const account of unit.accounts ?? []) {
+      contexts[account.id] = {
+        name: account.name,
+        email: account.email,
+        ouPath: path,
+        ouIds: ids,
+        tags: account.tags,
+        securityContact: securityContact ?? null,
+      };
+    }
+    for (const child of unit.organizationalUnits ?? [])
+      visit(child, [...path, child.name], [...ids, child.id]);
+  };
+  visit(file.root, [], [file.root.id]);
+  return contexts;
+}
+
+/**
+ * Where each OU of the sample context sits: the ID of the root and of each OU on an account's path,
+ * by account and depth (0: the root), made up as r-offline and ou-offl-<account><depth> when the
+ * context has no IDs.
+ */
+function sampleTree(contexts: AccountContexts) {
+  const idAt = (accountId: string, depth: number) =>
+    contexts[accountId]?.ouIds?.[depth] ??
+    (depth === 0 ? "r-offline" : `ou-offl-${accountId}${String(depth).padStart(2, "0")}`);
+  const units = new Map<string, { accountId: string; depth: number }>();
+  for (const [accountId, context] of Object.entries(contexts)) {
+    for (let depth = 1; depth <= (context.ouPath ?? []).length; depth++) {
+      units.set(idAt(accountId, depth), { accountId, depth });
+    }
+  }
+  return { idAt, units };
+}
+
+/**
+ * Answers the workflow's tasks from sample context, as Organizations and Account Management
+ * would: an unknown account is AccountNotFoundException; no contact is ResourceNotFoundException.
+ * `published` receives what the workflow publishes to SNS.
+ */
+export function contextHandler(
+  contexts: AccountContexts,
+  options: {
+    /** The account the lookups run in, whose own contact is read without naming it. */
+    directoryAccountId: string;
+    published?: (message: string, topicArn: string) => void;
+  },
+): TaskHandler {
+  const tree = sampleTree(contexts);
+  return (call: TaskCall) => {
+    const args = (call.arguments ?? {}) as Record<string, string>;
+    const action = call.resource.split(":").slice(-2).join(":");
+    const known = (accountId: string) => {
+      const context = contexts[accountId];
+      if (!context)
+        throw new TaskFailure(
+          "Organizations.AccountNotFoundException",
+          `You specified an account that doesn't exist (${accountId}).`,
+        );
+      return context;
+    };
+    switch (action) {
+      case "organizations:describeAccount": {
+        const context = known(args.AccountId);
+        return Promise.resolve({
+          Account: { Id: args.AccountId, Name: context.name, Email: context.email, State: "ACTIVE" },
+        });
+      }
+      case "organizations:listParents": {
+        const unit = tree.units.get(args.ChildId);
+        const [accountId, depth] = unit
+          ? [unit.accountId, unit.depth - 1]
+          : [args.ChildId, (known(args.ChildId).ouPath ?? []).length];
+        return Promise.resolve({
+          Parents: [{ Id: tree.idAt(accountId, depth), Type: depth === 0 ? "ROOT" : "ORGANIZATIONAL_UNIT" }],
+        });
+      }
+      case "organizations:describeOrganizationalUnit": {
+        const id = args.OrganizationalUnitId;
+        const unit =
+          tree.units.get(id) ??
+          (() => {
+            throw new TaskFailure(
+              "Organizations.OrganizationalUnitNotFoundException",
+              `We can't find an organizational unit (OU) with the OUId that you specified (${id}).`,
+            );
+          })();
+        const name = (contexts[unit.accountId]?.ouPath ?? [])[unit.depth - 1];
+        return Promise.resolve({ OrganizationalUnit: { Id: id, Name: name } });
+      }
+      case "organizations:listTagsForResource":
+        return Promise.resolve({
+          Tags: Object.entries(known(args.ResourceId).tags ?? {}).map(([Key, Value]) => ({ Key, Value })),
+        });
+      case "account:getAlternateContact": {
+        const accountId = args.AccountId ?? options.directoryAccountId;
+        const contact = contexts[accountId]?.securityContact;
+        if (!contact)
+          throw new TaskFailure(
+            "Account.ResourceNotFoundException",
+            "No contact of the specified type was found.",
+          );
+        return Promise.resolve({
+          AlternateContact: {
+            AlternateContactType: "SECURITY",
+            Name: contact.name,
+            Title: contact.title,
+            EmailAddress: contact.emailAddress,
+            PhoneNumber: contact.phoneNumber,
+          },
+        });
+      }
+      case "sns:publish":
+        options.published?.(args.Message, args.TopicArn);
+        return Promise.resolve({ MessageId: "00000000-0000-0000-0000-offline00000" });
+      default:
+        return Promise.reject(new Error(`no sample answer for ${call.resource}`));
+    }
+  };
+}

@@ -1,0 +1,401 @@
+import { strict as assert } from "node:assert";
+import {
+  STSClient,
+  AssumeRoleCommand,
+  GetCallerIdentityCommand,
+  STSServiceException,
+} from "@aws-sdk/client-sts";
+import {
+  DescribeOrganizationCommand,
+  ListAccountsCommand,
+  ListOrganizationalUnitsForParentCommand,
+} from "@aws-sdk/client-organizations";
+import { mockClient } from "aws-sdk-client-mock";
+import { discoverAccounts } from "../../accounts/discover";
+import { getCaller } from "../../accounts/identity";
+import { FileOrganizationDirectory } from "../../accounts/org-file";
+import { AwsOrganizationDirectory } from "../../accounts/organizations";
+import { probeMemberRoles } from "../../accounts/probe";
+import { withRetries } from "../../accounts/retry";
+import { selectAccounts } from "../../accounts/select";
+import { DiscoveryError } from "../../accounts/types";
+import { validateConfig } from "../../config/schema";
+import { CENTRAL, exampleOrg, managementCaller, minimalConfig } from "../helpers/example-org";
+import { mockOrganizations, serviceError } from "../../sim/fake-organizations";
+
+const config = (changes: Record<string, unknown> = {}) => validateConfig({ ...minimalConfig, ...changes });
+
+async function discoverWith(changes: Record<string, unknown>, mocked = mockOrganizations(exampleOrg())) {
+  const directory = new AwsOrganizationDirectory(mocked.client, { callerArn: managementCaller.arn });
+  return discoverAccounts(config(changes), { caller: managementCaller, origin: "AWS", directory });
+}
+
+describe("account discovery over AWS Organizations", () => {
+  it("lists the whole organization across pages, keeps ACTIVE accounts and says why the others are skipped", async () => {
+    const mocked = mockOrganizations(exampleOrg(), { pageSize: 3 });
+    const discovery = await discoverWith({ accounts: { exclude: ["333333333331"] } }, mocked);
+    assert.deepEqual(
+      discovery.covered.map((account) => `${account.id} ${account.name}`),
+      [
+        "100000000001 management",
+        "111111111111 security-tooling",
+        "111111111112 log-archive",
+        "222222222221 shop-prod",
+        "222222222222 payments-prod",
+        "222222222223 shop-prod-eu",
+        "333333333333 shop-dev",
+      ],
+    );
+    assert.deepEqual(discovery.skipped, [
+      { id: "333333333331", name: "sandbox-playground", reason: "excluded" },
+      { id: "333333333332", name: "shop-dev-old", reason: "suspended" },
+      { id: "444444444441", name: "acquired-2023", reason: "closed" },
+      { id: "444444444442", name: "poc-2024", reason: "pending closure" },
+    ]);
+    assert.equal(discovery.organizationId, "o-exampleorg1");
+    assert.equal(discovery.managementAccountId, "100000000001");
+    // 11 accounts at 3 a page: 4 pages, each asking for the token the previous one returned.
+    assert.deepEqual(
+      mocked.calls.filter((call) => call.startsWith("ListAccounts ")),
+      ["ListAccounts @0", "ListAccounts @3", "ListAccounts @6", "ListAccounts @9"],
+    );
+  });
+
+  it("walks nested OUs three levels deep, every page of every parent, without duplicates", async () => {
+    const mocked = mockOrganizations(exampleOrg(), { pageSize: 1 });
+    // The parent OU and its grandchild are both listed: each account must still appear once.
+    const discovery = await discoverWith(
+      { accounts: { organizationalUnits: ["ou-ex12-workload1", "ou-ex12-prodeu01", "ou-ex12-security1"] } },
+      mocked,
+    );
+    assert.deepEqual(
+      discovery.covered.map((account) => account.id),
+      [
+        "111111111111",
+        "111111111112",
+        "222222222221",
+        "222222222222",
+        "222222222223",
+        "333333333331",
+        "333333333333",
+      ],
+    );
+    assert.deepEqual(discovery.skipped, [{ id: "333333333332", name: "shop-dev-old", reason: "suspended" }]);
+    const parents = mocked.calls.filter((call) => call.startsWith("ListAccountsForParent ")).sort();
+    assert.deepEqual(
+      parents.map((call) => call.replace("ListAccountsForParent ", "")),
+      [
+        "ou-ex12-dev00001@0",
+        "ou-ex12-dev00001@1",
+        "ou-ex12-dev00001@2",
+        "ou-ex12-prod0001@0",
+        "ou-ex12-prod0001@1",
+        "ou-ex12-prodeu01@0",
+        "ou-ex12-security1@0",
+        "ou-ex12-security1@1",
+        "ou-ex12-workload1@0",
+      ],
+    );
+    assert.equal(
+      mocked.mock.commandCalls(ListAccountsCommand).length,
+      0,
+      "an OU selection never lists the whole org",
+    );
+  });
+
+  it("covers the central account even when it is outside the selected OUs, and says so", async () => {
+    const discovery = await discoverWith({ accounts: { organizationalUnits: ["ou-ex12-prod0001"] } });
+    assert.deepEqual(
+      discovery.covered.map((account) => account.id),
+      [CENTRAL, "222222222221", "222222222222", "222222222223"],
+    );
+    assert.match(
+      discovery.warnings.join("\n"),
+      /111111111111 is not under ou-ex12-prod0001; it is covered anyway/,
+    );
+  });
+
+  it("names an OU that does not exist", async () => {
+    await assert.rejects(
+      discoverWith({ accounts: { organizationalUnits: ["ou-ex12-missing01"] } }),
+      (error: Error) =>
+        error instanceof DiscoveryError &&
+        /abuse-alerts:accounts.organizationalUnits: ou-ex12-missing01 is not an OU of this organization/.test(
+          error.message,
+        ),
+    );
+  });
+
+  it("fails when the selected OUs hold no account to cover", async () => {
+    await assert.rejects(
+      discoverWith({ accounts: { organizationalUnits: ["ou-ex12-closing1"] } }),
+      /abuse-alerts:accounts.organizationalUnits \(ou-ex12-closing1\) holds no ACTIVE account that is not excluded \(2 found\)/,
+    );
+  });
+
+  it("retries throttling with the SDK's backoff, then succeeds", async () => {
+    const mocked = mockOrganizations(exampleOrg(), { pageSize: 20 });
+    mocked.fail(
+      "ListAccounts",
+      serviceError("TooManyRequestsException", "AWS Organizations can't complete your request right now."),
+      serviceError("ThrottlingException", "Rate exceeded"),
+      serviceError(
+        "ConcurrentModificationException",
+        "The target of the operation is currently being modified",
+      ),
+    );
+    const discovery = await discoverWith({}, mocked);
+    assert.equal(discovery.covered.length, 8);
+    assert.equal(mocked.mock.commandCalls(ListAccountsCommand).length, 4);
+    assert.deepEqual(mocked.backoffs, [0, 1, 2], "one growing backoff per throttled attempt");
+  });
+
+  it("gives up after the attempts are used and reports the service's error", async () => {
+    const mocked = mockOrganizations(exampleOrg());
+    mocked.fail(
+      "ListAccounts",
+      ...Array.from({ length: 8 }, () => serviceError("TooManyRequestsException", "slow down")),
+    );
+    await assert.rejects(
+      discoverWith({}, mocked),
+      /organizations:ListAccounts failed .*TooManyRequestsException: slow down/,
+    );
+    assert.equal(mocked.mock.commandCalls(ListAccountsCommand).length, 8);
+    assert.equal(mocked.backoffs.length, 7);
+  });
+
+  it("does not retry access denied, and says which credentials are needed", async () => {
+    const mocked = mockOrganizations(exampleOrg());
+    mocked.fail(
+      "DescribeOrganization",
+      serviceError("AccessDeniedException", "You don't have permissions to access this resource."),
+    );
+    await assert.rejects(discoverWith({}, mocked), (error: Error) => {
+      assert.match(error.message, /organizations:DescribeOrganization failed/);
+      assert.match(
+        error.message,
+        /arn:aws:sts::100000000001:assumed-role\/Admin\/me may not read AWS Organizations/,
+      );
+      assert.match(error.message, /management account or of an Organizations delegated administrator/);
+      return true;
+    });
+    assert.equal(mocked.mock.commandCalls(DescribeOrganizationCommand).length, 1);
+    assert.deepEqual(mocked.backoffs, []);
+  });
+
+  it("explains an account outside any organization", async () => {
+    const mocked = mockOrganizations(exampleOrg());
+    mocked.fail("DescribeOrganization", serviceError("AWSOrganizationsNotInUseException"));
+    await assert.rejects(
+      discoverWith({}, mocked),
+      /is not in an AWS Organization .*abuse-alerts:accounts.explicit/s,
+    );
+  });
+
+  it("rejects a configured organization ID that the credentials do not belong to", async () => {
+    await assert.rejects(
+      discoverWith({ organizationId: "o-otherorg123" }),
+      /abuse-alerts:organizationId is o-otherorg123, but AWS reports organization o-exampleorg1; fix the key/,
+    );
+  });
+
+  it("rejects a central account that is outside the organization or not ACTIVE", async () => {
+    await assert.rejects(
+      discoverWith({ centralAccountId: "999999999999" }),
+      /abuse-alerts:centralAccountId 999999999999 is not an account of organization o-exampleorg1/,
+    );
+    await assert.rejects(
+      discoverWith({ centralAccountId: "333333333332" }),
+      /abuse-alerts:centralAccountId 333333333332 \(shop-dev-old\) is suspended, not ACTIVE/,
+    );
+  });
+
+  it("makes no Organizations call at all for explicit accounts", async () => {
+    const mocked = mockOrganizations(exampleOrg());
+    const discovery = await discoverWith(
+      {
+        organizationId: "o-exampleorg1",
+        accounts: {
+          explicit: [
+            { id: "222222222222", name: "payments-prod" },
+            { id: CENTRAL, name: "security-tooling" },
+          ],
+          exclude: ["222222222222"],
+        },
+      },
+      mocked,
+    );
+    assert.equal(mocked.mock.calls().length, 0);
+    assert.deepEqual(discovery.covered, [{ id: CENTRAL, name: "security-tooling" }]);
+    assert.deepEqual(discovery.skipped, [{ id: "222222222222", name: "payments-prod", reason: "excluded" }]);
+    assert.equal(discovery.organizationId, "o-exampleorg1");
+  });
+
+  it("keeps OU requests within the concurrency bound", async () => {
+    const mocked = mockOrganizations(exampleOrg(), { pageSize: 1, latency: 5 });
+    const directory = new AwsOrganizationDirectory(mocked.client, { concurrency: 2 });
+    const accounts = await directory.listAccountsUnder([
+      "ou-ex12-security1",
+      "ou-ex12-workload1",
+      "ou-ex12-closing1",
+    ]);
+    assert.equal(accounts.length, 10);
+    assert.ok(mocked.stats.maxInFlight <= 2, `at most 2 requests at once, saw ${mocked.stats.maxInFlight}`);
+    assert.equal(mocked.stats.maxInFlight, 2, "the walk does use its two slots");
+    assert.ok(mocked.mock.commandCalls(ListOrganizationalUnitsForParentCommand).length >= 6);
+  });
+});
+
+describe("the sample organization file", () => {
+  it("answers as Organizations does, so the plan selects exactly what AWS would", async () => {
+    const changes = { accounts: { organizationalUnits: ["ou-ex12-workload1"], exclude: ["333333333331"] } };
+    const fromFile = await discoverAccounts(config(changes), {
+      caller: managementCaller,
+      origin: "AWS",
+      directory: new FileOrganizationDirectory(exampleOrg()),
+    });
+    assert.deepEqual(fromFile, await discoverWith(changes));
+  });
+});
+
+describe("account selection", () => {
+  const rules = { centralAccountId: CENTRAL, exclude: [], scope: "organization o-test" };
+
+  it("keeps each account once and sorts by ID", () => {
+    const selection = selectAccounts(
+      [
+        { id: "222222222222", name: "b", state: "ACTIVE" },
+        { id: CENTRAL, name: "a", state: "ACTIVE" },
+        { id: "222222222222", name: "b", state: "ACTIVE" },
+      ],
+      rules,
+    );
+    assert.deepEqual(selection.covered, [
+      { id: CENTRAL, name: "a" },
+      { id: "222222222222", name: "b" },
+    ]);
+  });
+
+  it("warns about an exclusion that matches nothing", () => {
+    const selection = selectAccounts([{ id: CENTRAL, name: "a", state: "ACTIVE" }], {
+      ...rules,
+      exclude: ["555555555555"],
+    });
+    assert.deepEqual(selection.warnings, [
+      "abuse-alerts:accounts.exclude lists 555555555555, which is not among the 1 accounts found; nothing to exclude",
+    ]);
+  });
+});
+
+describe("caller identity", () => {
+  it("reads the account and ARN", async () => {
+    const sts = new STSClient({ region: "us-east-1" });
+    mockClient(sts)
+      .on(GetCallerIdentityCommand)
+      .resolves({ Account: "100000000001", Arn: "arn:aws:iam::100000000001:user/x" });
+    assert.deepEqual(await getCaller(sts), {
+      accountId: "100000000001",
+      arn: "arn:aws:iam::100000000001:user/x",
+    });
+  });
+
+  it("says how to sign in when there are no credentials", async () => {
+    const sts = new STSClient({ region: "us-east-1" });
+    mockClient(sts)
+      .on(GetCallerIdentityCommand)
+      .rejects(new Error("Could not load credentials from any providers"));
+    await assert.rejects(
+      getCaller(sts),
+      /sts:GetCallerIdentity failed .*Could not load credentials.*aws sso login/,
+    );
+  });
+});
+
+describe("member role probe", () => {
+  const stsError = (name: string, message: string) =>
+    new STSServiceException({ name, message, $fault: "client", $metadata: { httpStatusCode: 403 } });
+
+  it("reports each account ok or with its error, and skips the account it runs in", async () => {
+    const sts = new STSClient({ region: "us-east-1", maxAttempts: 1 });
+    const mock = mockClient(sts);
+    const expires = new Date("2026-11-21T12:00:00Z");
+    mock.on(AssumeRoleCommand).resolves({
+      Credentials: {
+        AccessKeyId: "ASIA",
+        SecretAccessKey: "secret",
+        SessionToken: "token",
+        Expiration: expires,
+      },
+    });
+    mock
+      .on(AssumeRoleCommand, { RoleArn: "arn:aws:iam::222222222222:role/OrganizationAccountAccessRole" })
+      .rejects(stsError("AccessDenied", "User is not authorized to perform: sts:AssumeRole"));
+    const settled: string[] = [];
+    const outcomes = await probeMemberRoles(
+      withRetries(sts),
+      ["100000000001", "111111111111", "222222222222"],
+      {
+        roleName: "OrganizationAccountAccessRole",
+        callerAccountId: "100000000001",
+        onSettled: (outcome) => settled.push(outcome.accountId),
+      },
+    );
+    assert.deepEqual(outcomes, [
+      { accountId: "100000000001", status: "current" },
+      {
+        accountId: "111111111111",
+        status: "ok",
+        credentials: {
+          accessKeyId: "ASIA",
+          secretAccessKey: "secret",
+          sessionToken: "token",
+          expiration: expires,
+        },
+      },
+      {
+        accountId: "222222222222",
+        status: "failed",
+        errorCode: "AccessDenied",
+        message: "User is not authorized to perform: sts:AssumeRole",
+      },
+    ]);
+    assert.deepEqual(settled.sort(), ["100000000001", "111111111111", "222222222222"]);
+    assert.deepEqual(
+      mock.commandCalls(AssumeRoleCommand).map((call) => call.args[0].input.RoleArn),
+      [
+        "arn:aws:iam::111111111111:role/OrganizationAccountAccessRole",
+        "arn:aws:iam::222222222222:role/OrganizationAccountAccessRole",
+      ],
+    );
+  });
+
+  it("never runs more AssumeRole calls at once than its bound", async () => {
+    const sts = new STSClient({ region: "us-east-1" });
+    let inFlight = 0;
+    let maxInFlight = 0;
+    mockClient(sts)
+      .on(AssumeRoleCommand)
+      .callsFake(async () => {
+        maxInFlight = Math.max(maxInFlight, ++inFlight);
+        await new Promise((resolve) => setTimeout(resolve, 2));
+        inFlight -= 1;
+        return {
+          Credentials: {
+            AccessKeyId: "ASIA",
+            SecretAccessKey: "secret",
+            SessionToken: "t",
+            Expiration: new Date(),
+          },
+        };
+      });
+    const accountIds = Array.from({ length: 40 }, (_, index) => String(200000000000 + index));
+    const outcomes = await probeMemberRoles(sts, accountIds, {
+      roleName: "R",
+      callerAccountId: "1",
+      concurrency: 3,
+    });
+    assert.equal(outcomes.length, 40);
+    assert.ok(outcomes.every((outcome) => outcome.status === "ok"));
+    assert.equal(maxInFlight, 3);
+  });
+});

@@ -1,0 +1,430 @@
+import { strict as assert } from "node:assert";
+import { PolicyDocument } from "../../model/policies";
+import { PlannedResource } from "../../sim/pulumi-runner";
+import { CENTRAL } from "../helpers/example-org";
+import { decide } from "../helpers/iam";
+import { prodConfigWith, runProgram } from "../helpers/offline";
+
+const ORG = "o-exampleorg1";
+const MEMBER = "222222222221";
+const BUS = `arn:aws:events:us-east-1:${CENTRAL}:event-bus/abuse-alerts`;
+const WEST_BUS = `arn:aws:events:us-west-2:${CENTRAL}:event-bus/abuse-alerts`;
+const TOPIC = `arn:aws:sns:us-east-1:${CENTRAL}:abuse-alerts`;
+const KEY = `arn:aws:kms:us-east-1:${CENTRAL}:key/central-us-east-1-key`;
+const FORWARDER_ROLE = `arn:aws:iam::${MEMBER}:role/abuse-alerts-forwarder`;
+const WORKFLOW_ROLE = `arn:aws:iam::${CENTRAL}:role/abuse-alerts-notify-us-east-1`;
+const WEST_WORKFLOW_ROLE = `arn:aws:iam::${CENTRAL}:role/abuse-alerts-notify-us-west-2`;
+const STATE_MACHINE = `arn:aws:states:us-east-1:${CENTRAL}:stateMachine:abuse-alerts-notify`;
+const WEST_STATE_MACHINE = `arn:aws:states:us-west-2:${CENTRAL}:stateMachine:abuse-alerts-notify`;
+const DIRECTORY_ROLE = `arn:aws:iam::100000000001:role/abuse-alerts-directory`;
+const allowEverything: PolicyDocument = {
+  Version: "2012-10-17",
+  Statement: [{ Effect: "Allow", Action: "*", Resource: "*" }],
+};
+
+/** The policy documents exactly as the program declares them. */
+describe("policies as deployed, in the IAM policy simulator", () => {
+  let resources: PlannedResource[];
+  const document = (type: string, name: string, field: string): PolicyDocument => {
+    const resource = resources.find((candidate) => candidate.type === type && candidate.name === name);
+    assert.ok(resource, `${type} ${name} is declared`);
+    return JSON.parse(resource.inputs[field] as string) as PolicyDocument;
+  };
+  const busPolicy = (region = "us-east-1") =>
+    document("aws:cloudwatch/eventBusPolicy:EventBusPolicy", `central-${region}-bus-policy`, "policy");
+  const topicPolicy = () =>
+    document("aws:sns/topicPolicy:TopicPolicy", "central-us-east-1-topic-policy", "policy");
+  const keyPolicy = (name = "central-us-east-1-key") => document("aws:kms/key:Key", name, "policy");
+  /** The inline policy of a role, by its resource name. */
+  const roleInline = (name: string): PolicyDocument => {
+    const role = resources.find((candidate) => candidate.name === name);
+    assert.ok(role, `${name} is declared`);
+    return JSON.parse((role.inputs.inlinePolicies as { policy: string }[])[0].policy) as PolicyDocument;
+  };
+  const trustOf = (name: string): PolicyDocument => {
+    const role = resources.find((candidate) => candidate.name === name);
+    assert.ok(role, `${name} is declared`);
+    return JSON.parse(role.inputs.assumeRolePolicy as string) as PolicyDocument;
+  };
+  const forwarderPolicy = (): PolicyDocument => {
+    const role = resources.find((candidate) => candidate.name === `forwarder-${MEMBER}-role`);
+    const inline = role?.inputs.inlinePolicies as { policy: string }[];
+    return JSON.parse(inline[0].policy) as PolicyDocument;
+  };
+
+  before(async () => {
+    ({ resources } = await runProgram(prodConfigWith()));
+  });
+
+  describe("central bus", () => {
+    it("lets the forwarder role of an organization account put events", async () => {
+      const decision = await decide({
+        principal: FORWARDER_ROLE,
+        action: "events:PutEvents",
+        resource: BUS,
+        resourceAccount: CENTRAL,
+        context: { "aws:PrincipalOrgID": ORG, "aws:PrincipalAccount": MEMBER },
+        identityPolicies: [forwarderPolicy()],
+        resourcePolicy: busPolicy(),
+      });
+      assert.equal(decision, "Allowed");
+    });
+
+    it("refuses a principal of another organization, whatever its own permissions", async () => {
+      const decision = await decide({
+        principal: "arn:aws:iam::999999999999:role/attacker",
+        action: "events:PutEvents",
+        resource: BUS,
+        resourceAccount: CENTRAL,
+        context: { "aws:PrincipalOrgID": "o-otherorg123", "aws:PrincipalAccount": "999999999999" },
+        identityPolicies: [allowEverything],
+        resourcePolicy: busPolicy(),
+      });
+      assert.equal(decision, "ImplicitlyDenied");
+    });
+
+    it("refuses a principal outside any organization", async () => {
+      const decision = await decide({
+        principal: "arn:aws:iam::999999999999:user/someone",
+        action: "events:PutEvents",
+        resource: BUS,
+        resourceAccount: CENTRAL,
+        identityPolicies: [allowEverything],
+        resourcePolicy: busPolicy(),
+      });
+      assert.equal(decision, "ImplicitlyDenied");
+    });
+
+    it("grants nothing but PutEvents to the organization", async () => {
+      const decision = await decide({
+        principal: FORWARDER_ROLE,
+        action: "events:PutRule",
+        resource: `arn:aws:events:us-east-1:${CENTRAL}:rule/abuse-alerts/anything`,
+        resourceAccount: CENTRAL,
+        context: { "aws:PrincipalOrgID": ORG },
+        identityPolicies: [allowEverything],
+        resourcePolicy: busPolicy(),
+      });
+      assert.equal(decision, "ImplicitlyDenied");
+    });
+
+    it("names the organization, never an account list", () => {
+      const text = JSON.stringify(busPolicy());
+      assert.match(text, /"aws:PrincipalOrgID":"o-exampleorg1"/);
+      assert.doesNotMatch(text, /\d{12}:root|"AWS":/);
+    });
+  });
+
+  describe("forwarder role", () => {
+    it("may put events on the central bus of every configured region", async () => {
+      for (const [region, bus] of [
+        ["us-east-1", BUS],
+        ["us-west-2", WEST_BUS],
+      ]) {
+        const decision = await decide({
+          principal: FORWARDER_ROLE,
+          action: "events:PutEvents",
+          resource: bus,
+          resourceAccount: CENTRAL,
+          context: { "aws:PrincipalOrgID": ORG },
+          identityPolicies: [forwarderPolicy()],
+          resourcePolicy: busPolicy(region),
+        });
+        assert.equal(decision, "Allowed", bus);
+      }
+    });
+
+    it("may do nothing else", async () => {
+      const attempts = [
+        {
+          action: "events:PutEvents",
+          resource: `arn:aws:events:us-east-1:${MEMBER}:event-bus/default`,
+          account: MEMBER,
+        },
+        {
+          action: "events:PutEvents",
+          resource: `arn:aws:events:us-east-1:${CENTRAL}:event-bus/default`,
+          account: CENTRAL,
+        },
+        { action: "sns:Publish", resource: TOPIC, account: CENTRAL },
+        { action: "iam:PassRole", resource: FORWARDER_ROLE, account: MEMBER },
+        { action: "events:PutRule", resource: `arn:aws:events:us-east-1:${MEMBER}:rule/x`, account: MEMBER },
+      ];
+      for (const { action, resource, account } of attempts) {
+        const decision = await decide({
+          principal: FORWARDER_ROLE,
+          action,
+          resource,
+          resourceAccount: account,
+          context: { "aws:PrincipalOrgID": ORG },
+          identityPolicies: [forwarderPolicy()],
+        });
+        assert.equal(decision, "ImplicitlyDenied", `${action} on ${resource}`);
+      }
+    });
+  });
+
+  describe("alert topic", () => {
+    const publish = (
+      principal: string,
+      context: Record<string, string>,
+      identityPolicies: PolicyDocument[] = [],
+    ) =>
+      decide({
+        principal,
+        action: "sns:Publish",
+        resource: TOPIC,
+        resourceAccount: CENTRAL,
+        context,
+        identityPolicies,
+        resourcePolicy: topicPolicy(),
+      });
+
+    it("lets the notify workflow's role publish, as its own policy allows", async () => {
+      assert.equal(
+        await publish(WORKFLOW_ROLE, {}, [roleInline("central-us-east-1-notify-role")]),
+        "Allowed",
+      );
+    });
+
+    it("refuses EventBridge, which no longer publishes itself, and the workflow role of another account", async () => {
+      assert.equal(
+        await publish("events.amazonaws.com", { "aws:SourceAccount": CENTRAL }),
+        "ImplicitlyDenied",
+      );
+      assert.equal(
+        await publish("arn:aws:iam::999999999999:role/abuse-alerts-notify-us-east-1", {}, [allowEverything]),
+        "ImplicitlyDenied",
+      );
+    });
+
+    it("refuses other services and other accounts", async () => {
+      assert.equal(await publish("s3.amazonaws.com", { "aws:SourceAccount": CENTRAL }), "ImplicitlyDenied");
+      assert.equal(
+        await publish("arn:aws:iam::999999999999:role/attacker", { "aws:PrincipalOrgID": ORG }, [
+          allowEverything,
+        ]),
+        "ImplicitlyDenied",
+      );
+      assert.equal(
+        await publish(FORWARDER_ROLE, { "aws:PrincipalOrgID": ORG }, [allowEverything]),
+        "ImplicitlyDenied",
+      );
+    });
+  });
+
+  describe("dead-letter queues and the operations topic", () => {
+    const queue = () => document("aws:sqs/queue:Queue", `forwarder-${MEMBER}-us-east-1-dlq`, "policy");
+    const QUEUE = `arn:aws:sqs:us-east-1:${MEMBER}:abuse-alerts-forwarder-dlq`;
+    const RULE = `arn:aws:events:us-east-1:${MEMBER}:rule/abuse-alerts-forward`;
+    const send = (principal: string, sourceArn: string) =>
+      decide({
+        principal,
+        action: "sqs:SendMessage",
+        resource: QUEUE,
+        resourceAccount: MEMBER,
+        context: { "aws:SourceArn": sourceArn },
+        resourcePolicy: queue(),
+      });
+
+    it("a forwarder DLQ takes dead letters from its own rule only", async () => {
+      assert.equal(await send("events.amazonaws.com", RULE), "Allowed");
+      assert.equal(
+        await send("events.amazonaws.com", `arn:aws:events:us-east-1:${MEMBER}:rule/other`),
+        "ImplicitlyDenied",
+      );
+      assert.equal(await send("sns.amazonaws.com", RULE), "ImplicitlyDenied");
+    });
+
+    it("only CloudWatch alarms of the central account publish to the operations topic", async () => {
+      const ops = document("aws:sns/topicPolicy:TopicPolicy", "central-us-east-1-ops-topic-policy", "policy");
+      const publish = (principal: string, sourceAccount: string) =>
+        decide({
+          principal,
+          action: "sns:Publish",
+          resource: `arn:aws:sns:us-east-1:${CENTRAL}:abuse-alerts-ops`,
+          resourceAccount: CENTRAL,
+          context: { "aws:SourceAccount": sourceAccount },
+          resourcePolicy: ops,
+        });
+      assert.equal(await publish("cloudwatch.amazonaws.com", CENTRAL), "Allowed");
+      assert.equal(await publish("cloudwatch.amazonaws.com", MEMBER), "ImplicitlyDenied");
+      assert.equal(await publish("events.amazonaws.com", CENTRAL), "ImplicitlyDenied");
+    });
+  });
+
+  describe("topic keys", () => {
+    const use = (
+      principal: string,
+      action: string,
+      keyName = "central-us-east-1-key",
+      identityPolicies: PolicyDocument[] = [],
+    ) =>
+      decide({
+        principal,
+        action,
+        resource: KEY,
+        resourceAccount: CENTRAL,
+        identityPolicies,
+        resourcePolicy: keyPolicy(keyName),
+      });
+
+    it("lets the workflow's role generate data keys and decrypt with the alert key, to publish to the encrypted topic", async () => {
+      const workflow = [roleInline("central-us-east-1-notify-role")];
+      assert.equal(await use(WORKFLOW_ROLE, "kms:GenerateDataKey", undefined, workflow), "Allowed");
+      assert.equal(await use(WORKFLOW_ROLE, "kms:Decrypt", undefined, workflow), "Allowed");
+      assert.equal(
+        await use(WORKFLOW_ROLE, "kms:ScheduleKeyDeletion", undefined, workflow),
+        "ImplicitlyDenied",
+      );
+      assert.equal(await use("events.amazonaws.com", "kms:GenerateDataKey"), "ImplicitlyDenied");
+      assert.equal(await use("cloudwatch.amazonaws.com", "kms:GenerateDataKey"), "ImplicitlyDenied");
+    });
+
+    it("lets CloudWatch alarms use the operations key, and EventBridge not", async () => {
+      assert.equal(
+        await use("cloudwatch.amazonaws.com", "kms:GenerateDataKey", "central-us-east-1-ops-key"),
+        "Allowed",
+      );
+      assert.equal(
+        await use("cloudwatch.amazonaws.com", "kms:Decrypt", "central-us-east-1-ops-key"),
+        "Allowed",
+      );
+      assert.equal(
+        await use("events.amazonaws.com", "kms:GenerateDataKey", "central-us-east-1-ops-key"),
+        "ImplicitlyDenied",
+      );
+    });
+
+    it("keeps administration in the central account", async () => {
+      assert.equal(
+        await use(`arn:aws:iam::${CENTRAL}:role/Admin`, "kms:ScheduleKeyDeletion", undefined, [
+          allowEverything,
+        ]),
+        "Allowed",
+      );
+      assert.equal(await use("events.amazonaws.com", "kms:ScheduleKeyDeletion"), "ImplicitlyDenied");
+      assert.equal(await use("sns.amazonaws.com", "kms:GenerateDataKey"), "ImplicitlyDenied");
+      assert.equal(
+        await use("arn:aws:iam::999999999999:role/attacker", "kms:Decrypt", undefined, [allowEverything]),
+        "ImplicitlyDenied",
+      );
+    });
+  });
+
+  describe("the notify workflow and its lookups", () => {
+    it("the directory role is assumable only by the workflows' roles, for their own state machines", async () => {
+      const assume = (principal: string, externalId: string | undefined, identity = [allowEverything]) =>
+        decide({
+          principal,
+          action: "sts:AssumeRole",
+          resource: DIRECTORY_ROLE,
+          resourceAccount: "100000000001",
+          context: externalId ? { "sts:ExternalId": externalId } : {},
+          identityPolicies: identity,
+          resourcePolicy: trustOf("directory-role"),
+        });
+      const workflow = [roleInline("central-us-east-1-notify-role")];
+      assert.equal(await assume(WORKFLOW_ROLE, STATE_MACHINE, workflow), "Allowed");
+      assert.equal(await assume(WEST_WORKFLOW_ROLE, WEST_STATE_MACHINE), "Allowed");
+      assert.equal(
+        await assume(WORKFLOW_ROLE, undefined, workflow),
+        "ImplicitlyDenied",
+        "no external ID: not a Step Functions task",
+      );
+      assert.equal(
+        await assume(WORKFLOW_ROLE, `arn:aws:states:us-east-1:${CENTRAL}:stateMachine:other`, workflow),
+        "ImplicitlyDenied",
+      );
+      assert.equal(await assume(`arn:aws:iam::${CENTRAL}:role/Admin`, STATE_MACHINE), "ImplicitlyDenied");
+      assert.equal(
+        await assume(`arn:aws:iam::${MEMBER}:role/abuse-alerts-notify-us-east-1`, STATE_MACHINE),
+        "ImplicitlyDenied",
+      );
+    });
+
+    it("the directory role may read an account's context, and nothing else", async () => {
+      const act = (action: string) =>
+        decide({
+          principal: DIRECTORY_ROLE,
+          action,
+          resource: "*",
+          resourceAccount: "100000000001",
+          identityPolicies: [roleInline("directory-role")],
+        });
+      for (const action of [
+        "organizations:DescribeAccount",
+        "organizations:ListParents",
+        "organizations:DescribeOrganizationalUnit",
+        "organizations:ListTagsForResource",
+        "account:GetAlternateContact",
+      ]) {
+        assert.equal(await act(action), "Allowed", action);
+      }
+      for (const action of [
+        "organizations:TagResource",
+        "account:PutAlternateContact",
+        "organizations:ListAccounts",
+        "iam:CreateRole",
+      ]) {
+        assert.equal(await act(action), "ImplicitlyDenied", action);
+      }
+    });
+
+    it("the workflow's role publishes only to its own region's alert topic, and assumes only the directory role", async () => {
+      const act = (action: string, resource: string, account = CENTRAL) =>
+        decide({
+          principal: WORKFLOW_ROLE,
+          action,
+          resource,
+          resourceAccount: account,
+          identityPolicies: [roleInline("central-us-east-1-notify-role")],
+        });
+      assert.equal(await act("sns:Publish", TOPIC), "Allowed");
+      assert.equal(
+        await act("sns:Publish", `arn:aws:sns:us-east-1:${CENTRAL}:abuse-alerts-ops`),
+        "ImplicitlyDenied",
+      );
+      assert.equal(
+        await act("sns:Publish", `arn:aws:sns:us-west-2:${CENTRAL}:abuse-alerts`),
+        "ImplicitlyDenied",
+      );
+      assert.equal(
+        await decide({
+          principal: WORKFLOW_ROLE,
+          action: "sts:AssumeRole",
+          resource: DIRECTORY_ROLE,
+          resourceAccount: "100000000001",
+          context: { "sts:ExternalId": STATE_MACHINE },
+          identityPolicies: [roleInline("central-us-east-1-notify-role")],
+          resourcePolicy: trustOf("directory-role"),
+        }),
+        "Allowed",
+      );
+      assert.equal(
+        await act("sts:AssumeRole", `arn:aws:iam::${MEMBER}:role/OrganizationAccountAccessRole`, MEMBER),
+        "ImplicitlyDenied",
+      );
+      assert.deepEqual(trustOf("central-us-east-1-notify-role").Statement[0].Principal, {
+        Service: "states.amazonaws.com",
+      });
+    });
+
+    it("the central rules' role may start its region's workflow, and nothing else", async () => {
+      const start = (resource: string) =>
+        decide({
+          principal: `arn:aws:iam::${CENTRAL}:role/abuse-alerts-events-us-east-1`,
+          action: "states:StartExecution",
+          resource,
+          resourceAccount: CENTRAL,
+          identityPolicies: [roleInline("central-us-east-1-events-role")],
+        });
+      assert.equal(await start(STATE_MACHINE), "Allowed");
+      assert.equal(await start(WEST_STATE_MACHINE), "ImplicitlyDenied");
+      assert.equal(await start(`arn:aws:states:us-east-1:${CENTRAL}:stateMachine:other`), "ImplicitlyDenied");
+      assert.deepEqual(trustOf("central-us-east-1-events-role").Statement[0].Principal, {
+        Service: "events.amazonaws.com",
+      });
+    });
+  });
+});

@@ -1,0 +1,159 @@
+import pLimit from "p-limit";
+import { discoverAccounts, Discovery } from "../../accounts/discover";
+import { errorMessage } from "../../accounts/errors";
+import { getCaller } from "../../accounts/identity";
+import { AwsOrganizationDirectory } from "../../accounts/organizations";
+import { credentialsOf, ProbeOutcome, probeMemberRoles } from "../../accounts/probe";
+import { Caller } from "../../accounts/types";
+import { AbuseAlertsConfig } from "../../config/schema";
+import { noProgress, ProgressFactory } from "../../lib/progress";
+import { contactAccessCheck } from "./checks/contact-access";
+import { deadLettersCheck } from "./checks/dead-letters";
+import { workflowCheck } from "./checks/workflow";
+import { memberRoleCheck } from "./checks/member-role";
+import { scpCheck, stackSetScpCheck } from "./checks/scp";
+import { slackCheck } from "./checks/slack";
+import { stackSetAccessCheck } from "./checks/stackset-access";
+import { stackSetAdminCheck } from "./checks/stackset-admin";
+import { DoctorCheck, DoctorClients, DoctorContext, Finding } from "./types";
+
+/** The checks, in the order they run and report. A new check is a new module added here. */
+const CHECKS: readonly DoctorCheck[] = [
+  stackSetAdminCheck,
+  stackSetAccessCheck,
+  contactAccessCheck,
+  memberRoleCheck,
+  slackCheck,
+  scpCheck,
+  stackSetScpCheck,
+  workflowCheck,
+  deadLettersCheck,
+];
+
+export interface DoctorOptions {
+  /** Parallel per-account calls (default 8). */
+  concurrency?: number;
+  progress?: ProgressFactory;
+  /** Milliseconds between reads of the workflow's dry run (default 2,000). */
+  pollIntervalMs?: number;
+  /** The checks to run; all of them by default. */
+  checks?: readonly DoctorCheck[];
+}
+
+/**
+ * Everything that can stop an alert, checked with the deploying credentials before `pulumi up`:
+ * who runs and in which organization, then every check that concerns this stack. Without
+ * credentials or Organizations access it stops there, as nothing else can be read.
+ */
+export async function runDoctor(
+  clients: DoctorClients,
+  config: AbuseAlertsConfig,
+  options: DoctorOptions = {},
+): Promise<Finding[]> {
+  const concurrency = options.concurrency ?? 8;
+  const progress = options.progress ?? noProgress;
+  const findings: Finding[] = [];
+
+  let caller: Caller;
+  try {
+    caller = await getCaller(clients.sts);
+  } catch (error) {
+    return [
+      {
+        check: "identity",
+        status: "fail",
+        subject: "credentials",
+        detail: errorMessage(error),
+        stopped: true,
+      },
+    ];
+  }
+  findings.push({
+    check: "identity",
+    status: "ok",
+    subject: `account ${caller.accountId}`,
+    detail: `running as ${caller.arn}`,
+  });
+
+  const directory = new AwsOrganizationDirectory(clients.organizations, {
+    callerArn: caller.arn,
+    concurrency,
+  });
+  let discovery: Discovery;
+  try {
+    discovery = await discoverAccounts(config, {
+      caller,
+      origin: `AWS Organizations (credentials ${caller.arn})`,
+      directory,
+    });
+  } catch (error) {
+    return [
+      ...findings,
+      {
+        check: "organization",
+        status: "fail",
+        subject: "organization",
+        detail: errorMessage(error),
+        stopped: true,
+      },
+    ];
+  }
+  findings.push(
+    {
+      check: "organization",
+      status: "ok",
+      subject: discovery.organizationId,
+      detail:
+        `${discovery.covered.length} accounts covered, ${discovery.skipped.length} skipped` +
+        (discovery.managementAccountId ? `; management account ${discovery.managementAccountId}` : ""),
+    },
+    ...discovery.warnings.map((warning): Finding => ({
+      check: "organization",
+      status: "warn",
+      subject: "config",
+      detail: warning,
+    })),
+  );
+
+  let access: Promise<ProbeOutcome[]> | undefined;
+  const context: DoctorContext = {
+    config,
+    clients,
+    discovery,
+    directory,
+    limit: pLimit(concurrency),
+    progress,
+    pollIntervalMs: options.pollIntervalMs ?? 2000,
+    memberAccess: () => {
+      access ??= (async () => {
+        const bar = progress(`assuming ${config.memberRoleName}`, discovery.covered.length);
+        try {
+          return await probeMemberRoles(
+            clients.sts,
+            discovery.covered.map((account) => account.id),
+            {
+              roleName: config.memberRoleName,
+              callerAccountId: caller.accountId,
+              concurrency,
+              // The queues are read after the SCP scan, which takes a while in a large organization.
+              sessionSeconds: 3600,
+              onSettled: () => bar.tick(),
+            },
+          );
+        } finally {
+          bar.stop();
+        }
+      })();
+      return access;
+    },
+    reach: async (accountId) => {
+      const outcome = (await context.memberAccess()).find((probed) => probed.accountId === accountId);
+      return outcome && outcome.status !== "failed" ? { credentials: credentialsOf(outcome) } : undefined;
+    },
+  };
+  for (const check of options.checks ?? CHECKS) {
+    if (check.applies && !check.applies(config)) continue;
+    findings.push(...(await check.run(context)));
+  }
+  return findings;
+}

@@ -1,0 +1,234 @@
+import { CallAs } from "../model/stackset-targets";
+import { CustomNotification, parseCustomNotification } from "../notify/notification";
+import { renderForSlack } from "./render-slack";
+import { DIRECTORY_ROLE_NAME, roleArn, stateMachineArn } from "../model/names";
+import { forwarderPattern } from "../model/patterns";
+import { CentralRule, centralRules } from "../model/rules";
+import { AbuseAlertsConfig, CATEGORIES, Category, GLOBAL_EVENTS_REGION } from "../config/schema";
+import { DEFAULT_ACCOUNT_TAGS } from "../config/defaults";
+import { matchesPattern } from "../sim/eventbridge";
+import { UserError } from "../lib/errors";
+import { paragraph } from "../lib/tables";
+import { readJsonFile } from "../lib/json-file";
+import { readOrganizationFile } from "../accounts/org-file";
+import {
+  AccountContexts,
+  contextHandler,
+  contextsFromOrganization,
+  readAccountContexts,
+} from "../sim/account-context";
+import { notifyDefinition } from "../notify/definition";
+import { ExecutionResult, runStateMachine, TaskHandler } from "../sim/step-functions";
+
+type Event = Record<string, unknown>;
+
+export interface PreviewOptions {
+  categories?: readonly Category[];
+  /** Whether the stack posts coverage notices (stackset mode). */
+  coverage?: boolean;
+  centralAccountId?: string;
+  /** The account the lookups run in: the management account. */
+  directoryAccountId?: string;
+  accountTags?: readonly string[];
+  /** Whether the stack sets the SECURITY contact, which changes what a message asks for. */
+  securityContactConfigured?: boolean;
+  /** How the StackSet is administered; SELF (from the management account) unless said. */
+  stackSetCallAs?: CallAs;
+  /** What the lookups find, by account; none: every lookup fails, and the message says so. */
+  contexts?: AccountContexts;
+  /** Answers the workflow's tasks instead of sample context (send-test-event, tests). */
+  handler?: TaskHandler;
+  /** When the workflow runs: the "hours left" are counted from it. */
+  now?: Date;
+  /** The Slack channel the stack posts to, shown on the rendering. */
+  channelId?: string;
+}
+
+export interface EventPreview {
+  /** Whether member accounts forward the event. */
+  forwarded: boolean;
+  /** The central rules that start the workflow for it. */
+  rules: CentralRule[];
+  execution?: ExecutionResult;
+  /** What the workflow publishes to SNS, verbatim. */
+  message?: string;
+  notification?: CustomNotification;
+  /** Why nothing valid would reach Slack, when it would not. */
+  error?: string;
+}
+
+const TOPIC = (account: string) => `arn:aws:sns:${GLOBAL_EVENTS_REGION}:${account}:abuse-alerts`;
+
+/**
+ * What the security team would see for an event: the central rules that take it, and the message
+ * the notify workflow publishes, from the same state machine definition and JSONata, run offline.
+ */
+export async function previewEvent(event: Event, options: PreviewOptions = {}): Promise<EventPreview> {
+  const categories = options.categories ?? CATEGORIES;
+  const forwarded = matchesPattern(forwarderPattern(categories), event as never);
+  const rules = centralRules(categories, { coverage: options.coverage ?? true }).filter((rule) =>
+    matchesPattern(rule.pattern, event as never),
+  );
+  if (rules.length === 0) return { forwarded, rules };
+  const central = options.centralAccountId ?? "111111111111";
+  const directoryAccountId = options.directoryAccountId ?? "100000000001";
+  const definition = notifyDefinition({
+    topicArn: TOPIC(central),
+    directoryRoleArn: roleArn(directoryAccountId, DIRECTORY_ROLE_NAME),
+    directoryAccountId,
+    message: {
+      accountTags: options.accountTags ?? DEFAULT_ACCOUNT_TAGS,
+      securityContactConfigured: options.securityContactConfigured ?? false,
+      stackSetCallAs: options.stackSetCallAs ?? "SELF",
+    },
+  });
+  let message: string | undefined;
+  const sampleHandler = contextHandler(options.contexts ?? {}, {
+    directoryAccountId,
+    published: (text) => (message = text),
+  });
+  const lookups = options.handler ?? sampleHandler;
+  const handler: TaskHandler = (call) =>
+    call.resource.endsWith(":sns:publish") ? sampleHandler(call) : lookups(call);
+  const region = typeof event.region === "string" ? event.region : GLOBAL_EVENTS_REGION;
+  const execution = await runStateMachine(definition, event, {
+    handler,
+    now: options.now ?? new Date(),
+    stateMachineArn: stateMachineArn(region, central),
+  });
+  if (execution.status !== "SUCCEEDED" || message === undefined) {
+    return {
+      forwarded,
+      rules,
+      execution,
+      error: `the workflow ${execution.status === "FAILED" ? `failed: ${execution.error?.Error}: ${execution.error?.Cause}` : "published nothing"}`,
+    };
+  }
+  try {
+    return { forwarded, rules, execution, message, notification: parseCustomNotification(message) };
+  } catch (error) {
+    return { forwarded, rules, execution, message, error: (error as Error).message };
+  }
+}
+
+/** The preview options a stack's config gives, with sample context and the management account. */
+export function stackPreviewOptions(
+  config: AbuseAlertsConfig,
+  contexts: AccountContexts,
+  directoryAccountId: string | undefined,
+): PreviewOptions {
+  return {
+    categories: config.categories,
+    coverage: config.deployment === "stackset",
+    centralAccountId: config.centralAccountId,
+    directoryAccountId,
+    accountTags: config.accountTags,
+    securityContactConfigured: config.securityContact !== undefined,
+    contexts,
+    channelId: config.slack.channelId,
+  };
+}
+
+/** An event from a JSON file, or a message that says why it cannot be read. */
+export function readEventFile(path: string): Event {
+  const event = readJsonFile(path, "the event", { unreadable: "check the event file's path" });
+  if (typeof event !== "object" || event === null || Array.isArray(event)) {
+    throw new UserError(
+      `the event ${path} is not an EventBridge event: a JSON object with source, detail-type and detail`,
+    );
+  }
+  return event as Event;
+}
+
+/** Why no central rule of a stack with these options takes the event. */
+function unpostedReason(event: Event, options: PreviewOptions, forwarded: boolean): string {
+  const configured = options.categories ?? CATEGORIES;
+  const other = centralRules(CATEGORIES, { coverage: true }).find((rule) =>
+    matchesPattern(rule.pattern, event as never),
+  );
+  if (other?.category && !configured.includes(other.category)) {
+    return `it is ${other.test ? "a test" : "an AWS Health"} ${other.category} event, and this stack's abuse-alerts:categories is [${configured.join(", ")}]: add ${other.category} to post such events`;
+  }
+  if (other && options.coverage === false) {
+    return "it is a coverage notice of the forwarder StackSet, which only a stack with abuse-alerts:deployment stackset posts (this one is direct)";
+  }
+  return forwarded
+    ? "member accounts forward it, but no central rule posts it (a later page of a paged event is not posted again)"
+    : "it is neither an AWS Health abuse or risk event (source aws.health, or abuse-alerts.test for tests) nor a failed stack instance of the forwarder StackSet, so no rule takes it";
+}
+
+export interface RenderedPreview {
+  text: string;
+  /** Whether a rule takes the event and the workflow publishes a valid Chatbot notification. */
+  posted: boolean;
+  /** Whether a rule takes the event but what the workflow makes of it would not reach Slack. */
+  invalid: boolean;
+}
+
+/** When EventBridge received the event: its `time`, when it has a valid one. */
+export function receivedAt(event: Event): Date | undefined {
+  const time = typeof event.time === "string" ? new Date(event.time) : undefined;
+  return time && !Number.isNaN(time.getTime()) ? time : undefined;
+}
+
+/** The preview as text, and whether a valid message would be posted. */
+export async function renderPreview(event: Event, options: PreviewOptions = {}): Promise<RenderedPreview> {
+  const received = receivedAt(event);
+  if (options.now && received && options.now < received) {
+    throw new UserError(
+      `--now ${options.now.toISOString()} is before the event's time ${String(event.time)}: the workflow runs once the event has arrived`,
+    );
+  }
+  const preview = await previewEvent(event, options);
+  if (preview.rules.length === 0) {
+    const reason = unpostedReason(event, options, preview.forwarded);
+    return {
+      text: paragraph(`Nothing would be posted: ${reason}.`),
+      posted: false,
+      invalid: false,
+    };
+  }
+  const rules = preview.rules.map((rule) => rule.name).join(", ");
+  const text = [
+    paragraph(`Rule ${rules} on the central bus starts the notify workflow, which publishes:`),
+    preview.notification
+      ? renderForSlack(preview.notification, options.channelId)
+      : `INVALID: ${preview.error ?? ""}`,
+    "",
+    "SNS message (what Chatbot receives):",
+    preview.notification && preview.message
+      ? JSON.stringify(JSON.parse(preview.message), null, 2)
+      : (preview.message ?? "(none)"),
+  ].join("\n");
+  const posted = preview.notification !== undefined;
+  return { text, posted, invalid: !posted };
+}
+
+export interface PreviewMessageOptions {
+  /** The stack's config, when it has a stack file; none: defaults. */
+  config?: AbuseAlertsConfig;
+  /** An organization file whose names, OUs, emails and tags the lookups find. */
+  org: string;
+  /** An account context file, instead of the organization. */
+  accountContext?: string;
+  now?: Date;
+}
+
+/** What `npm run preview-message` prints for an event file, and whether it would be posted. */
+export async function previewMessage(file: string, options: PreviewMessageOptions): Promise<RenderedPreview> {
+  const event = readEventFile(file);
+  const { config } = options;
+  let contexts: AccountContexts;
+  let management: string | undefined;
+  if (options.accountContext) {
+    contexts = readAccountContexts(options.accountContext);
+  } else {
+    const organization = readOrganizationFile(options.org);
+    contexts = contextsFromOrganization(organization, config?.securityContact);
+    management = organization.organization.managementAccountId;
+  }
+  const previewOptions = config
+    ? stackPreviewOptions(config, contexts, management)
+    : { contexts, directoryAccountId: management };
+  return renderPreview(event, { ...previewOptions, now: options.now });
+}
