@@ -1,23 +1,49 @@
 import { STACKSET_NAME } from "./names";
 import { GLOBAL_EVENTS_REGION } from "../config/schema";
-import { Discovery } from "../accounts/discover";
 
 /** How the StackSet is managed: by the management account, or by a StackSets delegated administrator. */
 export type CallAs = "SELF" | "DELEGATED_ADMIN";
 
-/** Where the StackSet's instances go, and what it cannot reach. */
-export interface StackSetTargets {
-  /** The configured OUs, or the organization's root: nested OUs and accounts that join later included. */
-  organizationalUnitIds: string[];
-  /** DIFFERENCE: every account under the OUs but `accounts`; NONE: all of them. */
-  accountFilterType: "NONE" | "DIFFERENCE";
-  accounts: string[];
+/** What the discovery of accounts tells the StackSet's targets (accounts/discover's Discovery has it). */
+export interface StackSetDiscovery {
+  caller: { accountId: string };
+  managementAccountId?: string;
+  covered: readonly { id: string }[];
+  skipped: readonly { id: string; reason: string }[];
+  /** Covered accounts outside the selected OUs: the central account, when it lies elsewhere. */
+  outsideUnits: readonly string[];
+}
+
+/** Who administers the StackSet, and which covered accounts it cannot reach. */
+export interface StackSetAdministration {
   /**
    * Covered accounts a StackSet never deploys to, which get the direct forwarder instead: the
    * management account, and the central account when it lies outside the selected OUs.
    */
   direct: string[];
   callAs: CallAs;
+}
+
+/** Where the StackSet's instances go, and what it cannot reach. */
+export interface StackSetTargets extends StackSetAdministration {
+  /** The configured OUs, or the organization's root: nested OUs and accounts that join later included. */
+  organizationalUnitIds: string[];
+  /** DIFFERENCE: every account under the OUs but `accounts`; NONE: all of them. */
+  accountFilterType: "NONE" | "DIFFERENCE";
+  accounts: string[];
+}
+
+/** The covered accounts the StackSet cannot reach, and how the caller administers it. */
+export function stackSetAdministration(discovery: StackSetDiscovery): StackSetAdministration {
+  const management = discovery.managementAccountId;
+  const covered = new Set(discovery.covered.map((account) => account.id));
+  const direct = [management, ...discovery.outsideUnits].filter(
+    (id, index, all): id is string => id !== undefined && covered.has(id) && all.indexOf(id) === index,
+  );
+  return {
+    direct: direct.sort(),
+    callAs: discovery.caller.accountId === management ? "SELF" : "DELEGATED_ADMIN",
+  };
 }
 
 /**
@@ -27,24 +53,18 @@ export interface StackSetTargets {
  */
 export function stackSetTargets(
   organizationalUnits: readonly string[],
-  discovery: Pick<Discovery, "caller" | "managementAccountId" | "covered" | "skipped" | "outsideUnits">,
+  discovery: StackSetDiscovery,
   rootId: string,
 ): StackSetTargets {
-  const management = discovery.managementAccountId;
-  const covered = new Set(discovery.covered.map((account) => account.id));
   const excluded = discovery.skipped
-    .filter((account) => account.reason === "excluded" && account.id !== management)
+    .filter((account) => account.reason === "excluded" && account.id !== discovery.managementAccountId)
     .map((account) => account.id)
     .sort();
-  const direct = [management, ...discovery.outsideUnits].filter(
-    (id, index, all): id is string => id !== undefined && covered.has(id) && all.indexOf(id) === index,
-  );
   return {
+    ...stackSetAdministration(discovery),
     organizationalUnitIds: organizationalUnits.length > 0 ? [...organizationalUnits] : [rootId],
     accountFilterType: excluded.length > 0 ? "DIFFERENCE" : "NONE",
     accounts: excluded,
-    direct: direct.sort(),
-    callAs: discovery.caller.accountId === management ? "SELF" : "DELEGATED_ADMIN",
   };
 }
 

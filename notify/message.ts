@@ -1,6 +1,6 @@
 import { CallAs, stackInstanceCommand, UNKNOWN_OU } from "../model/stackset-targets";
 import { LIMITS } from "./notification";
-import { GLOBAL_EVENTS_BACKUP_REGION, GLOBAL_EVENTS_REGION } from "../config/schema";
+import { AbuseAlertsConfig, GLOBAL_EVENTS_BACKUP_REGION, GLOBAL_EVENTS_REGION } from "../config/schema";
 
 /**
  * The Chatbot message, built by JSONata in the notify workflow from the event and the account's
@@ -18,6 +18,15 @@ export interface MessageOptions {
   securityContactConfigured: boolean;
   /** How the forwarder StackSet is administered, for the command a coverage notice gives. */
   stackSetCallAs: CallAs;
+}
+
+/** The message options a stack's config gives, with how its StackSet is administered. */
+export function messageOptions(config: AbuseAlertsConfig, stackSetCallAs: CallAs): MessageOptions {
+  return {
+    accountTags: config.accountTags,
+    securityContactConfigured: config.securityContact !== undefined,
+    stackSetCallAs,
+  };
 }
 
 /** Advice per kind of message, shown as next steps. */

@@ -11,6 +11,7 @@ import { contextsFromOrganization } from "../sim/account-context";
 import { noProgress, ProgressFactory } from "../lib/progress";
 import { paragraph, renderTable } from "../lib/tables";
 import { CloudFormationTemplate, TEMPLATE_BODY_LIMIT } from "../model/forwarder-template";
+import { CallAs } from "../model/stackset-targets";
 
 /** The sample event a plan shows: one of the stack's first category, so the stack would post it. */
 const sampleEvent = (categories: readonly Category[]): string =>
@@ -79,9 +80,17 @@ function typeTable(deployed: PlannedResource[]): string {
   );
 }
 
+const STACKSET_TYPE = "aws:cloudformation/stackSet:StackSet";
+
+/** How the declared StackSet is administered; SELF in direct mode, which has none. */
+const declaredCallAs = (resources: PlannedResource[]): CallAs =>
+  resources.find((resource) => resource.type === STACKSET_TYPE)?.inputs.callAs === "DELEGATED_ADMIN"
+    ? "DELEGATED_ADMIN"
+    : "SELF";
+
 /** The StackSet, its targets and its template, as declared; nothing in direct mode. */
 function stackSetSection(resources: PlannedResource[]): string[] {
-  const stackSet = resources.find((resource) => resource.type === "aws:cloudformation/stackSet:StackSet");
+  const stackSet = resources.find((resource) => resource.type === STACKSET_TYPE);
   if (!stackSet) return [];
   const instances = resources.filter(
     (resource) => resource.type === "aws:cloudformation/stackSetInstance:StackSetInstance",
@@ -211,6 +220,7 @@ export async function renderPlan(options: PlanOptions): Promise<Plan> {
       config,
       contextsFromOrganization(organization, config.securityContact),
       organization.organization.managementAccountId,
+      declaredCallAs(run.resources),
     ),
     now,
   });

@@ -10,7 +10,7 @@ import { matchesPattern } from "../sim/eventbridge";
 import { UserError } from "../lib/errors";
 import { paragraph } from "../lib/tables";
 import { readJsonFile } from "../lib/json-file";
-import { readOrganizationFile } from "../accounts/org-file";
+import { fileCaller, readOrganizationFile } from "../accounts/org-file";
 import {
   AccountContexts,
   contextHandler,
@@ -18,6 +18,7 @@ import {
   readAccountContexts,
 } from "../sim/account-context";
 import { notifyDefinition } from "../notify/definition";
+import { messageOptions } from "../notify/message";
 import { ExecutionResult, runStateMachine, TaskHandler } from "../sim/step-functions";
 
 type Event = Record<string, unknown>;
@@ -116,14 +117,14 @@ export function stackPreviewOptions(
   config: AbuseAlertsConfig,
   contexts: AccountContexts,
   directoryAccountId: string | undefined,
+  stackSetCallAs: CallAs,
 ): PreviewOptions {
   return {
+    ...messageOptions(config, stackSetCallAs),
     categories: config.categories,
     coverage: config.deployment === "stackset",
     centralAccountId: config.centralAccountId,
     directoryAccountId,
-    accountTags: config.accountTags,
-    securityContactConfigured: config.securityContact !== undefined,
     contexts,
     channelId: config.slack.channelId,
   };
@@ -220,15 +221,18 @@ export async function previewMessage(file: string, options: PreviewMessageOption
   const { config } = options;
   let contexts: AccountContexts;
   let management: string | undefined;
+  let callAs: CallAs = "SELF";
   if (options.accountContext) {
     contexts = readAccountContexts(options.accountContext);
   } else {
     const organization = readOrganizationFile(options.org);
     contexts = contextsFromOrganization(organization, config?.securityContact);
     management = organization.organization.managementAccountId;
+    // Whoever the organization file says runs the program administers the StackSet.
+    callAs = fileCaller(organization).accountId === management ? "SELF" : "DELEGATED_ADMIN";
   }
   const previewOptions = config
-    ? stackPreviewOptions(config, contexts, management)
+    ? stackPreviewOptions(config, contexts, management, callAs)
     : { contexts, directoryAccountId: management };
   return renderPreview(event, { ...previewOptions, now: options.now });
 }

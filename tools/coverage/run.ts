@@ -6,7 +6,7 @@ import { errorCode, errorMessage } from "../../accounts/errors";
 import { getCaller } from "../../accounts/identity";
 import { AwsOrganizationDirectory } from "../../accounts/organizations";
 import { probeFix } from "../../accounts/probe";
-import { stackSetTargets } from "../../model/stackset-targets";
+import { stackSetAdministration } from "../../model/stackset-targets";
 import { CoveredAccount } from "../../accounts/types";
 import { STACKSET_NAME } from "../../model/names";
 import { forwarderPattern } from "../../model/patterns";
@@ -53,8 +53,7 @@ export async function runCoverage(
   const rows: CoverageRow[] = [];
   let direct: CoveredAccount[] = discovery.covered;
   if (config.deployment === "stackset") {
-    // The root ID only shapes the targets, not who is reached directly.
-    const targets = stackSetTargets(config.accounts.organizationalUnits, discovery, "");
+    const targets = stackSetAdministration(discovery);
     const reachedDirectly = new Set(targets.direct);
     const listing = progress(
       "listing stack instances",

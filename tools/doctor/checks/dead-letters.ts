@@ -3,7 +3,7 @@ import type { AwsCredentialIdentity } from "@smithy/types";
 import { credentialsOf } from "../../../accounts/probe";
 import { describeError, errorCode } from "../../../accounts/errors";
 import { Discovery } from "../../../accounts/discover";
-import { stackSetTargets } from "../../../model/stackset-targets";
+import { stackSetAdministration } from "../../../model/stackset-targets";
 import {
   CENTRAL_BUS_NAME,
   centralDlqName,
@@ -55,7 +55,7 @@ function deadLetterQueues(
 ): QueueLocation[] {
   const stackSet = config.deployment === "stackset";
   const direct = stackSet
-    ? new Set(stackSetTargets(config.accounts.organizationalUnits, discovery, "").direct)
+    ? new Set(stackSetAdministration(discovery).direct)
     : new Set(discovery.covered.map((account) => account.id));
   const forwarders = discovery.covered.flatMap((account) =>
     config.regions.map((region) => ({

@@ -1,6 +1,6 @@
 import { errorCode, errorMessage } from "../../../accounts/errors";
 import { evaluateScps, ScpLevel } from "../../../accounts/scp";
-import { stackSetTargets } from "../../../model/stackset-targets";
+import { stackSetAdministration } from "../../../model/stackset-targets";
 import { DiscoveryError } from "../../../accounts/types";
 import {
   centralBusArn,
@@ -259,7 +259,7 @@ export const stackSetScpCheck: DoctorCheck = {
   applies: (config) => config.deployment === "stackset",
   async run(context) {
     const { config, discovery } = context;
-    const direct = new Set(stackSetTargets(config.accounts.organizationalUnits, discovery, "").direct);
+    const direct = new Set(stackSetAdministration(discovery).direct);
     const targets = scpTargets(context);
     const viaStackSet = await scanScps(
       context,

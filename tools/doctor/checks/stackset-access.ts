@@ -1,6 +1,6 @@
 import { DescribeOrganizationsAccessCommand } from "@aws-sdk/client-cloudformation";
 import { describeError } from "../../../accounts/errors";
-import { stackSetTargets } from "../../../model/stackset-targets";
+import { stackSetAdministration } from "../../../model/stackset-targets";
 import { DoctorCheck } from "../types";
 
 const CHECK = "stackset access";
@@ -13,8 +13,8 @@ const CHECK = "stackset access";
 export const stackSetAccessCheck: DoctorCheck = {
   name: CHECK,
   applies: (config) => config.deployment === "stackset",
-  async run({ clients, discovery, config }) {
-    const { callAs } = stackSetTargets(config.accounts.organizationalUnits, discovery, "");
+  async run({ clients, discovery }) {
+    const { callAs } = stackSetAdministration(discovery);
     const subject = `account ${discovery.caller.accountId}`;
     const enable =
       "from the management account: aws cloudformation activate-organizations-access (or CloudFormation console > StackSets > Activate trusted access)";

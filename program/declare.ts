@@ -1,0 +1,95 @@
+import { AccountForwarder } from "../components/account-forwarder";
+import { CentralHub } from "../components/central-hub";
+import { DirectoryRole } from "../components/directory-role";
+import { SecurityContacts } from "../components/security-contacts";
+import { StackSetFailureForwarder } from "../components/stackset-failure-forwarder";
+import { StackSetForwarder } from "../components/stackset-forwarder";
+import { GLOBAL_EVENTS_REGION } from "../config/schema";
+import { stateMachineArn } from "../model/names";
+import { messageOptions } from "../notify/message";
+import { Prepared } from "./prepare";
+import { AccountProviders } from "./providers";
+
+/** The central account's hub, and the directory role its workflows look accounts up with. */
+export function declareHub(prepared: Prepared, providers: AccountProviders): CentralHub {
+  const { config, discovery, targets, directoryAccountId } = prepared;
+  const hub = new CentralHub(
+    "central",
+    {
+      centralAccountId: config.centralAccountId,
+      organizationId: discovery.organizationId,
+      regions: config.regions,
+      categories: config.categories,
+      slack: config.slack,
+      notifyEmails: config.notifyEmails,
+      archiveRetentionDays: config.archiveRetentionDays,
+      stackSetRegion: targets ? GLOBAL_EVENTS_REGION : undefined,
+      directoryAccountId,
+      message: messageOptions(config, targets?.callAs ?? "SELF"),
+    },
+    { provider: providers.of(config.centralAccountId) },
+  );
+  new DirectoryRole(
+    "directory",
+    {
+      workflowRoleArns: hub.workflowRoleArns,
+      stateMachineArns: config.regions.map((region) => stateMachineArn(region, config.centralAccountId)),
+    },
+    { provider: providers.of(directoryAccountId) },
+  );
+  return hub;
+}
+
+/** A forwarder per direct account; in stackset mode, the StackSet and the forwarding of its failures. */
+export function declareForwarders(prepared: Prepared, providers: AccountProviders, hub: CentralHub): void {
+  const { config, discovery, targets, directAccounts } = prepared;
+  for (const accountId of directAccounts) {
+    new AccountForwarder(
+      `forwarder-${accountId}`,
+      { accountId, categories: config.categories, centralBusArns: hub.busArns },
+      { provider: providers.of(accountId) },
+    );
+  }
+  if (!targets) return;
+  // StackSets are administered, and emit their events, in the caller's account and region.
+  const administrator = { provider: providers.of(discovery.caller.accountId) };
+  new StackSetForwarder(
+    "stackset",
+    {
+      centralAccountId: config.centralAccountId,
+      categories: config.categories,
+      regions: config.regions,
+      targets,
+    },
+    administrator,
+  );
+  new StackSetFailureForwarder(
+    "stackset-failures",
+    {
+      accountId: discovery.caller.accountId,
+      region: GLOBAL_EVENTS_REGION,
+      centralBusArn: hub.busArns[GLOBAL_EVENTS_REGION],
+    },
+    administrator,
+  );
+}
+
+/** The SECURITY contact of every covered account, when the stack sets one. */
+export function declareContacts(prepared: Prepared, providers: AccountProviders): void {
+  const { config, discovery } = prepared;
+  if (!config.securityContact) return;
+  const callerAccountId = discovery.caller.accountId;
+  const management = discovery.managementAccountId;
+  // The management account sets its own contact, through its own provider: it holds the directory role.
+  const viaManagement = management !== undefined && management !== callerAccountId;
+  new SecurityContacts(
+    "security-contacts",
+    {
+      contact: config.securityContact,
+      accountIds: discovery.covered.map((account) => account.id),
+      callerAccountId,
+      management: viaManagement ? { accountId: management, provider: providers.of(management) } : undefined,
+    },
+    { provider: providers.of(callerAccountId) },
+  );
+}
