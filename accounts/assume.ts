@@ -1,6 +1,6 @@
 import { AssumeRoleCommand, STSClient } from "@aws-sdk/client-sts";
 import type { AwsCredentialIdentity } from "@smithy/types";
-import { roleArn } from "../model/names";
+import { roleArn } from "../model/arns";
 
 /**
  * Short-lived credentials of the member role in an account: 15 minutes unless asked (role chaining

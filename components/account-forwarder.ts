@@ -1,10 +1,8 @@
-import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { Category } from "../config/schema";
-import { deadLetterQueue } from "./delivery";
 import { FORWARDER_DLQ_NAME, FORWARDER_ROLE_NAME, FORWARDER_RULE_NAME } from "../model/names";
 import { forwarderPattern } from "../model/patterns";
-import { forwarderRolePolicy, serviceTrustPolicy } from "../model/policies";
+import { busForwarderRole, forwardToBus } from "./delivery";
 
 /** Arguments of one member account's forwarding. */
 export interface AccountForwarderArgs {
@@ -33,53 +31,29 @@ export class AccountForwarder extends pulumi.ComponentResource {
     }
     super("abuse-alerts:index:AccountForwarder", name, {}, opts);
     const child = { parent: this };
-    const busArns = Object.values(args.centralBusArns);
 
-    const role = new aws.iam.Role(
-      `${name}-role`,
+    const role = busForwarderRole(
+      name,
       {
-        name: FORWARDER_ROLE_NAME,
+        roleName: FORWARDER_ROLE_NAME,
         description:
           "abuse-alerts: lets this account's EventBridge rule put AWS Health events on the central bus",
-        assumeRolePolicy: JSON.stringify(serviceTrustPolicy("events.amazonaws.com")),
-        inlinePolicies: [
-          {
-            name: "put-events-on-central-bus",
-            policy: pulumi.all(busArns).apply((arns) => JSON.stringify(forwarderRolePolicy(arns))),
-          },
-        ],
+        busArns: Object.values(args.centralBusArns),
       },
       child,
     );
-
     for (const [region, busArn] of Object.entries(args.centralBusArns)) {
-      const rule = new aws.cloudwatch.EventRule(
-        `${name}-${region}-rule`,
+      forwardToBus(
+        `${name}-${region}`,
         {
           region,
-          name: FORWARDER_RULE_NAME,
+          accountId: args.accountId,
+          ruleName: FORWARDER_RULE_NAME,
           description: "abuse-alerts: forwards AWS Health abuse and risk events to the security account",
-          eventPattern: JSON.stringify(forwarderPattern(args.categories)),
-        },
-        child,
-      );
-      const deadLetters = deadLetterQueue(
-        `${name}-${region}-dlq`,
-        { region, accountId: args.accountId, queueName: FORWARDER_DLQ_NAME, ruleArn: rule.arn },
-        child,
-      );
-      // A bus in another account admits this one through the organization: the target must carry a
-      // role. No retry policy: AWS CDK documents it as unsupported on bus targets; EventBridge's
-      // own 24 hours and 185 attempts apply, then the dead-letter queue.
-      new aws.cloudwatch.EventTarget(
-        `${name}-${region}-target`,
-        {
-          region,
-          rule: rule.name,
-          targetId: "central-bus",
-          arn: busArn,
+          pattern: forwarderPattern(args.categories),
+          queueName: FORWARDER_DLQ_NAME,
+          busArn,
           roleArn: role.arn,
-          deadLetterConfig: { arn: deadLetters.arn },
         },
         child,
       );

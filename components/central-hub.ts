@@ -1,7 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { Category } from "../config/schema";
 import { MessageOptions } from "../notify/message";
-import { DIRECTORY_ROLE_NAME, roleArn } from "../model/names";
 import { RegionalHub } from "./regional-hub";
 import { SlackChannel } from "./slack-channel";
 
@@ -52,7 +51,6 @@ export class CentralHub extends pulumi.ComponentResource {
               notifyEmails: args.notifyEmails,
               archiveRetentionDays: args.archiveRetentionDays,
               coverageAlerts: region === args.stackSetRegion,
-              directoryRoleArn: roleArn(args.directoryAccountId, DIRECTORY_ROLE_NAME),
               directoryAccountId: args.directoryAccountId,
               message: args.message,
             },

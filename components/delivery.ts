@@ -1,13 +1,14 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { queueArn } from "../model/names";
-import { deadLetterQueuePolicy } from "../model/policies";
+import { DEAD_LETTER_RETENTION_SECONDS } from "../model/delivery";
+import { queueArn } from "../model/arns";
+import { EventPattern } from "../model/patterns";
+import { deadLetterQueuePolicy, forwarderRolePolicy, serviceTrustPolicy } from "../model/policies";
 
-/** EventBridge's own limits, made explicit: retry for 24 hours, up to 185 times, then dead-letter. */
-export const RETRY_POLICY = { maximumEventAgeInSeconds: 86400, maximumRetryAttempts: 185 };
-
-/** SQS's longest retention, so a failed event waits two weeks for someone to look. */
-export const DEAD_LETTER_RETENTION_SECONDS = 14 * 24 * 60 * 60;
+/**
+ * The resource helpers the components share: not components of their own, so the resources
+ * they declare keep the names and parents they always had.
+ */
 
 export interface DeadLetterQueueArgs {
   region: string;
@@ -37,6 +38,78 @@ export function deadLetterQueue(
       policy: pulumi
         .output(args.ruleArn)
         .apply((ruleArn) => JSON.stringify(deadLetterQueuePolicy(arn, ruleArn))),
+    },
+    opts,
+  );
+}
+
+/** `${name}-role`: the role a forwarding rule puts events on the central buses with (IAM is global). */
+export function busForwarderRole(
+  name: string,
+  args: { roleName: string; description: string; busArns: pulumi.Input<string>[] },
+  opts: pulumi.CustomResourceOptions,
+): aws.iam.Role {
+  return new aws.iam.Role(
+    `${name}-role`,
+    {
+      name: args.roleName,
+      description: args.description,
+      assumeRolePolicy: JSON.stringify(serviceTrustPolicy("events.amazonaws.com")),
+      inlinePolicies: [
+        {
+          name: "put-events-on-central-bus",
+          policy: pulumi.all(args.busArns).apply((arns) => JSON.stringify(forwarderRolePolicy(arns))),
+        },
+      ],
+    },
+    opts,
+  );
+}
+
+export interface ForwardToBusArgs {
+  region: string;
+  accountId: string;
+  ruleName: string;
+  description: string;
+  pattern: EventPattern;
+  queueName: string;
+  /** The central bus of the rule's region. */
+  busArn: pulumi.Input<string>;
+  roleArn: pulumi.Input<string>;
+}
+
+/**
+ * `${name}-rule`, `-dlq` and `-target`: a rule on the account's default bus forwarding what matches
+ * to the central bus, with a dead-letter queue. A bus in another account admits this one through
+ * the organization: the target carries a role. No retry policy: AWS CDK documents it as
+ * unsupported on bus targets; EventBridge's own 24 hours and 185 attempts apply, then the queue.
+ */
+export function forwardToBus(name: string, args: ForwardToBusArgs, opts: pulumi.CustomResourceOptions): void {
+  const { region } = args;
+  const rule = new aws.cloudwatch.EventRule(
+    `${name}-rule`,
+    {
+      region,
+      name: args.ruleName,
+      description: args.description,
+      eventPattern: JSON.stringify(args.pattern),
+    },
+    opts,
+  );
+  const deadLetters = deadLetterQueue(
+    `${name}-dlq`,
+    { region, accountId: args.accountId, queueName: args.queueName, ruleArn: rule.arn },
+    opts,
+  );
+  new aws.cloudwatch.EventTarget(
+    `${name}-target`,
+    {
+      region,
+      rule: rule.name,
+      targetId: "central-bus",
+      arn: args.busArn,
+      roleArn: args.roleArn,
+      deadLetterConfig: { arn: deadLetters.arn },
     },
     opts,
   );

@@ -12,8 +12,7 @@ export interface NotifyWorkflowArgs {
   /** The alert topic the messages are published to, and its key. */
   topicArn: pulumi.Input<string>;
   topicKeyArn: pulumi.Input<string>;
-  /** The management account's directory role the lookups run as, and its account. */
-  directoryRoleArn: string;
+  /** The management account, whose directory role the lookups run as. */
   directoryAccountId: string;
   /** What the stack's config changes in the messages. */
   message: MessageOptions;
@@ -51,7 +50,7 @@ export class NotifyWorkflow extends pulumi.ComponentResource {
               .all([args.topicArn, args.topicKeyArn])
               .apply(([topicArn, keyArn]) =>
                 JSON.stringify(
-                  notifyRolePolicy({ topicArn, keyArn, directoryRoleArn: args.directoryRoleArn }),
+                  notifyRolePolicy({ topicArn, keyArn, directoryAccountId: args.directoryAccountId }),
                 ),
               ),
           },
@@ -79,7 +78,6 @@ export class NotifyWorkflow extends pulumi.ComponentResource {
           JSON.stringify(
             notifyDefinition({
               topicArn,
-              directoryRoleArn: args.directoryRoleArn,
               directoryAccountId: args.directoryAccountId,
               message: args.message,
             }),

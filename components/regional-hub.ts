@@ -1,10 +1,14 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { Category } from "../config/schema";
-import { MessageOptions } from "../notify/message";
-import { deadLetterQueue, RETRY_POLICY } from "./delivery";
-import { CENTRAL_BUS_NAME, centralDlqName, eventsRoleName, OPS_TOPIC_NAME } from "../model/names";
-import { NotifyWorkflow } from "./notify-workflow";
+import { RETRY_POLICY } from "../model/delivery";
+import {
+  ALERT_TOPIC_NAME,
+  CENTRAL_BUS_NAME,
+  centralDlqName,
+  eventsRoleName,
+  OPS_TOPIC_NAME,
+} from "../model/names";
 import {
   centralBusPolicy,
   serviceTrustPolicy,
@@ -13,7 +17,10 @@ import {
   topicPublishedBy,
   topicPublishedByRoles,
 } from "../model/policies";
-import { centralRules } from "../model/rules";
+import { CentralRule, centralRules } from "../model/rules";
+import { MessageOptions } from "../notify/message";
+import { deadLetterQueue } from "./delivery";
+import { NotifyWorkflow } from "./notify-workflow";
 
 /** Arguments of the central account's pieces in one region. */
 export interface RegionalHubArgs {
@@ -29,11 +36,319 @@ export interface RegionalHubArgs {
   archiveRetentionDays: number;
   /** Post the forwarder StackSet's failed stack instances, which arrive in the StackSet's region. */
   coverageAlerts: boolean;
-  /** The management account's directory role the workflow's lookups run as, and its account. */
-  directoryRoleArn: string;
+  /** The management account, whose directory role the workflow's lookups run as. */
   directoryAccountId: string;
   /** What the stack's config changes in the messages. */
   message: MessageOptions;
+}
+
+/** Where the hub's children go and how they are named: `${name}-…`, in `region`, under the hub. */
+interface Scope {
+  name: string;
+  region: string;
+  parent: pulumi.Resource;
+}
+
+/** Losing these loses alerts or their history: `pulumi destroy` must be a deliberate act. */
+const kept = (scope: Scope) => ({ parent: scope.parent, protect: true });
+
+/**
+ * A key for one topic, and its alias: a key that breaks must not silence the alarms that report
+ * the breakage, so each topic has its own.
+ */
+function topicKey(
+  scope: Scope,
+  suffix: string,
+  topicName: string,
+  args: { centralAccountId: string; publishers: string[] },
+) {
+  const { name, region, parent } = scope;
+  const key = new aws.kms.Key(
+    `${name}-${suffix}`,
+    {
+      region,
+      description: `abuse-alerts: encrypts the ${topicName} topic in ${region}`,
+      enableKeyRotation: true,
+      deletionWindowInDays: 30,
+      policy: JSON.stringify(topicKeyPolicy(args.centralAccountId, args.publishers)),
+    },
+    kept(scope),
+  );
+  new aws.kms.Alias(
+    `${name}-${suffix}-alias`,
+    { region, name: `alias/${topicName}`, targetKeyId: key.keyId },
+    { parent },
+  );
+  return key;
+}
+
+/** The custom bus every member account forwards to, its organization-wide policy and its archive. */
+function centralBus(scope: Scope, args: RegionalHubArgs): aws.cloudwatch.EventBus {
+  const { name, region, parent } = scope;
+  const bus = new aws.cloudwatch.EventBus(`${name}-bus`, { region, name: CENTRAL_BUS_NAME }, kept(scope));
+  new aws.cloudwatch.EventBusPolicy(
+    `${name}-bus-policy`,
+    {
+      region,
+      eventBusName: bus.name,
+      policy: bus.arn.apply((arn) => JSON.stringify(centralBusPolicy(arn, args.organizationId))),
+    },
+    { parent },
+  );
+  new aws.cloudwatch.EventArchive(
+    `${name}-archive`,
+    {
+      region,
+      name: CENTRAL_BUS_NAME,
+      eventSourceArn: bus.arn,
+      retentionDays: args.archiveRetentionDays,
+      description: "abuse-alerts: every event that reached the central bus, for replay after an outage",
+    },
+    { parent },
+  );
+  return bus;
+}
+
+/**
+ * The alert topic (its policy waits for the workflow's role) and the operations topic, each under
+ * its own key, with the email subscribers of both.
+ */
+function topics(scope: Scope, args: RegionalHubArgs) {
+  const { name, region, parent } = scope;
+  // The workflow's role uses the alert key through IAM: the key policy delegates to the account.
+  const key = topicKey(scope, "key", ALERT_TOPIC_NAME, {
+    centralAccountId: args.centralAccountId,
+    publishers: [],
+  });
+  const opsKey = topicKey(scope, "ops-key", OPS_TOPIC_NAME, {
+    centralAccountId: args.centralAccountId,
+    publishers: ["cloudwatch.amazonaws.com"],
+  });
+  const topic = new aws.sns.Topic(
+    `${name}-topic`,
+    { region, name: ALERT_TOPIC_NAME, displayName: "AWS abuse alerts", kmsMasterKeyId: key.arn },
+    kept(scope),
+  );
+  const opsTopic = new aws.sns.Topic(
+    `${name}-ops-topic`,
+    { region, name: OPS_TOPIC_NAME, displayName: "abuse-alerts operations", kmsMasterKeyId: opsKey.arn },
+    { parent },
+  );
+  new aws.sns.TopicPolicy(
+    `${name}-ops-topic-policy`,
+    {
+      region,
+      arn: opsTopic.arn,
+      policy: opsTopic.arn.apply((arn) =>
+        JSON.stringify(topicPublishedBy("cloudwatch.amazonaws.com", arn, args.centralAccountId)),
+      ),
+    },
+    { parent },
+  );
+  // Named by address, so removing one subscriber leaves the others untouched.
+  for (const email of args.notifyEmails) {
+    new aws.sns.TopicSubscription(
+      `${name}-email-${email}`,
+      { region, topic: topic.arn, protocol: "email", endpoint: email },
+      { parent },
+    );
+    new aws.sns.TopicSubscription(
+      `${name}-ops-email-${email}`,
+      { region, topic: opsTopic.arn, protocol: "email", endpoint: email },
+      { parent },
+    );
+  }
+  return { key, topic, opsTopic };
+}
+
+type MetricArgs = Omit<aws.cloudwatch.MetricAlarmArgs, "comparisonOperator">;
+
+/** `${name}-${alarmName}-alarm`: fires on one or more of a failure metric, to the operations topic. */
+function alarm(
+  scope: Scope,
+  opsTopicArn: pulumi.Input<string>,
+  alarmName: string,
+  description: string,
+  metric: MetricArgs,
+) {
+  const { name, region, parent } = scope;
+  return new aws.cloudwatch.MetricAlarm(
+    `${name}-${alarmName}-alarm`,
+    {
+      region,
+      name: `abuse-alerts-${alarmName}`,
+      alarmDescription: `abuse-alerts: ${description}. See docs/runbook.md, "When alerts do not arrive".`,
+      comparisonOperator: "GreaterThanOrEqualToThreshold",
+      threshold: 1,
+      evaluationPeriods: 1,
+      period: 300,
+      // The failure metrics are only sent when not zero.
+      treatMissingData: "notBreaching",
+      alarmActions: [opsTopicArn],
+      okActions: [opsTopicArn],
+      ...metric,
+    },
+    { parent },
+  );
+}
+
+/**
+ * The notify workflow, the alert topic's policy (which names the workflow's role: SNS refuses a
+ * principal that does not exist yet), the role the central rules start it with (Step Functions
+ * has no resource policy), and the alarms on its executions.
+ */
+function notifyPath(
+  scope: Scope,
+  args: RegionalHubArgs,
+  alert: { topic: aws.sns.Topic; key: aws.kms.Key; opsTopicArn: pulumi.Output<string> },
+) {
+  const { name, region, parent } = scope;
+  const workflow = new NotifyWorkflow(
+    `${name}-notify`,
+    {
+      region,
+      centralAccountId: args.centralAccountId,
+      topicArn: alert.topic.arn,
+      topicKeyArn: alert.key.arn,
+      directoryAccountId: args.directoryAccountId,
+      message: args.message,
+    },
+    { parent },
+  );
+  new aws.sns.TopicPolicy(
+    `${name}-topic-policy`,
+    {
+      region,
+      arn: alert.topic.arn,
+      policy: pulumi
+        .all([alert.topic.arn, workflow.roleArn])
+        .apply(([arn, role]) => JSON.stringify(topicPublishedByRoles(arn, [role]))),
+    },
+    { parent },
+  );
+  const eventsRole = new aws.iam.Role(
+    `${name}-events-role`,
+    {
+      name: eventsRoleName(region),
+      description: `abuse-alerts: lets the central rules in ${region} start the notify workflow`,
+      assumeRolePolicy: JSON.stringify(serviceTrustPolicy("events.amazonaws.com")),
+      inlinePolicies: [
+        {
+          name: "start-notify-workflow",
+          policy: workflow.stateMachineArn.apply((arn) => JSON.stringify(startExecutionPolicy(arn))),
+        },
+      ],
+    },
+    { parent },
+  );
+  const dimensions = { StateMachineArn: workflow.stateMachineArn };
+  alarm(
+    scope,
+    alert.opsTopicArn,
+    "notify-failed",
+    "the notify workflow failed: a message was not published after hours of retries",
+    {
+      namespace: "AWS/States",
+      metricName: "ExecutionsFailed",
+      statistic: "Sum",
+      dimensions,
+    },
+  );
+  alarm(
+    scope,
+    alert.opsTopicArn,
+    "notify-timed-out",
+    "the notify workflow ran out of its 24 hours: a message was not published",
+    {
+      namespace: "AWS/States",
+      metricName: "ExecutionsTimedOut",
+      statistic: "Sum",
+      dimensions,
+    },
+  );
+  return { workflow, eventsRole };
+}
+
+/**
+ * One central rule's path: the rule on the bus, its target (the workflow, with retries and its
+ * own dead-letter queue), and the alarms on every way its delivery can fail.
+ */
+function rulePath(
+  scope: Scope,
+  definition: CentralRule,
+  args: {
+    centralAccountId: string;
+    busName: pulumi.Output<string>;
+    stateMachineArn: pulumi.Output<string>;
+    eventsRoleArn: pulumi.Output<string>;
+    opsTopicArn: pulumi.Output<string>;
+  },
+) {
+  const { name, region, parent } = scope;
+  const prefix = `${name}-${definition.key}`;
+  const rule = new aws.cloudwatch.EventRule(
+    `${prefix}-rule`,
+    {
+      region,
+      name: definition.name,
+      eventBusName: args.busName,
+      description: definition.description,
+      eventPattern: JSON.stringify(definition.pattern),
+    },
+    { parent },
+  );
+  const queueName = centralDlqName(definition.key);
+  const deadLetters = deadLetterQueue(
+    `${prefix}-dlq`,
+    { region, accountId: args.centralAccountId, queueName, ruleArn: rule.arn },
+    { parent },
+  );
+  // The raw event: the workflow reads it whole and formats it.
+  new aws.cloudwatch.EventTarget(
+    `${prefix}-target`,
+    {
+      region,
+      rule: rule.name,
+      eventBusName: args.busName,
+      targetId: "notify-workflow",
+      arn: args.stateMachineArn,
+      roleArn: args.eventsRoleArn,
+      retryPolicy: RETRY_POLICY,
+      deadLetterConfig: { arn: deadLetters.arn },
+    },
+    { parent },
+  );
+  // Custom-bus rule metrics carry both dimensions.
+  const dimensions = { EventBusName: args.busName, RuleName: rule.name };
+  const ruleAlarm = (suffix: string, description: string, metric: MetricArgs) =>
+    alarm(scope, args.opsTopicArn, `${definition.key}-${suffix}`, description, metric);
+  ruleAlarm("failed-invocations", `rule ${definition.name} could not start the notify workflow`, {
+    namespace: "AWS/Events",
+    metricName: "FailedInvocations",
+    statistic: "Sum",
+    dimensions,
+  });
+  ruleAlarm("dlq-send-failures", `rule ${definition.name} could not even dead-letter an event: it is lost`, {
+    namespace: "AWS/Events",
+    metricName: "InvocationsFailedToBeSentToDlq",
+    statistic: "Sum",
+    dimensions,
+  });
+  ruleAlarm("dlq-depth", `events of rule ${definition.name} wait in dead-letter queue ${queueName}`, {
+    namespace: "AWS/SQS",
+    metricName: "ApproximateNumberOfMessagesVisible",
+    statistic: "Maximum",
+    dimensions: { QueueName: deadLetters.name },
+  });
+  // Throttling and 5xx are retried for up to 24 hours, the whole reply deadline, before anything
+  // above fires: say so after 15 minutes of retrying.
+  ruleAlarm("retrying", `rule ${definition.name} has been retrying deliveries for 15 minutes`, {
+    namespace: "AWS/Events",
+    metricName: "RetryInvocationAttempts",
+    statistic: "Sum",
+    dimensions,
+    evaluationPeriods: 3,
+  });
 }
 
 /**
@@ -55,256 +370,31 @@ export class RegionalHub extends pulumi.ComponentResource {
 
   constructor(name: string, args: RegionalHubArgs, opts: pulumi.ComponentResourceOptions = {}) {
     super("abuse-alerts:index:RegionalHub", name, {}, opts);
-    const { region, centralAccountId } = args;
-    const child = { parent: this };
-    // Losing these loses alerts or their history: `pulumi destroy` must be a deliberate act.
-    const kept = { parent: this, protect: true };
+    const scope: Scope = { name, region: args.region, parent: this };
 
-    // One key per topic: a key that breaks must not silence the alarms that report the breakage.
-    const topicKey = (suffix: string, publishers: string[], topicName: string) => {
-      const key = new aws.kms.Key(
-        `${name}-${suffix}`,
-        {
-          region,
-          description: `abuse-alerts: encrypts the ${topicName} topic in ${region}`,
-          enableKeyRotation: true,
-          deletionWindowInDays: 30,
-          policy: JSON.stringify(topicKeyPolicy(centralAccountId, publishers)),
-        },
-        kept,
-      );
-      new aws.kms.Alias(
-        `${name}-${suffix}-alias`,
-        { region, name: `alias/${topicName}`, targetKeyId: key.keyId },
-        child,
-      );
-      return key;
-    };
-    // The workflow's role uses the alert key through IAM: the key policy delegates to the account.
-    const key = topicKey("key", [], "abuse-alerts");
-    const opsKey = topicKey("ops-key", ["cloudwatch.amazonaws.com"], OPS_TOPIC_NAME);
-
-    const bus = new aws.cloudwatch.EventBus(`${name}-bus`, { region, name: CENTRAL_BUS_NAME }, kept);
-    new aws.cloudwatch.EventBusPolicy(
-      `${name}-bus-policy`,
+    const bus = centralBus(scope, args);
+    const { key, topic, opsTopic } = topics(scope, args);
+    alarm(
+      scope,
+      opsTopic.arn,
+      "notifications-failed",
+      "SNS could not deliver alerts to a subscriber (Chatbot or email)",
       {
-        region,
-        eventBusName: bus.name,
-        policy: bus.arn.apply((arn) => JSON.stringify(centralBusPolicy(arn, args.organizationId))),
+        namespace: "AWS/SNS",
+        metricName: "NumberOfNotificationsFailed",
+        statistic: "Sum",
+        dimensions: { TopicName: topic.name },
       },
-      child,
     );
-    new aws.cloudwatch.EventArchive(
-      `${name}-archive`,
-      {
-        region,
-        name: CENTRAL_BUS_NAME,
-        eventSourceArn: bus.arn,
-        retentionDays: args.archiveRetentionDays,
-        description: "abuse-alerts: every event that reached the central bus, for replay after an outage",
-      },
-      child,
-    );
-
-    const topic = new aws.sns.Topic(
-      `${name}-topic`,
-      { region, name: "abuse-alerts", displayName: "AWS abuse alerts", kmsMasterKeyId: key.arn },
-      kept,
-    );
-    const opsTopic = new aws.sns.Topic(
-      `${name}-ops-topic`,
-      { region, name: OPS_TOPIC_NAME, displayName: "abuse-alerts operations", kmsMasterKeyId: opsKey.arn },
-      child,
-    );
-    new aws.sns.TopicPolicy(
-      `${name}-ops-topic-policy`,
-      {
-        region,
-        arn: opsTopic.arn,
-        policy: opsTopic.arn.apply((arn) =>
-          JSON.stringify(topicPublishedBy("cloudwatch.amazonaws.com", arn, centralAccountId)),
-        ),
-      },
-      child,
-    );
-    // Named by address, so removing one subscriber leaves the others untouched.
-    for (const email of args.notifyEmails) {
-      new aws.sns.TopicSubscription(
-        `${name}-email-${email}`,
-        { region, topic: topic.arn, protocol: "email", endpoint: email },
-        child,
-      );
-      new aws.sns.TopicSubscription(
-        `${name}-ops-email-${email}`,
-        { region, topic: opsTopic.arn, protocol: "email", endpoint: email },
-        child,
-      );
-    }
-
-    const alarm = (
-      alarmName: string,
-      description: string,
-      metric: Omit<aws.cloudwatch.MetricAlarmArgs, "comparisonOperator">,
-    ) =>
-      new aws.cloudwatch.MetricAlarm(
-        `${name}-${alarmName}-alarm`,
-        {
-          region,
-          name: `abuse-alerts-${alarmName}`,
-          alarmDescription: `abuse-alerts: ${description}. See README, "When alerts do not arrive".`,
-          comparisonOperator: "GreaterThanOrEqualToThreshold",
-          threshold: 1,
-          evaluationPeriods: 1,
-          period: 300,
-          // The failure metrics are only sent when not zero.
-          treatMissingData: "notBreaching",
-          alarmActions: [opsTopic.arn],
-          okActions: [opsTopic.arn],
-          ...metric,
-        },
-        child,
-      );
-
-    alarm("notifications-failed", "SNS could not deliver alerts to a subscriber (Chatbot or email)", {
-      namespace: "AWS/SNS",
-      metricName: "NumberOfNotificationsFailed",
-      statistic: "Sum",
-      dimensions: { TopicName: topic.name },
-    });
-
-    const workflow = new NotifyWorkflow(
-      `${name}-notify`,
-      {
-        region,
-        centralAccountId,
-        topicArn: topic.arn,
-        topicKeyArn: key.arn,
-        directoryRoleArn: args.directoryRoleArn,
-        directoryAccountId: args.directoryAccountId,
-        message: args.message,
-      },
-      child,
-    );
-    // The policy names the role by its output: SNS refuses a principal that does not exist yet.
-    new aws.sns.TopicPolicy(
-      `${name}-topic-policy`,
-      {
-        region,
-        arn: topic.arn,
-        policy: pulumi
-          .all([topic.arn, workflow.roleArn])
-          .apply(([arn, role]) => JSON.stringify(topicPublishedByRoles(arn, [role]))),
-      },
-      child,
-    );
-    // A workflow target takes a role allowed to start it (Step Functions has no resource policy).
-    const eventsRole = new aws.iam.Role(
-      `${name}-events-role`,
-      {
-        name: eventsRoleName(region),
-        description: `abuse-alerts: lets the central rules in ${region} start the notify workflow`,
-        assumeRolePolicy: JSON.stringify(serviceTrustPolicy("events.amazonaws.com")),
-        inlinePolicies: [
-          {
-            name: "start-notify-workflow",
-            policy: workflow.stateMachineArn.apply((arn) => JSON.stringify(startExecutionPolicy(arn))),
-          },
-        ],
-      },
-      child,
-    );
-    const executionDimensions = { StateMachineArn: workflow.stateMachineArn };
-    alarm("notify-failed", "the notify workflow failed: a message was not published after hours of retries", {
-      namespace: "AWS/States",
-      metricName: "ExecutionsFailed",
-      statistic: "Sum",
-      dimensions: executionDimensions,
-    });
-    alarm("notify-timed-out", "the notify workflow ran out of its 24 hours: a message was not published", {
-      namespace: "AWS/States",
-      metricName: "ExecutionsTimedOut",
-      statistic: "Sum",
-      dimensions: executionDimensions,
-    });
-
+    const { workflow, eventsRole } = notifyPath(scope, args, { topic, key, opsTopicArn: opsTopic.arn });
     for (const definition of centralRules(args.categories, { coverage: args.coverageAlerts })) {
-      const rule = new aws.cloudwatch.EventRule(
-        `${name}-${definition.key}-rule`,
-        {
-          region,
-          name: definition.name,
-          eventBusName: bus.name,
-          description: definition.description,
-          eventPattern: JSON.stringify(definition.pattern),
-        },
-        child,
-      );
-      const queueName = centralDlqName(definition.key);
-      const deadLetters = deadLetterQueue(
-        `${name}-${definition.key}-dlq`,
-        { region, accountId: centralAccountId, queueName, ruleArn: rule.arn },
-        child,
-      );
-      // The raw event: the workflow reads it whole and formats it.
-      new aws.cloudwatch.EventTarget(
-        `${name}-${definition.key}-target`,
-        {
-          region,
-          rule: rule.name,
-          eventBusName: bus.name,
-          targetId: "notify-workflow",
-          arn: workflow.stateMachineArn,
-          roleArn: eventsRole.arn,
-          retryPolicy: RETRY_POLICY,
-          deadLetterConfig: { arn: deadLetters.arn },
-        },
-        child,
-      );
-      // Custom-bus rule metrics carry both dimensions.
-      const dimensions = { EventBusName: bus.name, RuleName: rule.name };
-      alarm(
-        `${definition.key}-failed-invocations`,
-        `rule ${definition.name} could not start the notify workflow`,
-        {
-          namespace: "AWS/Events",
-          metricName: "FailedInvocations",
-          statistic: "Sum",
-          dimensions,
-        },
-      );
-      alarm(
-        `${definition.key}-dlq-send-failures`,
-        `rule ${definition.name} could not even dead-letter an event: it is lost`,
-        {
-          namespace: "AWS/Events",
-          metricName: "InvocationsFailedToBeSentToDlq",
-          statistic: "Sum",
-          dimensions,
-        },
-      );
-      alarm(
-        `${definition.key}-dlq-depth`,
-        `events of rule ${definition.name} wait in dead-letter queue ${queueName}`,
-        {
-          namespace: "AWS/SQS",
-          metricName: "ApproximateNumberOfMessagesVisible",
-          statistic: "Maximum",
-          dimensions: { QueueName: deadLetters.name },
-        },
-      );
-      // Throttling and 5xx are retried for up to 24 hours, the whole reply deadline, before
-      // anything above fires: say so after 15 minutes of retrying.
-      alarm(
-        `${definition.key}-retrying`,
-        `rule ${definition.name} has been retrying deliveries for 15 minutes`,
-        {
-          namespace: "AWS/Events",
-          metricName: "RetryInvocationAttempts",
-          statistic: "Sum",
-          dimensions,
-          evaluationPeriods: 3,
-        },
-      );
+      rulePath(scope, definition, {
+        centralAccountId: args.centralAccountId,
+        busName: bus.name,
+        stateMachineArn: workflow.stateMachineArn,
+        eventsRoleArn: eventsRole.arn,
+        opsTopicArn: opsTopic.arn,
+      });
     }
 
     this.busArn = bus.arn;

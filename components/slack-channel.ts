@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { CHATBOT_API_REGION } from "../model/names";
+import { CHATBOT_API_REGION, CHATBOT_CONFIGURATION_NAME } from "../model/names";
 import { chatbotNotificationsOnlyPolicy, serviceTrustPolicy } from "../model/policies";
 
 /** Arguments of the Chatbot (Amazon Q Developer in chat applications) Slack channel. */
@@ -53,7 +53,7 @@ export class SlackChannel extends pulumi.ComponentResource {
       `${name}-configuration`,
       {
         region: CHATBOT_API_REGION,
-        configurationName: "abuse-alerts",
+        configurationName: CHATBOT_CONFIGURATION_NAME,
         slackTeamId: args.workspaceId,
         slackChannelId: args.channelId,
         iamRoleArn: role.arn,

@@ -1,8 +1,9 @@
 import { Category } from "../config/schema";
-import { centralBusArn, queueArn, STACKSET_DLQ_NAME, STACKSET_RULE_NAME, stackSetRoleName } from "./names";
+import { queueArn } from "./arns";
+import { centralBusArn, STACKSET_DLQ_NAME, STACKSET_RULE_NAME, stackSetRoleName } from "./names";
 import { forwarderPattern } from "./patterns";
 import { deadLetterQueuePolicy, forwarderRolePolicy, serviceTrustPolicy } from "./policies";
-import { DEAD_LETTER_RETENTION_SECONDS } from "../components/delivery";
+import { DEAD_LETTER_RETENTION_SECONDS } from "./delivery";
 
 /** CloudFormation's limit on a StackSet's TemplateBody, in bytes. */
 export const TEMPLATE_BODY_LIMIT = 51_200;

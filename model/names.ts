@@ -1,3 +1,5 @@
+import { eventBusArn, roleArn, stateMachineArn } from "./arns";
+
 /** Physical names shared by the program, the doctor and the test-event command. */
 
 /** Account Management's service principal: the SECURITY contacts need trusted access for it. */
@@ -23,6 +25,12 @@ export function centralDlqName(ruleKey: string): string {
   return `abuse-alerts-${ruleKey}-dlq`;
 }
 
+/** The topic the notify workflow publishes the alerts to, in every hub region. */
+export const ALERT_TOPIC_NAME = "abuse-alerts";
+
+/** The Chatbot configuration of the security team's Slack channel. */
+export const CHATBOT_CONFIGURATION_NAME = "abuse-alerts";
+
 /** The topic that carries alarms about the alert path itself (failed invocations, DLQ depth). */
 export const OPS_TOPIC_NAME = "abuse-alerts-ops";
 
@@ -30,11 +38,7 @@ export const OPS_TOPIC_NAME = "abuse-alerts-ops";
 export const CHATBOT_API_REGION = "us-west-2";
 
 export function centralBusArn(region: string, centralAccountId: string): string {
-  return `arn:aws:events:${region}:${centralAccountId}:event-bus/${CENTRAL_BUS_NAME}`;
-}
-
-export function queueArn(region: string, accountId: string, queueName: string): string {
-  return `arn:aws:sqs:${region}:${accountId}:${queueName}`;
+  return eventBusArn(region, centralAccountId, CENTRAL_BUS_NAME);
 }
 
 /** The service-managed StackSet that deploys the forwarder to the member accounts. */
@@ -61,8 +65,8 @@ export const STACKSET_FAILURES_DLQ_NAME = "abuse-alerts-stackset-failures-dlq";
 /** The Standard state machine that turns every central event into a Slack message, in each hub region. */
 export const NOTIFY_STATE_MACHINE_NAME = "abuse-alerts-notify";
 
-export function stateMachineArn(region: string, centralAccountId: string): string {
-  return `arn:aws:states:${region}:${centralAccountId}:stateMachine:${NOTIFY_STATE_MACHINE_NAME}`;
+export function notifyStateMachineArn(region: string, centralAccountId: string): string {
+  return stateMachineArn(region, centralAccountId, NOTIFY_STATE_MACHINE_NAME);
 }
 
 /** The workflow's role in a region (IAM is global: one per region). */
@@ -78,6 +82,6 @@ export function eventsRoleName(region: string): string {
 /** In the management account: the role the workflow's lookups run as (Organizations, Account Management). */
 export const DIRECTORY_ROLE_NAME = "abuse-alerts-directory";
 
-export function roleArn(accountId: string, roleName: string): string {
-  return `arn:aws:iam::${accountId}:role/${roleName}`;
-}
+/** The directory role in the management account, which the workflows' lookups run as. */
+export const directoryRoleArn = (managementAccountId: string): string =>
+  roleArn(managementAccountId, DIRECTORY_ROLE_NAME);

@@ -1,3 +1,5 @@
+import { accountRootArn } from "./arns";
+import { directoryRoleArn } from "./names";
 /** IAM, resource and key policy documents, as plain JSON-ready objects. */
 
 export interface PolicyStatement {
@@ -20,7 +22,7 @@ const policy = (...statements: PolicyStatement[]): PolicyDocument => ({
   Statement: statements,
 });
 
-const accountRoot = (accountId: string) => `arn:aws:iam::${accountId}:root`;
+const accountRoot = accountRootArn;
 
 /**
  * The central bus accepts PutEvents from any principal of the organization. The organization,
@@ -146,10 +148,16 @@ export function chatbotNotificationsOnlyPolicy(): PolicyDocument {
 export function notifyRolePolicy(args: {
   topicArn: string;
   keyArn: string;
-  directoryRoleArn: string;
+  /** The management account, whose directory role the lookups run as. */
+  directoryAccountId: string;
 }): PolicyDocument {
   return policy(
-    { Sid: "LookUpAccounts", Effect: "Allow", Action: "sts:AssumeRole", Resource: args.directoryRoleArn },
+    {
+      Sid: "LookUpAccounts",
+      Effect: "Allow",
+      Action: "sts:AssumeRole",
+      Resource: directoryRoleArn(args.directoryAccountId),
+    },
     { Sid: "PublishAlerts", Effect: "Allow", Action: "sns:Publish", Resource: args.topicArn },
     {
       Sid: "EncryptForTheTopic",

@@ -1,3 +1,4 @@
+import { directoryRoleArn } from "../model/names";
 import { list, literal, messageExpression, MessageOptions } from "./message";
 
 /** An Amazon States Language definition, as JSON. */
@@ -16,9 +17,7 @@ export const jsonata = (expression: string) => `{% ${expression.replace(/\s*\n\s
 export interface NotifyDefinitionArgs {
   /** The alert topic the message is published to. */
   topicArn: string;
-  /** The role in the management account the lookups run as. */
-  directoryRoleArn: string;
-  /** The account of that role, which reads its own security contact without naming itself. */
+  /** The management account: the lookups run as its directory role, and it reads its own contact without naming itself. */
   directoryAccountId: string;
   /** What the stack's config changes in the messages. */
   message: MessageOptions;
@@ -53,7 +52,7 @@ const sdk = (service: string, action: string) => `arn:aws:states:::aws-sdk:${ser
  * and publish it to the alert topic with retries for hours (or return it, in a dry run).
  */
 export function notifyDefinition(args: NotifyDefinitionArgs): StateMachineDefinition {
-  const credentials = { RoleArn: args.directoryRoleArn };
+  const credentials = { RoleArn: directoryRoleArn(args.directoryAccountId) };
   const lookup = (
     resource: string,
     argumentsExpression: string,

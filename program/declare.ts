@@ -5,7 +5,7 @@ import { SecurityContacts } from "../components/security-contacts";
 import { StackSetFailureForwarder } from "../components/stackset-failure-forwarder";
 import { StackSetForwarder } from "../components/stackset-forwarder";
 import { GLOBAL_EVENTS_REGION } from "../config/schema";
-import { stateMachineArn } from "../model/names";
+import { notifyStateMachineArn } from "../model/names";
 import { messageOptions } from "../notify/message";
 import { Prepared } from "./prepare";
 import { AccountProviders } from "./providers";
@@ -33,7 +33,9 @@ export function declareHub(prepared: Prepared, providers: AccountProviders): Cen
     "directory",
     {
       workflowRoleArns: hub.workflowRoleArns,
-      stateMachineArns: config.regions.map((region) => stateMachineArn(region, config.centralAccountId)),
+      stateMachineArns: config.regions.map((region) =>
+        notifyStateMachineArn(region, config.centralAccountId),
+      ),
     },
     { provider: providers.of(directoryAccountId) },
   );

@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import { GLOBAL_EVENTS_REGION } from "../config/schema";
-import { roleArn } from "../model/names";
+import { roleArn } from "../model/arns";
 
 /**
  * The provider of one account, pinned to it with allowedAccountIds. The account the program runs

@@ -1,3 +1,5 @@
+import { eventRuleArn, queueArn, queueUrl, roleArn, stackArn } from "../model/arns";
+
 /**
  * A CloudFormation template resolved for one stack, offline, as CloudFormation resolves it:
  * parameters (defaults, or values given), conditions, pseudo parameters and the intrinsic
@@ -56,15 +58,15 @@ function identity(
       const name = named("RoleName");
       return {
         ref: name,
-        attributes: { Arn: `arn:aws:iam::${accountId}:role/${name}`, RoleId: `AROA${logicalId}` },
+        attributes: { Arn: roleArn(accountId, name), RoleId: `AROA${logicalId}` },
       };
     }
     case "AWS::SQS::Queue": {
       const name = named("QueueName");
-      const url = `https://sqs.${region}.amazonaws.com/${accountId}/${name}`;
+      const url = queueUrl(region, accountId, name);
       return {
         ref: url,
-        attributes: { Arn: `arn:aws:sqs:${region}:${accountId}:${name}`, QueueName: name, QueueUrl: url },
+        attributes: { Arn: queueArn(region, accountId, name), QueueName: name, QueueUrl: url },
       };
     }
     case "AWS::SQS::QueuePolicy":
@@ -72,10 +74,9 @@ function identity(
     case "AWS::Events::Rule": {
       const name = named("Name");
       const bus = typeof properties.EventBusName === "string" ? properties.EventBusName : "default";
-      const path = bus === "default" ? name : `${bus}/${name}`;
       return {
         ref: bus === "default" ? name : `${bus}|${name}`,
-        attributes: { Arn: `arn:aws:events:${region}:${accountId}:rule/${path}` },
+        attributes: { Arn: eventRuleArn(region, accountId, name, bus) },
       };
     }
     default:
@@ -102,7 +103,12 @@ export function resolveTemplate(template: Template, context: StackContext): Reco
     "AWS::Partition": "aws",
     "AWS::URLSuffix": "amazonaws.com",
     "AWS::StackName": context.stackName,
-    "AWS::StackId": `arn:aws:cloudformation:${context.region}:${context.accountId}:stack/${context.stackName}/00000000-0000-0000-0000-000000000000`,
+    "AWS::StackId": stackArn(
+      context.region,
+      context.accountId,
+      context.stackName,
+      "00000000-0000-0000-0000-000000000000",
+    ),
   };
   const resources: Record<string, ResolvedResource> = {};
   const conditions = new Map<string, boolean>();

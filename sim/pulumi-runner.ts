@@ -6,9 +6,25 @@ import { fileCaller, FileOrganizationDirectory, OrganizationFile } from "../acco
 import { OrganizationDirectory } from "../accounts/types";
 import { PROJECT } from "../config/schema";
 import { UserError } from "../lib/errors";
+import {
+  chatConfigurationArn,
+  eventArchiveArn,
+  eventBusArn,
+  eventRuleArn,
+  keyArn,
+  logGroupArn,
+  policyArn,
+  queueArn,
+  queueUrl,
+  roleArn,
+  stateMachineArn,
+  tableArn,
+  topicArn,
+} from "../model/arns";
 
 /** A resource the program declared, as the engine would receive it. */
 export interface PlannedResource {
+  /** The URN the engine gives it: the parents' types, then its own, joined by `$`. */
   urn: string;
   type: string;
   name: string;
@@ -43,7 +59,6 @@ export class OfflineRunError extends UserError {
     readonly resources: PlannedResource[],
   ) {
     super(message);
-    this.name = "OfflineRunError";
   }
 }
 
@@ -75,7 +90,7 @@ export async function withoutBookkeepingTraces<T>(work: () => Promise<T>): Promi
 
 type Program = (sources: () => Promise<DiscoverySources>) => Promise<Record<string, unknown>>;
 
-/** Plausible ARNs so that policies built from them read as they would in AWS. */
+/** Plausible outputs, ARNs above all, so that policies built from them read as they would in AWS. */
 function fakeOutputs(
   type: string,
   name: string,
@@ -86,36 +101,44 @@ function fakeOutputs(
   const physical = typeof inputs.name === "string" ? inputs.name : name;
   switch (type) {
     case "aws:cloudwatch/eventBus:EventBus":
-      return { arn: `arn:aws:events:${region}:${account}:event-bus/${physical}` };
+      return { arn: eventBusArn(region, account, physical) };
     case "aws:cloudwatch/eventRule:EventRule": {
-      const bus =
-        typeof inputs.eventBusName === "string" && inputs.eventBusName !== "default"
-          ? `${inputs.eventBusName}/`
-          : "";
-      return { arn: `arn:aws:events:${region}:${account}:rule/${bus}${physical}`, name: physical };
+      const bus = typeof inputs.eventBusName === "string" ? inputs.eventBusName : "default";
+      return { arn: eventRuleArn(region, account, physical, bus), name: physical };
     }
     case "aws:cloudwatch/eventArchive:EventArchive":
-      return { arn: `arn:aws:events:${region}:${account}:archive/${physical}` };
+      return { arn: eventArchiveArn(region, account, physical) };
     case "aws:sns/topic:Topic":
-      return { arn: `arn:aws:sns:${region}:${account}:${physical}` };
+      return { arn: topicArn(region, account, physical) };
     case "aws:sqs/queue:Queue":
-      return {
-        arn: `arn:aws:sqs:${region}:${account}:${physical}`,
-        url: `https://sqs.${region}.amazonaws.com/${account}/${physical}`,
-      };
+      return { arn: queueArn(region, account, physical), url: queueUrl(region, account, physical) };
     case "aws:iam/role:Role":
-      return { arn: `arn:aws:iam::${account}:role/${physical}`, name: physical };
+      return { arn: roleArn(account, physical), name: physical };
     case "aws:iam/policy:Policy":
-      return { arn: `arn:aws:iam::${account}:policy/${physical}` };
+      return { arn: policyArn(account, physical) };
     case "aws:sfn/stateMachine:StateMachine":
-      return { arn: `arn:aws:states:${region}:${account}:stateMachine:${physical}` };
+      return { arn: stateMachineArn(region, account, physical) };
     case "aws:cloudwatch/logGroup:LogGroup":
-      return { arn: `arn:aws:logs:${region}:${account}:log-group:${physical}` };
+      return { arn: logGroupArn(region, account, physical) };
     case "aws:kms/key:Key":
-      return { arn: `arn:aws:kms:${region}:${account}:key/${name}`, keyId: name };
+      return { arn: keyArn(region, account, name), keyId: name };
+    case "aws:dynamodb/table:Table":
+      return { arn: tableArn(region, account, physical), name: physical };
     case "aws:chatbot/slackChannelConfiguration:SlackChannelConfiguration":
       return {
-        chatConfigurationArn: `arn:aws:chatbot::${account}:chat-configuration/slack-channel/${String(inputs.configurationName)}`,
+        chatConfigurationArn: chatConfigurationArn(
+          account,
+          "slack-channel",
+          String(inputs.configurationName),
+        ),
+      };
+    case "aws:chatbot/teamsChannelConfiguration:TeamsChannelConfiguration":
+      return {
+        chatConfigurationArn: chatConfigurationArn(
+          account,
+          "microsoft-teams-channel",
+          String(inputs.configurationName),
+        ),
       };
     default:
       return {};
@@ -143,11 +166,112 @@ interface RegisterRequest {
   getDependenciesList(): string[];
 }
 
+/** What the engine is told of a resource at registration: the mock monitor keeps none of it. */
+type Registration = Pick<
+  PlannedResource,
+  "parent" | "provider" | "protect" | "retainOnDelete" | "dependencies"
+>;
+
 /**
- * Runs the real Pulumi program under Pulumi's mocks against a sample organization: no AWS
- * credentials, no Pulumi CLI. Returns the stack outputs and every resource declared.
+ * The engine's side of an offline run: takes each resource as the mock monitor registers and
+ * creates it, places it in its provider's account and region, and answers with plausible outputs.
+ * URNs are the real engine's (the mock's carry only the nearest parent's type).
  */
-export async function runOffline(options: {
+class Recorder {
+  private readonly providers = new Map<string, { account: string; region: string }>();
+  private readonly registrations = new Map<string, Registration>();
+  /** Qualified types (parents' types joined by `$`) by the mock's URN. */
+  private readonly qualifiedTypes = new Map<string, string>();
+  /** Qualified types by type and name. */
+  private readonly byTypeAndName = new Map<string, string>();
+  private readonly declared: Omit<PlannedResource, keyof Registration>[] = [];
+  private requested = 0;
+  private sequence = 0;
+
+  constructor(
+    private readonly stack: string,
+    private readonly defaultAccount: string,
+    private readonly onProgress?: (done: number, declared: number) => void,
+    private readonly previousOutputs: Record<string, unknown> = {},
+  ) {}
+
+  private urn(qualifiedType: string, name: string): string {
+    return `urn:pulumi:${this.stack}::${PROJECT}::${qualifiedType}::${name}`;
+  }
+
+  /** Called for every registration, before the mock monitor drops parent, provider and protect. */
+  register(request: RegisterRequest): void {
+    this.requested += 1;
+    const parent = request.getParent();
+    const parentType = parent ? this.qualifiedTypes.get(parent) : undefined;
+    const qualified = parentType ? `${parentType}$${request.getType()}` : request.getType();
+    // The mock names a child by its nearest parent's type only.
+    const mockType = parent
+      ? `${parent.split("::")[2].split("$").pop()}$${request.getType()}`
+      : request.getType();
+    this.qualifiedTypes.set(this.urn(mockType, request.getName()), qualified);
+    this.byTypeAndName.set(`${request.getType()}::${request.getName()}`, qualified);
+    this.registrations.set(this.urn(qualified, request.getName()), {
+      parent: parentType ? this.urn(parentType, parent.split("::")[3]) : "",
+      provider: request.getProvider().split("::").slice(0, -1).join("::"),
+      protect: request.getProtect() ?? false,
+      retainOnDelete: request.getRetainondelete() ?? false,
+      dependencies: request.getDependenciesList(),
+    });
+  }
+
+  newResource(args: MockResourceArgs): { id: string; state: Record<string, unknown> } {
+    const inputs = (args.inputs ?? {}) as Record<string, unknown>;
+    if (args.type === "pulumi:pulumi:StackReference") {
+      // A read of this stack's own outputs, not something deployed.
+      return {
+        id: args.name,
+        state: { name: args.name, outputs: this.previousOutputs, secretOutputNames: [] },
+      };
+    }
+    const providerUrn = args.provider?.split("::").slice(0, -1).join("::") ?? "";
+    const home = this.providers.get(providerUrn);
+    const provider = args.type === "pulumi:providers:aws";
+    const account = provider ? (providerAccount(inputs) ?? this.defaultAccount) : (home?.account ?? "");
+    // IAM and Account Management are global services.
+    const region = /^aws:(iam|account)\//.test(args.type)
+      ? "global"
+      : typeof inputs.region === "string"
+        ? inputs.region
+        : (home?.region ?? "");
+    // Names are unique in this program (the tests check it), so type and name find the registration.
+    const urn = this.urn(this.byTypeAndName.get(`${args.type}::${args.name}`) ?? args.type, args.name);
+    // Providers have no parent: the mock's URN is the engine's.
+    if (provider) this.providers.set(urn, { account, region });
+    this.onProgress?.(this.declared.length + 1, this.requested);
+    this.declared.push({
+      urn,
+      type: args.type,
+      name: args.name,
+      custom: args.custom ?? false,
+      inputs,
+      account,
+      region,
+    });
+    const state = { ...inputs, ...fakeOutputs(args.type, args.name, inputs, account, region) };
+    return { id: `${args.name}-id-${++this.sequence}`, state };
+  }
+
+  /** Every resource declared so far, with what its registration said. */
+  planned(): PlannedResource[] {
+    return this.declared.map((resource) => ({
+      parent: "",
+      provider: "",
+      protect: false,
+      retainOnDelete: false,
+      dependencies: [],
+      ...resource,
+      ...this.registrations.get(resource.urn),
+    }));
+  }
+}
+
+export interface OfflineOptions {
   stackConfig: Record<string, string>;
   organization: OrganizationFile;
   /** Where the organization comes from, for messages: its file's path. */
@@ -161,59 +285,19 @@ export async function runOffline(options: {
   directory?: OrganizationDirectory;
   /** The outputs of the stack's last update, as the program reads them back; none: a first deployment. */
   previousOutputs?: Record<string, unknown>;
-}): Promise<OfflineRun> {
-  const providers = new Map<string, { account: string; region: string }>();
-  const registered = new Map<
-    string,
-    Omit<PlannedResource, "urn" | "inputs" | "account" | "region" | "custom">
-  >();
-  const declared: Omit<
-    PlannedResource,
-    "parent" | "provider" | "protect" | "retainOnDelete" | "dependencies"
-  >[] = [];
-  const caller = fileCaller(options.organization);
-  let sequence = 0;
-  let requested = 0;
+}
 
+/**
+ * Runs the real Pulumi program under Pulumi's mocks against a sample organization: no AWS
+ * credentials, no Pulumi CLI. Returns the stack outputs and every resource declared.
+ */
+export async function runOffline(options: OfflineOptions): Promise<OfflineRun> {
+  const caller = fileCaller(options.organization);
+  const recorder = new Recorder(options.stack, caller.accountId, options.onProgress, options.previousOutputs);
   pulumi.runtime.setAllConfig(options.stackConfig);
   await pulumi.runtime.setMocks(
     {
-      newResource(args: MockResourceArgs) {
-        const inputs = (args.inputs ?? {}) as Record<string, unknown>;
-        const id = `${args.name}-id-${++sequence}`;
-        const urn = `urn:pulumi:${options.stack}::${PROJECT}::${args.type}::${args.name}`;
-        const providerUrn = args.provider?.split("::").slice(0, -1).join("::") ?? "";
-        const home = providers.get(providerUrn);
-        const account =
-          args.type === "pulumi:providers:aws"
-            ? (providerAccount(inputs) ?? caller.accountId)
-            : (home?.account ?? "");
-        // IAM and Account Management are global services.
-        const region = /^aws:(iam|account)\//.test(args.type)
-          ? "global"
-          : typeof inputs.region === "string"
-            ? inputs.region
-            : (home?.region ?? "");
-        if (args.type === "pulumi:providers:aws") providers.set(urn, { account, region });
-        if (args.type === "pulumi:pulumi:StackReference") {
-          // A read of this stack's own outputs, not something deployed.
-          return {
-            id: args.name,
-            state: { name: args.name, outputs: options.previousOutputs ?? {}, secretOutputNames: [] },
-          };
-        }
-        options.onProgress?.(declared.length + 1, requested);
-        declared.push({
-          urn,
-          type: args.type,
-          name: args.name,
-          custom: args.custom ?? false,
-          inputs,
-          account,
-          region,
-        });
-        return { id, state: { ...inputs, ...fakeOutputs(args.type, args.name, inputs, account, region) } };
-      },
+      newResource: (args) => recorder.newResource(args),
       call: (args) => {
         throw new Error(`the program made an unexpected provider call: ${args.token}`);
       },
@@ -223,22 +307,12 @@ export async function runOffline(options: {
     false,
     "organization", // what a self-managed backend calls every organization
   );
-  // The mock monitor drops parent, provider and protect before calling newResource; record them here.
   const monitor = pulumi.runtime.getMonitor() as unknown as {
     registerResource(request: RegisterRequest, callback: unknown): Promise<void>;
   };
   const register = monitor.registerResource.bind(monitor);
   monitor.registerResource = (request, callback) => {
-    requested += 1;
-    registered.set(`${request.getType()}::${request.getName()}`, {
-      type: request.getType(),
-      name: request.getName(),
-      parent: request.getParent(),
-      provider: request.getProvider().split("::").slice(0, -1).join("::"),
-      protect: request.getProtect() ?? false,
-      retainOnDelete: request.getRetainondelete() ?? false,
-      dependencies: request.getDependenciesList(),
-    });
+    recorder.register(request);
     return register(request, callback);
   };
 
@@ -253,27 +327,15 @@ export async function runOffline(options: {
         options.directory ?? new FileOrganizationDirectory(options.organization, options.organizationSource),
       probe: options.probe,
     });
-  const planned = () =>
-    declared.map((resource) => {
-      const extra = registered.get(`${resource.type}::${resource.name}`);
-      return {
-        ...resource,
-        parent: extra?.parent ?? "",
-        provider: extra?.provider ?? "",
-        protect: extra?.protect ?? false,
-        retainOnDelete: extra?.retainOnDelete ?? false,
-        dependencies: extra?.dependencies ?? [],
-      };
-    });
   try {
     return await withoutBookkeepingTraces(async () => {
       const outputs = (await resolved(await program(sources))) as Record<string, unknown>;
       // Resources whose inputs wait on other resources register later; wait for every registration.
       await pulumi.runtime.disconnect();
-      return { outputs, resources: planned() };
+      return { outputs, resources: recorder.planned() };
     });
   } catch (error) {
-    if (pulumi.RunError.isInstance(error)) throw new OfflineRunError(error.message, planned());
+    if (pulumi.RunError.isInstance(error)) throw new OfflineRunError(error.message, recorder.planned());
     throw error;
   }
 }

@@ -1,7 +1,8 @@
 import { CallAs } from "../model/stackset-targets";
 import { CustomNotification, parseCustomNotification } from "../notify/notification";
 import { renderForSlack } from "./render-slack";
-import { DIRECTORY_ROLE_NAME, roleArn, stateMachineArn } from "../model/names";
+import { topicArn } from "../model/arns";
+import { ALERT_TOPIC_NAME, notifyStateMachineArn } from "../model/names";
 import { forwarderPattern } from "../model/patterns";
 import { CentralRule, centralRules } from "../model/rules";
 import { AbuseAlertsConfig, CATEGORIES, Category, GLOBAL_EVENTS_REGION } from "../config/schema";
@@ -58,7 +59,7 @@ export interface EventPreview {
   error?: string;
 }
 
-const TOPIC = (account: string) => `arn:aws:sns:${GLOBAL_EVENTS_REGION}:${account}:abuse-alerts`;
+const TOPIC = (account: string) => topicArn(GLOBAL_EVENTS_REGION, account, ALERT_TOPIC_NAME);
 
 /**
  * What the security team would see for an event: the central rules that take it, and the message
@@ -75,7 +76,6 @@ export async function previewEvent(event: Event, options: PreviewOptions = {}): 
   const directoryAccountId = options.directoryAccountId ?? "100000000001";
   const definition = notifyDefinition({
     topicArn: TOPIC(central),
-    directoryRoleArn: roleArn(directoryAccountId, DIRECTORY_ROLE_NAME),
     directoryAccountId,
     message: {
       accountTags: options.accountTags ?? DEFAULT_ACCOUNT_TAGS,
@@ -95,7 +95,7 @@ export async function previewEvent(event: Event, options: PreviewOptions = {}): 
   const execution = await runStateMachine(definition, event, {
     handler,
     now: options.now ?? new Date(),
-    stateMachineArn: stateMachineArn(region, central),
+    stateMachineArn: notifyStateMachineArn(region, central),
   });
   if (execution.status !== "SUCCEEDED" || message === undefined) {
     return {

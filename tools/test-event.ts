@@ -12,10 +12,10 @@ import {
   FORWARDER_RULE_NAME,
   NOTIFY_STATE_MACHINE_NAME,
   OPS_TOPIC_NAME,
-  roleArn,
   STACKSET_DLQ_NAME,
   STACKSET_RULE_NAME,
 } from "../model/names";
+import { roleArn } from "../model/arns";
 import { renderForSlack } from "./render-slack";
 import { deliveredEvent, testEventEntry } from "../model/test-event";
 import { DEFAULT_MEMBER_ROLE_NAME } from "../config/defaults";

@@ -30,7 +30,6 @@ const DIRECTORY_ROLE = `arn:aws:iam::${MANAGEMENT}:role/abuse-alerts-directory`;
 const TOPIC = "arn:aws:sns:us-east-1:111111111111:abuse-alerts";
 const definition = notifyDefinition({
   topicArn: TOPIC,
-  directoryRoleArn: DIRECTORY_ROLE,
   directoryAccountId: MANAGEMENT,
   message: {
     accountTags: ["owner", "team", "environment"],

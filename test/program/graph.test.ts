@@ -419,7 +419,6 @@ describe("the notify workflow in the resource graph", () => {
         JSON.parse(inputs<string>(machine, "definition")),
         notifyDefinition({
           topicArn: `arn:aws:sns:${machine.region}:${CENTRAL}:abuse-alerts`,
-          directoryRoleArn: `arn:aws:iam::${MANAGEMENT}:role/abuse-alerts-directory`,
           directoryAccountId: MANAGEMENT,
           message: {
             accountTags: ["owner", "cost-center"],

@@ -177,7 +177,6 @@ function doctor(scenario: Scenario = {}) {
           : lookups(call);
       const definition = notifyDefinition({
         topicArn: `arn:aws:sns:${region}:111111111111:abuse-alerts`,
-        directoryRoleArn: `arn:aws:iam::${MANAGEMENT}:role/abuse-alerts-directory`,
         directoryAccountId: MANAGEMENT,
         message: {
           accountTags: ["owner", "team", "environment"],

@@ -7,12 +7,12 @@ import {
   FORWARDER_DLQ_NAME,
   FORWARDER_ROLE_NAME,
   FORWARDER_RULE_NAME,
-  roleArn,
   STACKSET_DLQ_NAME,
   STACKSET_NAME,
   STACKSET_RULE_NAME,
   stackSetRoleName,
 } from "../../../model/names";
+import { roleArn } from "../../../model/arns";
 import { GLOBAL_EVENTS_REGION } from "../../../config/schema";
 import { DoctorCheck, DoctorContext, Finding } from "../types";
 

@@ -1,6 +1,6 @@
 import { DescribeExecutionCommand, SFNClient, StartExecutionCommand } from "@aws-sdk/client-sfn";
 import { describeError, errorCode } from "../../../accounts/errors";
-import { stateMachineArn } from "../../../model/names";
+import { notifyStateMachineArn } from "../../../model/names";
 import { deliveredEvent, testEventEntry } from "../../../model/test-event";
 import { DoctorCheck, DoctorContext, Finding } from "../types";
 
@@ -89,7 +89,7 @@ export const workflowCheck: DoctorCheck = {
     const findings: Finding[] = [];
     for (const region of config.regions) {
       const subject = `${region}, account ${accountId}`;
-      const arn = stateMachineArn(region, config.centralAccountId);
+      const arn = notifyStateMachineArn(region, config.centralAccountId);
       const entry = testEventEntry({
         category: config.categories[0],
         accountId,
