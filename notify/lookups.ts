@@ -1,0 +1,234 @@
+import { directoryRoleArn } from "../model/names";
+import { jsonata, list, literal, sdk, State, StateGraph } from "./asl";
+
+/**
+ * The account context the workflow looks up for an event: the account's name and root email, its
+ * OU path, its tags and its SECURITY contact, each a branch of one Parallel state run as the
+ * management account's directory role. Each lookup is best-effort: its error becomes part of the
+ * message, never the end of the execution. `$context` holds the four results, in that order.
+ */
+
+/** A lookup's errors become `{ error }`, which the message reports. */
+const catchInto = (next: string) => [
+  { ErrorEquals: ["States.ALL"], Output: jsonata("{ 'error': $states.errorOutput }"), Next: next },
+];
+
+/** Organizations and Account Management throttle: a few quick retries before the lookup counts as failed. */
+const THROTTLED = [
+  {
+    ErrorEquals: [
+      "Organizations.TooManyRequestsException",
+      "Account.TooManyRequestsException",
+      "Organizations.ConcurrentModificationException",
+    ],
+    IntervalSeconds: 1,
+    BackoffRate: 2,
+    MaxAttempts: 5,
+    JitterStrategy: "FULL",
+  },
+];
+
+const done: State = { Type: "Pass", End: true };
+
+/** A lookup task as the directory role, retried when throttled, its error caught into `next`. */
+function lookup(
+  directoryAccountId: string,
+  call: { service: string; action: string; arguments: string; output: string; next: string },
+  extra: Record<string, unknown> = {},
+): State {
+  return {
+    Type: "Task",
+    Resource: sdk(call.service, call.action),
+    Credentials: { RoleArn: directoryRoleArn(directoryAccountId) },
+    Arguments: jsonata(call.arguments),
+    Retry: THROTTLED,
+    Catch: catchInto(call.next),
+    Output: jsonata(call.output),
+    ...extra,
+  };
+}
+
+/** The account's name and root email address. */
+function accountBranch(directoryAccountId: string): StateGraph {
+  return {
+    StartAt: "Describe account",
+    States: {
+      "Describe account": lookup(
+        directoryAccountId,
+        {
+          service: "organizations",
+          action: "describeAccount",
+          arguments: "{ 'AccountId': $accountId }",
+          output: "{ 'name': $states.result.Account.Name, 'email': $states.result.Account.Email }",
+          next: "Account read",
+        },
+        { End: true },
+      ),
+      "Account read": done,
+    },
+  };
+}
+
+/** The OU names from below the root down to the account, walking ListParents up at most 5 levels. */
+function ouPathBranch(directoryAccountId: string): StateGraph {
+  return {
+    StartAt: "Start at the account",
+    States: {
+      "Start at the account": {
+        Type: "Pass",
+        Assign: {
+          ouChild: jsonata("$accountId"),
+          ouNames: jsonata("[]"),
+          ouDepth: 0,
+          ouOfAccount: jsonata("''"),
+        },
+        Next: "List parents",
+      },
+      "List parents": lookup(
+        directoryAccountId,
+        {
+          service: "organizations",
+          action: "listParents",
+          arguments: "{ 'ChildId': $ouChild }",
+          output: "$states.input",
+          next: "OU path unknown",
+        },
+        {
+          Assign: {
+            ouParent: jsonata("$states.result.Parents[0]"),
+            // The account's own OU (or root): a coverage notice's retry command targets it.
+            ouOfAccount: jsonata("$ouDepth = 0 ? $states.result.Parents[0].Id : $ouOfAccount"),
+          },
+          Next: "At the root?",
+        },
+      ),
+      "At the root?": {
+        Type: "Choice",
+        // AWS allows five levels of OUs under the root.
+        Choices: [{ Condition: jsonata("$ouParent.Type = 'ROOT' or $ouDepth >= 5"), Next: "OU path read" }],
+        Default: "Describe OU",
+      },
+      "Describe OU": lookup(
+        directoryAccountId,
+        {
+          service: "organizations",
+          action: "describeOrganizationalUnit",
+          arguments: "{ 'OrganizationalUnitId': $ouParent.Id }",
+          output: "$states.input",
+          next: "OU path unknown",
+        },
+        {
+          Assign: {
+            ouNames: jsonata("$append([$states.result.OrganizationalUnit.Name], $ouNames)"),
+            ouChild: jsonata("$ouParent.Id"),
+            ouDepth: jsonata("$ouDepth + 1"),
+          },
+          Next: "List parents",
+        },
+      ),
+      "OU path read": {
+        Type: "Pass",
+        Output: jsonata(
+          "{ 'path': $ouNames, 'complete': $ouParent.Type = 'ROOT', 'parentId': $ouOfAccount }",
+        ),
+        End: true,
+      },
+      "OU path unknown": done,
+    },
+  };
+}
+
+/** The account's tags, every page, of which the message shows `accountTags`. */
+function tagsBranch(directoryAccountId: string, accountTags: readonly string[]): StateGraph {
+  return {
+    StartAt: "Start tags",
+    States: {
+      "Start tags": {
+        Type: "Pass",
+        Assign: { tagList: jsonata("[]"), tagToken: jsonata("''") },
+        Next: "List tags",
+      },
+      "List tags": lookup(
+        directoryAccountId,
+        {
+          service: "organizations",
+          action: "listTagsForResource",
+          arguments:
+            "$tagToken = '' ? { 'ResourceId': $accountId } : { 'ResourceId': $accountId, 'NextToken': $tagToken }",
+          output: "$states.input",
+          next: "Tags read",
+        },
+        {
+          Assign: {
+            tagList: jsonata("$append($tagList, $states.result.Tags)"),
+            tagToken: jsonata("$exists($states.result.NextToken) ? $states.result.NextToken : ''"),
+          },
+          Next: "More tags?",
+        },
+      ),
+      "More tags?": {
+        Type: "Choice",
+        Choices: [{ Condition: jsonata("$tagToken != ''"), Next: "List tags" }],
+        Default: "Tags listed",
+      },
+      "Tags listed": {
+        Type: "Pass",
+        Output: jsonata(`{ 'tags': $merge([$tagList[Key in ${list(accountTags)}].{ Key: Value }]) }`),
+        Next: "Tags read",
+      },
+      "Tags read": done,
+    },
+  };
+}
+
+/** The SECURITY alternate contact; none set is `{ contact: null }`: AWS then writes to the root address. */
+function contactBranch(directoryAccountId: string): StateGraph {
+  const get = lookup(
+    directoryAccountId,
+    {
+      service: "account",
+      action: "getAlternateContact",
+      // The management account reads its own contact without naming itself.
+      arguments: `$accountId = ${literal(directoryAccountId)} ? { 'AlternateContactType': 'SECURITY' } : { 'AlternateContactType': 'SECURITY', 'AccountId': $accountId }`,
+      output: "{ 'contact': $states.result.AlternateContact }",
+      next: "Contact read",
+    },
+    { End: true },
+  );
+  return {
+    StartAt: "Get security contact",
+    States: {
+      "Get security contact": {
+        ...get,
+        Catch: [
+          {
+            ErrorEquals: ["Account.ResourceNotFoundException"],
+            Output: jsonata("{ 'contact': null }"),
+            Next: "Contact read",
+          },
+          ...catchInto("Contact read"),
+        ],
+      },
+      "Contact read": done,
+    },
+  };
+}
+
+/** The Parallel state that looks the account up; `$context` holds its four results. */
+export function accountLookups(
+  directoryAccountId: string,
+  accountTags: readonly string[],
+  next: string,
+): State {
+  return {
+    Type: "Parallel",
+    Branches: [
+      accountBranch(directoryAccountId),
+      ouPathBranch(directoryAccountId),
+      tagsBranch(directoryAccountId, accountTags),
+      contactBranch(directoryAccountId),
+    ],
+    Assign: { context: jsonata("$states.result") },
+    Next: next,
+  };
+}
