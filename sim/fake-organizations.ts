@@ -79,13 +79,131 @@ export interface OrganizationsMockOptions {
   trustedServices?: string[];
 }
 
+interface PagedInput {
+  ParentId?: string;
+  NextToken?: string;
+}
+
+/** An organization tree answering Organizations' read calls, every list in pages. */
+class FakeOrganization {
+  private readonly units: OrganizationalUnitNode[];
+  private readonly unitsById: Map<string, OrganizationalUnitNode>;
+  private readonly accounts: OrgAccount[];
+
+  constructor(
+    private readonly file: OrganizationFile,
+    private readonly options: OrganizationsMockOptions,
+    private readonly pageSize: number,
+  ) {
+    this.units = allUnits(file.root);
+    this.unitsById = new Map(this.units.map((candidate) => [candidate.id, candidate]));
+    this.accounts = accountsBelow(file.root);
+  }
+
+  private unit(id: string | undefined): OrganizationalUnitNode {
+    const found = this.unitsById.get(id ?? "");
+    if (!found)
+      throw serviceError(
+        "ParentNotFoundException",
+        `We can't find a root or OU with the ParentId that you specified.`,
+      );
+    return found;
+  }
+
+  private parentOf(childId: string | undefined): OrganizationalUnitNode {
+    const parent = this.units.find(
+      (candidate) =>
+        (candidate.accounts ?? []).some((account) => account.id === childId) ||
+        (candidate.organizationalUnits ?? []).some((ou) => ou.id === childId),
+    );
+    if (!parent) throw serviceError("ChildNotFoundException");
+    return parent;
+  }
+
+  private scpsOf = (targetId: string) => this.options.scps?.[targetId] ?? [FULL_AWS_ACCESS];
+
+  describeOrganization = () => ({
+    Organization: {
+      Id: this.file.organization.id,
+      MasterAccountId: this.file.organization.managementAccountId,
+    },
+  });
+
+  listAccounts = (input: PagedInput) => {
+    const { items, NextToken } = page(this.accounts, input.NextToken, this.pageSize);
+    return { Accounts: items.map(toAccount), NextToken };
+  };
+
+  listAccountsForParent = (input: PagedInput) => {
+    const { items, NextToken } = page(
+      this.unit(input.ParentId).accounts ?? [],
+      input.NextToken,
+      this.pageSize,
+    );
+    return { Accounts: items.map(toAccount), NextToken };
+  };
+
+  listOrganizationalUnitsForParent = (input: PagedInput) => {
+    const children = this.unit(input.ParentId).organizationalUnits ?? [];
+    const { items, NextToken } = page(children, input.NextToken, this.pageSize);
+    return { OrganizationalUnits: items.map((child) => ({ Id: child.id, Name: child.name })), NextToken };
+  };
+
+  describeAccount = (input: PagedInput & { AccountId?: string }) => {
+    const account = this.accounts.find((candidate) => candidate.id === input.AccountId);
+    if (!account) throw serviceError("AccountNotFoundException");
+    return { Account: toAccount(account) };
+  };
+
+  listParents = (input: PagedInput & { ChildId?: string }) => {
+    const parent = this.parentOf(input.ChildId);
+    return {
+      Parents: [{ Id: parent.id, Type: parent.id.startsWith("r-") ? "ROOT" : "ORGANIZATIONAL_UNIT" }],
+    };
+  };
+
+  listPoliciesForTarget = (input: { TargetId?: string; NextToken?: string }) => {
+    const { items, NextToken } = page(this.scpsOf(input.TargetId ?? ""), input.NextToken, this.pageSize);
+    return { Policies: items.map((policy) => ({ Id: policy.id, Name: policy.name })), NextToken };
+  };
+
+  describePolicy = (input: PagedInput & { PolicyId?: string }) => {
+    const policy = [FULL_AWS_ACCESS, ...Object.values(this.options.scps ?? {}).flat()].find(
+      (candidate) => candidate.id === input.PolicyId,
+    );
+    if (!policy) throw serviceError("PolicyNotFoundException");
+    return {
+      Policy: {
+        PolicySummary: { Id: policy.id, Name: policy.name },
+        Content: JSON.stringify(policy.document),
+      },
+    };
+  };
+
+  listRoots = () => ({ Roots: [{ Id: this.file.root.id, Name: this.file.root.name }] });
+
+  listDelegatedAdministrators = (input: { ServicePrincipal?: string; NextToken?: string }) => {
+    const ids = this.options.delegatedAdministrators?.[input.ServicePrincipal ?? ""] ?? [];
+    const { items, NextToken } = page(ids, input.NextToken, this.pageSize);
+    return { DelegatedAdministrators: items.map((id) => ({ Id: id, State: "ACTIVE" as const })), NextToken };
+  };
+
+  listAWSServiceAccessForOrganization = (input: { NextToken?: string }) => {
+    const services = this.options.trustedServices ?? [
+      "member.org.stacksets.cloudformation.amazonaws.com",
+      "account.amazonaws.com",
+    ];
+    const { items, NextToken } = page(services, input.NextToken, this.pageSize);
+    return { EnabledServicePrincipals: items.map((ServicePrincipal) => ({ ServicePrincipal })), NextToken };
+  };
+}
+
 /**
  * An Organizations client backed by aws-sdk-client-mock and an organization tree, paginating every
  * list: the tests' AWS, and the bench's, which counts the calls a real run makes.
  * `send` is wrapped in the project's retries, with an instant backoff that is recorded.
  */
 export function mockOrganizations(file: OrganizationFile, options: OrganizationsMockOptions = {}) {
-  const pageSize = options.pageSize ?? 2;
   const client = new OrganizationsClient({ region: "us-east-1", maxAttempts: 1 });
   const mock = mockClient(client);
   const stats = { inFlight: 0, maxInFlight: 0 };
@@ -96,10 +214,7 @@ export function mockOrganizations(file: OrganizationFile, options: Organizations
   /** The retry count of each backoff the SDK's strategy computed. */
   const backoffs: number[] = [];
   const timed =
-    <I extends { ParentId?: string; NextToken?: string }, O>(
-      command: CommandName,
-      handler: (input: I) => O,
-    ) =>
+    <I extends PagedInput, O>(command: CommandName, handler: (input: I) => O) =>
     async (input: I): Promise<O> => {
       calls.push(`${command} ${input.ParentId ?? ""}@${input.NextToken ?? 0}`);
       stats.inFlight += 1;
@@ -113,112 +228,24 @@ export function mockOrganizations(file: OrganizationFile, options: Organizations
         stats.inFlight -= 1;
       }
     };
-  const units = allUnits(file.root);
-  const unitsById = new Map(units.map((candidate) => [candidate.id, candidate]));
-  const everyAccount = accountsBelow(file.root);
-  const unit = (id: string | undefined) => {
-    const found = unitsById.get(id ?? "");
-    if (!found)
-      throw serviceError(
-        "ParentNotFoundException",
-        `We can't find a root or OU with the ParentId that you specified.`,
-      );
-    return found;
-  };
-
-  mock.on(DescribeOrganizationCommand).callsFake(
-    timed("DescribeOrganization", () => ({
-      Organization: { Id: file.organization.id, MasterAccountId: file.organization.managementAccountId },
-    })),
-  );
-  mock.on(ListAccountsCommand).callsFake(
-    timed("ListAccounts", (input: { NextToken?: string }) => {
-      const { items, NextToken } = page(everyAccount, input.NextToken, pageSize);
-      return { Accounts: items.map(toAccount), NextToken };
-    }),
-  );
-  mock.on(ListAccountsForParentCommand).callsFake(
-    timed("ListAccountsForParent", (input: { ParentId?: string; NextToken?: string }) => {
-      const { items, NextToken } = page(unit(input.ParentId).accounts ?? [], input.NextToken, pageSize);
-      return { Accounts: items.map(toAccount), NextToken };
-    }),
-  );
-  mock.on(ListOrganizationalUnitsForParentCommand).callsFake(
-    timed("ListOrganizationalUnitsForParent", (input: { ParentId?: string; NextToken?: string }) => {
-      const children = unit(input.ParentId).organizationalUnits ?? [];
-      const { items, NextToken } = page(children, input.NextToken, pageSize);
-      return { OrganizationalUnits: items.map((child) => ({ Id: child.id, Name: child.name })), NextToken };
-    }),
-  );
-  mock.on(DescribeAccountCommand).callsFake(
-    timed("DescribeAccount", (input: { AccountId?: string; ParentId?: string; NextToken?: string }) => {
-      const account = everyAccount.find((candidate) => candidate.id === input.AccountId);
-      if (!account) throw serviceError("AccountNotFoundException");
-      return { Account: toAccount(account) };
-    }),
-  );
-
-  const parentOf = (childId: string | undefined) => {
-    const parent = units.find(
-      (candidate) =>
-        (candidate.accounts ?? []).some((account) => account.id === childId) ||
-        (candidate.organizationalUnits ?? []).some((ou) => ou.id === childId),
-    );
-    if (!parent) throw serviceError("ChildNotFoundException");
-    return parent;
-  };
-  const scpsOf = (targetId: string) => options.scps?.[targetId] ?? [FULL_AWS_ACCESS];
-  const allScps = () => [FULL_AWS_ACCESS, ...Object.values(options.scps ?? {}).flat()];
-  mock.on(ListParentsCommand).callsFake(
-    timed("ListParents", (input: { ChildId?: string; ParentId?: string; NextToken?: string }) => {
-      const parent = parentOf(input.ChildId);
-      return {
-        Parents: [{ Id: parent.id, Type: parent.id.startsWith("r-") ? "ROOT" : "ORGANIZATIONAL_UNIT" }],
-      };
-    }),
-  );
-  mock.on(ListPoliciesForTargetCommand).callsFake(
-    timed("ListPoliciesForTarget", (input: { TargetId?: string; ParentId?: string; NextToken?: string }) => {
-      const { items, NextToken } = page(scpsOf(input.TargetId ?? ""), input.NextToken, pageSize);
-      return { Policies: items.map((policy) => ({ Id: policy.id, Name: policy.name })), NextToken };
-    }),
-  );
-  mock.on(DescribePolicyCommand).callsFake(
-    timed("DescribePolicy", (input: { PolicyId?: string; ParentId?: string; NextToken?: string }) => {
-      const policy = allScps().find((candidate) => candidate.id === input.PolicyId);
-      if (!policy) throw serviceError("PolicyNotFoundException");
-      return {
-        Policy: {
-          PolicySummary: { Id: policy.id, Name: policy.name },
-          Content: JSON.stringify(policy.document),
-        },
-      };
-    }),
-  );
-
+  const org = new FakeOrganization(file, options, options.pageSize ?? 2);
+  mock.on(DescribeOrganizationCommand).callsFake(timed("DescribeOrganization", org.describeOrganization));
+  mock.on(ListAccountsCommand).callsFake(timed("ListAccounts", org.listAccounts));
+  mock.on(ListAccountsForParentCommand).callsFake(timed("ListAccountsForParent", org.listAccountsForParent));
   mock
-    .on(ListRootsCommand)
-    .callsFake(timed("ListRoots", () => ({ Roots: [{ Id: file.root.id, Name: file.root.name }] })));
-  mock.on(ListDelegatedAdministratorsCommand).callsFake(
-    timed("ListDelegatedAdministrators", (input: { ServicePrincipal?: string; NextToken?: string }) => {
-      const ids = options.delegatedAdministrators?.[input.ServicePrincipal ?? ""] ?? [];
-      const { items, NextToken } = page(ids, input.NextToken, pageSize);
-      return {
-        DelegatedAdministrators: items.map((id) => ({ Id: id, State: "ACTIVE" as const })),
-        NextToken,
-      };
-    }),
-  );
-  mock.on(ListAWSServiceAccessForOrganizationCommand).callsFake(
-    timed("ListAWSServiceAccessForOrganization", (input: { NextToken?: string }) => {
-      const services = options.trustedServices ?? [
-        "member.org.stacksets.cloudformation.amazonaws.com",
-        "account.amazonaws.com",
-      ];
-      const { items, NextToken } = page(services, input.NextToken, pageSize);
-      return { EnabledServicePrincipals: items.map((ServicePrincipal) => ({ ServicePrincipal })), NextToken };
-    }),
-  );
+    .on(ListOrganizationalUnitsForParentCommand)
+    .callsFake(timed("ListOrganizationalUnitsForParent", org.listOrganizationalUnitsForParent));
+  mock.on(DescribeAccountCommand).callsFake(timed("DescribeAccount", org.describeAccount));
+  mock.on(ListParentsCommand).callsFake(timed("ListParents", org.listParents));
+  mock.on(ListPoliciesForTargetCommand).callsFake(timed("ListPoliciesForTarget", org.listPoliciesForTarget));
+  mock.on(DescribePolicyCommand).callsFake(timed("DescribePolicy", org.describePolicy));
+  mock.on(ListRootsCommand).callsFake(timed("ListRoots", org.listRoots));
+  mock
+    .on(ListDelegatedAdministratorsCommand)
+    .callsFake(timed("ListDelegatedAdministrators", org.listDelegatedAdministrators));
+  mock
+    .on(ListAWSServiceAccessForOrganizationCommand)
+    .callsFake(timed("ListAWSServiceAccessForOrganization", org.listAWSServiceAccessForOrganization));
 
   const retrying = withRetries(client, {
     backoff: {
