@@ -1,4 +1,8 @@
+import type { OrganizationsClient } from "@aws-sdk/client-organizations";
+import type { STSClient } from "@aws-sdk/client-sts";
 import { AbuseAlertsConfig } from "../config/schema";
+import { getCaller } from "./identity";
+import { AwsOrganizationDirectory } from "./organizations";
 import { ProbeOutcome } from "./probe";
 import { Selection, selectAccounts } from "./select";
 import { Caller, DiscoveryError, OrganizationDirectory } from "./types";
@@ -26,6 +30,23 @@ export interface DiscoverySources {
 
 /** Where the program learns about the organization: AWS itself, or a sample organization offline. */
 export type SourcesFactory = () => Promise<DiscoverySources>;
+
+/** The organization as these credentials see it: who they are, and Organizations read through them. */
+export async function awsOrganizationSources(
+  sts: STSClient,
+  organizations: OrganizationsClient,
+  options: { concurrency?: number } = {},
+): Promise<DiscoverySources & { directory: AwsOrganizationDirectory }> {
+  const caller = await getCaller(sts);
+  return {
+    caller,
+    origin: `AWS Organizations (credentials ${caller.arn})`,
+    directory: new AwsOrganizationDirectory(organizations, {
+      callerArn: caller.arn,
+      concurrency: options.concurrency,
+    }),
+  };
+}
 
 /** Which accounts the stack covers, from the config and the organization. */
 export async function discoverAccounts(

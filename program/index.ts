@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
-import { DiscoverySources, SourcesFactory } from "../accounts/discover";
-import { createStsClient, getCaller } from "../accounts/identity";
-import { AwsOrganizationDirectory, createOrganizationsClient } from "../accounts/organizations";
+import { awsOrganizationSources, DiscoverySources, SourcesFactory } from "../accounts/discover";
+import { createStsClient } from "../accounts/identity";
+import { createOrganizationsClient } from "../accounts/organizations";
 import { probeMemberRoles } from "../accounts/probe";
 import { strandedAccounts, strandedMessage } from "../accounts/stranded";
 import { declareContacts, declareForwarders, declareHub } from "./declare";
@@ -10,13 +10,11 @@ import { AccountProviders } from "./providers";
 
 async function awsSources(): Promise<DiscoverySources> {
   const sts = createStsClient();
-  const caller = await getCaller(sts);
+  const sources = await awsOrganizationSources(sts, createOrganizationsClient());
   return {
-    caller,
-    origin: `AWS Organizations (credentials ${caller.arn})`,
-    directory: new AwsOrganizationDirectory(createOrganizationsClient(), { callerArn: caller.arn }),
+    ...sources,
     probe: (accountIds, roleName) =>
-      probeMemberRoles(sts, accountIds, { roleName, callerAccountId: caller.accountId }),
+      probeMemberRoles(sts, accountIds, { roleName, callerAccountId: sources.caller.accountId }),
   };
 }
 

@@ -1,17 +1,11 @@
-import type { AwsCredentialIdentity } from "@smithy/types";
 import pLimit from "p-limit";
-import { assumeMemberRole } from "../../accounts/assume";
-import { discoverAccounts } from "../../accounts/discover";
-import { errorCode, errorMessage } from "../../accounts/errors";
-import { getCaller } from "../../accounts/identity";
-import { AwsOrganizationDirectory } from "../../accounts/organizations";
-import { probeFix } from "../../accounts/probe";
+import { awsOrganizationSources, discoverAccounts, Discovery } from "../../accounts/discover";
+import { credentialsOf, ProbeOutcome, probeFix, reachAccount } from "../../accounts/probe";
 import { stackSetAdministration } from "../../model/stackset-targets";
 import { CoveredAccount } from "../../accounts/types";
 import { STACKSET_NAME } from "../../model/names";
 import { forwarderPattern } from "../../model/patterns";
 import { AbuseAlertsConfig, SecurityContact } from "../../config/schema";
-import { Discovery } from "../../accounts/discover";
 import { noProgress, ProgressFactory } from "../../lib/progress";
 import { securityContactRow } from "./contact";
 import { directForwarderRow } from "./direct";
@@ -44,35 +38,65 @@ export async function runCoverage(
 ): Promise<CoverageReport> {
   const progress = options.progress ?? noProgress;
   const limit = pLimit(options.concurrency ?? 8);
-  const caller = await getCaller(clients.sts);
-  const discovery = await discoverAccounts(config, {
-    caller,
-    origin: `AWS Organizations (credentials ${caller.arn})`,
-    directory: new AwsOrganizationDirectory(clients.organizations, { callerArn: caller.arn }),
-  });
+  const sources = await awsOrganizationSources(clients.sts, clients.organizations);
+  const discovery = await discoverAccounts(config, sources);
+  const reached = new Map<string, Promise<ProbeOutcome>>();
+  const reach = (accountId: string) => {
+    if (!reached.has(accountId)) {
+      reached.set(
+        accountId,
+        reachAccount(clients.sts, accountId, {
+          roleName: config.memberRoleName,
+          callerAccountId: discovery.caller.accountId,
+          sessionName: "abuse-alerts-coverage",
+        }),
+      );
+    }
+    return reached.get(accountId) as Promise<ProbeOutcome>;
+  };
+  const run = { clients, config, discovery, limit, progress, reach };
   const rows: CoverageRow[] = [];
   let direct: CoveredAccount[] = discovery.covered;
   if (config.deployment === "stackset") {
-    const targets = stackSetAdministration(discovery);
-    const reachedDirectly = new Set(targets.direct);
-    const listing = progress(
-      "listing stack instances",
-      (discovery.covered.length - reachedDirectly.size) * config.regions.length,
-    );
-    const instances = await stackInstances(clients.cloudformation, STACKSET_NAME, targets.callAs, (read) =>
-      listing.update(read, read),
-    ).finally(() => listing.stop());
+    const reachedDirectly = new Set(stackSetAdministration(discovery).direct);
     direct = discovery.covered.filter((account) => reachedDirectly.has(account.id));
-    rows.push(
-      ...stackSetRows(
-        discovery.covered.filter((account) => !reachedDirectly.has(account.id)),
-        config.regions,
-        instances,
-        { name: STACKSET_NAME, callAs: targets.callAs },
-      ),
-    );
+    rows.push(...(await stackSetCoverage(run, reachedDirectly)));
   }
+  rows.push(...(await directCoverage(run, direct)));
+  if (config.securityContact) rows.push(...(await contactRows(run, config.securityContact)));
+  rows.sort((a, b) => a.accountId.localeCompare(b.accountId) || a.region.localeCompare(b.region));
+  return { deployment: config.deployment, accounts: discovery.covered.length, regions: config.regions, rows };
+}
 
+/** What one audit works with. */
+interface CoverageRun {
+  clients: CoverageClients;
+  config: AbuseAlertsConfig;
+  discovery: Discovery;
+  limit: ReturnType<typeof pLimit>;
+  progress: ProgressFactory;
+  /** The account's credentials, each account reached once whatever reads it. */
+  reach: (accountId: string) => Promise<ProbeOutcome>;
+}
+
+/** The StackSet's instance of every account and region it should reach. */
+async function stackSetCoverage(
+  run: CoverageRun,
+  reachedDirectly: ReadonlySet<string>,
+): Promise<CoverageRow[]> {
+  const { clients, config, discovery, progress } = run;
+  const { callAs } = stackSetAdministration(discovery);
+  const targets = discovery.covered.filter((account) => !reachedDirectly.has(account.id));
+  const listing = progress("listing stack instances", targets.length * config.regions.length);
+  const instances = await stackInstances(clients.cloudformation, STACKSET_NAME, callAs, (read) =>
+    listing.update(read, read),
+  ).finally(() => listing.stop());
+  return stackSetRows(targets, config.regions, instances, { name: STACKSET_NAME, callAs });
+}
+
+/** The direct forwarder's rule in every region of the accounts Pulumi deploys to itself. */
+async function directCoverage(run: CoverageRun, direct: readonly CoveredAccount[]): Promise<CoverageRow[]> {
+  const { clients, config, discovery, limit, progress } = run;
   const bar = progress("reading direct forwarders", direct.length);
   const expected = {
     pattern: forwarderPattern(config.categories),
@@ -82,30 +106,26 @@ export async function runCoverage(
     direct.map((account) =>
       limit(async (): Promise<CoverageRow[]> => {
         try {
-          let credentials: AwsCredentialIdentity | undefined;
-          try {
-            if (account.id !== caller.accountId) {
-              credentials = await assumeMemberRole(
-                clients.sts,
-                account.id,
-                config.memberRoleName,
-                "abuse-alerts-coverage",
-              );
-            }
-          } catch (error) {
+          const reached = await run.reach(account.id);
+          if (reached.status === "failed") {
             return config.regions.map((region) => ({
               accountId: account.id,
               name: account.name,
               region,
               item: "forwarder (direct)",
               status: "unknown",
-              detail: `cannot assume ${config.memberRoleName}: ${errorCode(error)}: ${errorMessage(error)}`,
-              fix: probeFix(errorCode(error), account.id, config.memberRoleName, caller.accountId),
+              detail: `cannot assume ${config.memberRoleName}: ${reached.errorCode}: ${reached.message}`,
+              fix: probeFix(reached.errorCode, account.id, config.memberRoleName, discovery.caller.accountId),
             }));
           }
           return await Promise.all(
             config.regions.map((region) =>
-              directForwarderRow(clients.eventBridge(region, credentials), account, region, expected),
+              directForwarderRow(
+                clients.eventBridge(region, credentialsOf(reached)),
+                account,
+                region,
+                expected,
+              ),
             ),
           );
         } finally {
@@ -115,18 +135,7 @@ export async function runCoverage(
     ),
   );
   bar.stop();
-  rows.push(...perAccount.flat());
-  if (config.securityContact) {
-    rows.push(
-      ...(await contactRows(clients, config, config.securityContact, discovery, {
-        limit,
-        progress,
-        caller: caller.accountId,
-      })),
-    );
-  }
-  rows.sort((a, b) => a.accountId.localeCompare(b.accountId) || a.region.localeCompare(b.region));
-  return { deployment: config.deployment, accounts: discovery.covered.length, regions: config.regions, rows };
+  return perAccount.flat();
 }
 
 /**
@@ -135,40 +144,30 @@ export async function runCoverage(
  * may not name itself) without it, the latter through the member role when the caller is a
  * delegated administrator.
  */
-async function contactRows(
-  clients: CoverageClients,
-  config: AbuseAlertsConfig,
-  contact: SecurityContact,
-  discovery: Discovery,
-  options: { limit: ReturnType<typeof pLimit>; progress: ProgressFactory; caller: string },
-): Promise<CoverageRow[]> {
-  const bar = options.progress("reading security contacts", discovery.covered.length);
+async function contactRows(run: CoverageRun, contact: SecurityContact): Promise<CoverageRow[]> {
+  const { clients, config, discovery } = run;
+  const bar = run.progress("reading security contacts", discovery.covered.length);
   const rows = await Promise.all(
     discovery.covered.map((account) =>
-      options.limit(async (): Promise<CoverageRow> => {
+      run.limit(async (): Promise<CoverageRow> => {
         try {
-          const own = account.id === options.caller;
+          const own = account.id === discovery.caller.accountId;
           if (own || account.id !== discovery.managementAccountId) {
             return await securityContactRow(clients.account(), account, contact, { nameAccount: !own });
           }
-          const credentials = await assumeMemberRole(
-            clients.sts,
-            account.id,
-            config.memberRoleName,
-            "abuse-alerts-coverage",
-          ).catch((error: unknown) => error as Error);
-          if (credentials instanceof Error) {
+          const reached = await run.reach(account.id);
+          if (reached.status === "failed") {
             return {
               accountId: account.id,
               name: account.name,
               region: "global",
               item: "security contact",
               status: "unknown",
-              detail: `the management account's own contact needs its credentials: cannot assume ${config.memberRoleName}: ${errorCode(credentials)}: ${errorMessage(credentials)}`,
+              detail: `the management account's own contact needs its credentials: cannot assume ${config.memberRoleName}: ${reached.errorCode}: ${reached.message}`,
               fix: "run npm run coverage from the management account",
             };
           }
-          return await securityContactRow(clients.account(credentials), account, contact, {
+          return await securityContactRow(clients.account(credentialsOf(reached)), account, contact, {
             nameAccount: false,
           });
         } finally {
