@@ -1,5 +1,6 @@
 import { Category } from "../config/schema";
 import { STACKSET_NAME } from "./names";
+import { NOT_COVERED_STATUSES } from "./stackset-failures";
 
 /** An EventBridge event pattern. */
 export type EventPattern = { [field: string]: unknown };
@@ -53,18 +54,6 @@ export function centralPattern(
 
 /** CloudFormation's event for a StackSet's stack instance, in the StackSet's account and region. */
 export const STACK_INSTANCE_DETAIL_TYPE = "CloudFormation StackSet StackInstance Status Change";
-
-/**
- * Detailed statuses that leave an account without a forwarder: failed or cancelled operations,
- * an instance that could not be deleted, a suspended account the StackSet skipped.
- */
-export const NOT_COVERED_STATUSES = [
-  "FAILED",
-  "CANCELLED",
-  "INOPERABLE",
-  "FAILED_IMPORT",
-  "SKIPPED_SUSPENDED_ACCOUNT",
-];
 
 /**
  * Stack instances of this project's StackSet that failed, in any account and region: forwarded

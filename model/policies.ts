@@ -41,8 +41,16 @@ export function centralBusPolicy(busArn: string, organizationId: string): Policy
 }
 
 /** A role a service assumes. */
-export function serviceTrustPolicy(service: string): PolicyDocument {
-  return policy({ Effect: "Allow", Principal: { Service: service }, Action: "sts:AssumeRole" });
+export function serviceTrustPolicy(
+  service: string,
+  condition?: PolicyStatement["Condition"],
+): PolicyDocument {
+  return policy({
+    Effect: "Allow",
+    Principal: { Service: service },
+    Action: "sts:AssumeRole",
+    ...(condition ? { Condition: condition } : {}),
+  });
 }
 
 /**
@@ -185,11 +193,8 @@ export function notifyRolePolicy(args: {
 
 /** Step Functions, acting for the central account, assumes the workflow's role. */
 export function stepFunctionsTrustPolicy(centralAccountId: string): PolicyDocument {
-  return policy({
-    Effect: "Allow",
-    Principal: { Service: "states.amazonaws.com" },
-    Action: "sts:AssumeRole",
-    Condition: { StringEquals: { "aws:SourceAccount": centralAccountId } },
+  return serviceTrustPolicy("states.amazonaws.com", {
+    StringEquals: { "aws:SourceAccount": centralAccountId },
   });
 }
 

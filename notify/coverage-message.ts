@@ -1,5 +1,6 @@
 import { GLOBAL_EVENTS_BACKUP_REGION, GLOBAL_EVENTS_REGION } from "../config/schema";
 import { CallAs, stackInstanceCommand, UNKNOWN_OU } from "../model/stackset-targets";
+import { SCP_DENY, SCP_EXEMPTION, STACKSET_STACK_PATTERN } from "../model/stackset-failures";
 import { literal } from "./asl";
 import type { MessageOptions } from "./message";
 import { LIMITS } from "./notification";
@@ -26,7 +27,7 @@ export function coverageMessage(options: MessageOptions): string {
       $reason := $d.'status-details'.'status-reason';
       $suspended := $status = 'SKIPPED_SUSPENDED_ACCOUNT';
       $removing := $d.action = 'DELETE';
-      $scp := $contains($reason ? $reason : '', /service control polic/i);
+      $scp := $contains($reason ? $reason : '', /${SCP_DENY.source}/i);
       $ouId := $exists($ou.parentId) ? $ou.parentId : ${literal(UNKNOWN_OU)};
       $lost := $region = ${literal(GLOBAL_EVENTS_REGION)}
         ? 'abuse reports in this account reach nobody until it is fixed.'
@@ -54,8 +55,8 @@ export function coverageMessage(options: MessageOptions): string {
           ]), '\\n'), ${LIMITS.description}),
           'nextSteps': [[
             $suspended ? 'The account is suspended: the StackSet deploys to it when it is reinstated. Nothing to do unless it should not be suspended.',
-            $scp ? 'A service control policy denies the StackSet: exempt arn:aws:iam::*:role/stacksets-exec-* from it (ArnNotLike aws:PrincipalArn); npm run doctor names the policy.',
-            $removing and $not($scp) ? 'Read AWS\\u0027s reason above and fix it, then delete the stack StackSet-abuse-alerts-forwarder-* in that account and region if it is still there.',
+            $scp ? ${literal(`A service control policy denies the StackSet: ${SCP_EXEMPTION}.`)},
+            $removing and $not($scp) ? ${literal(`Read AWS's reason above and fix it, then delete the stack ${STACKSET_STACK_PATTERN} in that account and region if it is still there.`)},
             $not($suspended) and $not($removing) and $not($scp) ? 'Read AWS\\u0027s reason above and fix it in that account (a resource of the same name, a missing permission).',
             $not($suspended) and $not($removing) ? 'Then retry, from the account that administers the StackSet: ' & ${stackInstanceCommandExpression("update", options.stackSetCallAs)},
             'npm run coverage lists every account and region without a forwarder, with the fix.'

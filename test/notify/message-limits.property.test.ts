@@ -1,7 +1,7 @@
 import { strict as assert } from "node:assert";
 import fc from "fast-check";
 import { CustomNotification } from "../../notify/notification";
-import { NOT_COVERED_STATUSES } from "../../model/patterns";
+import { NOT_COVERED_STATUSES } from "../../model/stackset-failures";
 import { COMMERCIAL_REGIONS } from "../../config/schema";
 import { AccountContext, AccountContexts } from "../../sim/account-context";
 import { LIMITS } from "../../notify/notification";

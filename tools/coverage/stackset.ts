@@ -5,6 +5,7 @@ import {
 } from "@aws-sdk/client-cloudformation";
 import { describeError, errorCode } from "../../accounts/errors";
 import { UserError } from "../../lib/errors";
+import { SCP_DENY, SCP_EXEMPTION, STACKSET_STACK_PATTERN } from "../../model/stackset-failures";
 import { CallAs, stackInstanceCommand } from "../../model/stackset-targets";
 import { CoverageRow, CoverageStatus } from "./types";
 
@@ -41,8 +42,6 @@ export async function stackInstances(
   }
 }
 
-const SCP_DENY = /explicit deny in a service control policy|service control polic/i;
-
 /**
  * What to do about an instance that is not CURRENT and SUCCEEDED, from AWS's status and reason,
  * ending with the command that deploys it again once the cause is fixed.
@@ -56,7 +55,7 @@ function instanceFix(instance: StackInstanceSummary, callAs: CallAs): string {
   };
   const retry = `then retry: ${stackInstanceCommand("update", target)}`;
   if (SCP_DENY.test(instance.StatusReason ?? "")) {
-    return `a service control policy blocks the StackSet: exempt arn:aws:iam::*:role/stacksets-exec-* from it (ArnNotLike aws:PrincipalArn; npm run doctor names the policy), ${retry}`;
+    return `a service control policy blocks the StackSet: ${SCP_EXEMPTION}; ${retry}`;
   }
   switch (instance.StackInstanceStatus?.DetailedStatus) {
     case "RUNNING":
@@ -64,7 +63,7 @@ function instanceFix(instance: StackInstanceSummary, callAs: CallAs): string {
       return "an operation is running: wait, then run npm run coverage again";
     case "INOPERABLE":
       return (
-        "a delete failed and the stack is detached: delete the stack StackSet-abuse-alerts-forwarder-* in that account and region, " +
+        `a delete failed and the stack is detached: delete the stack ${STACKSET_STACK_PATTERN} in that account and region, ` +
         `then the instance (aws cloudformation delete-stack-instances with --retain-stacks), then: ${stackInstanceCommand("create", target)}`
       );
     case "SKIPPED_SUSPENDED_ACCOUNT":
