@@ -1,8 +1,9 @@
 import * as pulumi from "@pulumi/pulumi";
-import { Category } from "../config/schema";
+import { Category, GLOBAL_EVENTS_REGION } from "../config/schema";
 import { MessageOptions } from "../notify/message";
 import { RegionalHub } from "./regional-hub";
 import { SlackChannel } from "./slack-channel";
+import { StateTable } from "./state-table";
 
 /** Arguments of the central (security) account's hub. */
 export interface CentralHubArgs {
@@ -34,6 +35,8 @@ export class CentralHub extends pulumi.ComponentResource {
   public readonly chatbotConfigurationArn: pulumi.Output<string>;
   /** The notify workflows' roles, one per region, which the directory role trusts. */
   public readonly workflowRoleArns: pulumi.Output<string>[];
+  /** Name of the workflows' state table, the same in every region. */
+  public readonly stateTableName: pulumi.Output<string>;
 
   constructor(name: string, args: CentralHubArgs, opts: pulumi.ComponentResourceOptions = {}) {
     super("abuse-alerts:index:CentralHub", name, {}, opts);
@@ -58,6 +61,12 @@ export class CentralHub extends pulumi.ComponentResource {
           ),
         ] as const,
     );
+    // Cases, probes and gathered failures: one global table, a replica in every hub region.
+    const state = new StateTable(
+      `${name}-state`,
+      { primaryRegion: GLOBAL_EVENTS_REGION, regions: args.regions },
+      { parent: this },
+    );
     const channel = new SlackChannel(
       `${name}-slack`,
       // Chatbot posts the alerts and, formatted natively, the alarms about the alert path.
@@ -69,7 +78,9 @@ export class CentralHub extends pulumi.ComponentResource {
     this.topicArns = Object.fromEntries(regional.map(([region, hub]) => [region, hub.topicArn]));
     this.chatbotConfigurationArn = channel.configurationArn;
     this.workflowRoleArns = regional.map(([, hub]) => hub.workflowRoleArn);
+    this.stateTableName = state.tableName;
     this.registerOutputs({
+      stateTableName: this.stateTableName,
       busArns: this.busArns,
       topicArns: this.topicArns,
       chatbotConfigurationArn: this.chatbotConfigurationArn,

@@ -1,6 +1,7 @@
 import { jsonata, StateMachineDefinition } from "./asl";
-import { accountLookups } from "./lookups";
-import { messageExpression, MessageOptions } from "./message";
+import { ALERT_PATH, alertPath } from "./alert-path";
+import { COVERAGE_PATH, coveragePath } from "./coverage-path";
+import { MessageOptions } from "./message";
 
 export interface NotifyDefinitionArgs {
   /** The alert topic the message is published to. */
@@ -47,47 +48,15 @@ export function notifyDefinition(args: NotifyDefinitionArgs): StateMachineDefini
             "$event.source = 'aws.cloudformation' ? ($exists($event.detail.'stack-id') ? $split($event.detail.'stack-id', ':')[4] : 'unknown') : ($exists($event.detail.affectedAccount) ? $event.detail.affectedAccount : $event.account)",
           ),
         },
-        Next: "Look up the account",
+        Next: "Which path?",
       },
-      "Look up the account": accountLookups(
-        args.directoryAccountId,
-        args.message.accountTags,
-        "Build message",
-      ),
-      "Build message": {
-        Type: "Pass",
-        Assign: { message: jsonata(messageExpression(args.message)) },
-        Next: "Dry run?",
-      },
-      "Dry run?": {
+      "Which path?": {
         Type: "Choice",
-        Choices: [{ Condition: jsonata("$dryRun"), Next: "Return message" }],
-        Default: "Publish",
+        Choices: [{ Condition: jsonata("$kind = 'coverage'"), Next: COVERAGE_PATH }],
+        Default: ALERT_PATH,
       },
-      "Return message": {
-        Type: "Succeed",
-        Output: jsonata("{ 'message': $message, 'context': $context }"),
-      },
-      Publish: {
-        Type: "Task",
-        Resource: "arn:aws:states:::sns:publish",
-        Arguments: { TopicArn: args.topicArn, Message: jsonata("$string($message)") },
-        // From 10 seconds to at most 15 minutes between tries, 30 tries: up to six hours of retrying
-        // (about three on average, as full jitter picks each wait between zero and its cap) before
-        // the execution fails and the ExecutionsFailed alarm goes off.
-        Retry: [
-          {
-            ErrorEquals: ["States.ALL"],
-            IntervalSeconds: 10,
-            BackoffRate: 2,
-            MaxDelaySeconds: 900,
-            MaxAttempts: 30,
-            JitterStrategy: "FULL",
-          },
-        ],
-        Output: jsonata("{ 'published': $states.result.MessageId }"),
-        End: true,
-      },
+      ...alertPath(args),
+      ...coveragePath(args),
     },
   };
 }

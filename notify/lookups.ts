@@ -30,6 +30,9 @@ const THROTTLED = [
 
 const done: State = { Type: "Pass", End: true };
 
+/** A state's name in its path. */
+type Namer = (name: string) => string;
+
 /** A lookup task as the directory role, retried when throttled, its error caught into `next`. */
 function lookup(
   directoryAccountId: string,
@@ -49,32 +52,32 @@ function lookup(
 }
 
 /** The account's name and root email address. */
-function accountBranch(directoryAccountId: string): StateGraph {
+function accountBranch(directoryAccountId: string, n: Namer): StateGraph {
   return {
-    StartAt: "Describe account",
+    StartAt: n("Describe account"),
     States: {
-      "Describe account": lookup(
+      [n("Describe account")]: lookup(
         directoryAccountId,
         {
           service: "organizations",
           action: "describeAccount",
           arguments: "{ 'AccountId': $accountId }",
           output: "{ 'name': $states.result.Account.Name, 'email': $states.result.Account.Email }",
-          next: "Account read",
+          next: n("Account read"),
         },
         { End: true },
       ),
-      "Account read": done,
+      [n("Account read")]: done,
     },
   };
 }
 
 /** The OU names from below the root down to the account, walking ListParents up at most 5 levels. */
-function ouPathBranch(directoryAccountId: string): StateGraph {
+function ouPathBranch(directoryAccountId: string, n: Namer): StateGraph {
   return {
-    StartAt: "Start at the account",
+    StartAt: n("Start at the account"),
     States: {
-      "Start at the account": {
+      [n("Start at the account")]: {
         Type: "Pass",
         Assign: {
           ouChild: jsonata("$accountId"),
@@ -82,16 +85,16 @@ function ouPathBranch(directoryAccountId: string): StateGraph {
           ouDepth: 0,
           ouOfAccount: jsonata("''"),
         },
-        Next: "List parents",
+        Next: n("List parents"),
       },
-      "List parents": lookup(
+      [n("List parents")]: lookup(
         directoryAccountId,
         {
           service: "organizations",
           action: "listParents",
           arguments: "{ 'ChildId': $ouChild }",
           output: "$states.input",
-          next: "OU path unknown",
+          next: n("OU path unknown"),
         },
         {
           Assign: {
@@ -99,23 +102,25 @@ function ouPathBranch(directoryAccountId: string): StateGraph {
             // The account's own OU (or root): a coverage notice's retry command targets it.
             ouOfAccount: jsonata("$ouDepth = 0 ? $states.result.Parents[0].Id : $ouOfAccount"),
           },
-          Next: "At the root?",
+          Next: n("At the root?"),
         },
       ),
-      "At the root?": {
+      [n("At the root?")]: {
         Type: "Choice",
         // AWS allows five levels of OUs under the root.
-        Choices: [{ Condition: jsonata("$ouParent.Type = 'ROOT' or $ouDepth >= 5"), Next: "OU path read" }],
-        Default: "Describe OU",
+        Choices: [
+          { Condition: jsonata("$ouParent.Type = 'ROOT' or $ouDepth >= 5"), Next: n("OU path read") },
+        ],
+        Default: n("Describe OU"),
       },
-      "Describe OU": lookup(
+      [n("Describe OU")]: lookup(
         directoryAccountId,
         {
           service: "organizations",
           action: "describeOrganizationalUnit",
           arguments: "{ 'OrganizationalUnitId': $ouParent.Id }",
           output: "$states.input",
-          next: "OU path unknown",
+          next: n("OU path unknown"),
         },
         {
           Assign: {
@@ -123,32 +128,32 @@ function ouPathBranch(directoryAccountId: string): StateGraph {
             ouChild: jsonata("$ouParent.Id"),
             ouDepth: jsonata("$ouDepth + 1"),
           },
-          Next: "List parents",
+          Next: n("List parents"),
         },
       ),
-      "OU path read": {
+      [n("OU path read")]: {
         Type: "Pass",
         Output: jsonata(
           "{ 'path': $ouNames, 'complete': $ouParent.Type = 'ROOT', 'parentId': $ouOfAccount }",
         ),
         End: true,
       },
-      "OU path unknown": done,
+      [n("OU path unknown")]: done,
     },
   };
 }
 
 /** The account's tags, every page, of which the message shows `accountTags`. */
-function tagsBranch(directoryAccountId: string, accountTags: readonly string[]): StateGraph {
+function tagsBranch(directoryAccountId: string, accountTags: readonly string[], n: Namer): StateGraph {
   return {
-    StartAt: "Start tags",
+    StartAt: n("Start tags"),
     States: {
-      "Start tags": {
+      [n("Start tags")]: {
         Type: "Pass",
         Assign: { tagList: jsonata("[]"), tagToken: jsonata("''") },
-        Next: "List tags",
+        Next: n("List tags"),
       },
-      "List tags": lookup(
+      [n("List tags")]: lookup(
         directoryAccountId,
         {
           service: "organizations",
@@ -156,33 +161,33 @@ function tagsBranch(directoryAccountId: string, accountTags: readonly string[]):
           arguments:
             "$tagToken = '' ? { 'ResourceId': $accountId } : { 'ResourceId': $accountId, 'NextToken': $tagToken }",
           output: "$states.input",
-          next: "Tags read",
+          next: n("Tags read"),
         },
         {
           Assign: {
             tagList: jsonata("$append($tagList, $states.result.Tags)"),
             tagToken: jsonata("$exists($states.result.NextToken) ? $states.result.NextToken : ''"),
           },
-          Next: "More tags?",
+          Next: n("More tags?"),
         },
       ),
-      "More tags?": {
+      [n("More tags?")]: {
         Type: "Choice",
-        Choices: [{ Condition: jsonata("$tagToken != ''"), Next: "List tags" }],
-        Default: "Tags listed",
+        Choices: [{ Condition: jsonata("$tagToken != ''"), Next: n("List tags") }],
+        Default: n("Tags listed"),
       },
-      "Tags listed": {
+      [n("Tags listed")]: {
         Type: "Pass",
         Output: jsonata(`{ 'tags': $merge([$tagList[Key in ${list(accountTags)}].{ Key: Value }]) }`),
-        Next: "Tags read",
+        Next: n("Tags read"),
       },
-      "Tags read": done,
+      [n("Tags read")]: done,
     },
   };
 }
 
 /** The SECURITY alternate contact; none set is `{ contact: null }`: AWS then writes to the root address. */
-function contactBranch(directoryAccountId: string): StateGraph {
+function contactBranch(directoryAccountId: string, n: Namer): StateGraph {
   const get = lookup(
     directoryAccountId,
     {
@@ -191,25 +196,25 @@ function contactBranch(directoryAccountId: string): StateGraph {
       // The management account reads its own contact without naming itself.
       arguments: `$accountId = ${literal(directoryAccountId)} ? { 'AlternateContactType': 'SECURITY' } : { 'AlternateContactType': 'SECURITY', 'AccountId': $accountId }`,
       output: "{ 'contact': $states.result.AlternateContact }",
-      next: "Contact read",
+      next: n("Contact read"),
     },
     { End: true },
   );
   return {
-    StartAt: "Get security contact",
+    StartAt: n("Get security contact"),
     States: {
-      "Get security contact": {
+      [n("Get security contact")]: {
         ...get,
         Catch: [
           {
             ErrorEquals: ["Account.ResourceNotFoundException"],
             Output: jsonata("{ 'contact': null }"),
-            Next: "Contact read",
+            Next: n("Contact read"),
           },
-          ...catchInto("Contact read"),
+          ...catchInto(n("Contact read")),
         ],
       },
-      "Contact read": done,
+      [n("Contact read")]: done,
     },
   };
 }
@@ -219,14 +224,17 @@ export function accountLookups(
   directoryAccountId: string,
   accountTags: readonly string[],
   next: string,
+  /** Keeps these states' names apart from another path's lookups: names are unique in a state machine. */
+  prefix = "",
 ): State {
+  const n: Namer = (name) => `${prefix}${name}`;
   return {
     Type: "Parallel",
     Branches: [
-      accountBranch(directoryAccountId),
-      ouPathBranch(directoryAccountId),
-      tagsBranch(directoryAccountId, accountTags),
-      contactBranch(directoryAccountId),
+      accountBranch(directoryAccountId, n),
+      ouPathBranch(directoryAccountId, n),
+      tagsBranch(directoryAccountId, accountTags, n),
+      contactBranch(directoryAccountId, n),
     ],
     Assign: { context: jsonata("$states.result") },
     Next: next,

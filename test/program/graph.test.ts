@@ -284,19 +284,38 @@ describe("resource graph (Pulumi mocks, example organization, two regions)", () 
     }
   });
 
-  it("protects the bus, the alert topic and the keys, and gives the keys a 30-day deletion window", () => {
+  it("keeps the workflows' state in one global table: on demand, a replica per hub region, PITR, TTL", () => {
+    const tables = central.filter((resource) => resource.type === "aws:dynamodb/table:Table");
+    assert.equal(tables.length, 1);
+    const [table] = tables;
+    assert.equal(table.region, "us-east-1");
+    assert.equal(inputs(table, "name"), "abuse-alerts-state");
+    assert.equal(inputs(table, "billingMode"), "PAY_PER_REQUEST");
+    assert.deepEqual(inputs(table, "ttl"), { attributeName: "expiresAt", enabled: true });
+    assert.deepEqual(inputs(table, "pointInTimeRecovery"), { enabled: true });
+    assert.equal(inputs(table, "streamEnabled"), true);
+    assert.equal(inputs(table, "deletionProtectionEnabled"), true);
+    assert.deepEqual(inputs(table, "replicas"), [
+      { regionName: "us-west-2", pointInTimeRecovery: true, deletionProtectionEnabled: true },
+    ]);
+  });
+
+  it("protects the bus, the alert topic, the keys and the state table, and gives the keys a 30-day deletion window", () => {
     const protectedNames = central
       .filter((resource) => resource.protect)
       .map((resource) => resource.name)
       .sort();
     assert.deepEqual(
       protectedNames,
-      REGIONS.flatMap((region) => [
-        `central-${region}-bus`,
-        `central-${region}-key`,
-        `central-${region}-ops-key`,
-        `central-${region}-topic`,
-      ]).sort(),
+      [
+        "central-state-table",
+        ...REGIONS.flatMap((region) => [
+          `central-${region}-bus`,
+          `central-${region}-key`,
+          `central-${region}-ops-key`,
+          `central-${region}-topic`,
+        ]),
+      ].sort(),
     );
     for (const key of ofType(central, "aws:kms/key:Key")) {
       assert.equal(inputs(key, "deletionWindowInDays"), 30);
@@ -365,7 +384,9 @@ describe("resource graph (Pulumi mocks, example organization, two regions)", () 
           r.custom &&
           r.region !== "global" &&
           !r.type.startsWith("pulumi:") &&
-          !r.type.startsWith("aws:chatbot"),
+          !r.type.startsWith("aws:chatbot") &&
+          // One global table, its replicas declared on it.
+          r.type !== "aws:dynamodb/table:Table",
       );
     const global = (list: PlannedResource[]) =>
       list.filter((r) => r.region === "global" || r.type.startsWith("pulumi:"));
