@@ -27,7 +27,7 @@ export function previewMessageCommand(): Command {
     )
     .option(
       "--now <time>",
-      "when the workflow runs, for the hours left (ISO 8601, e.g. 2026-11-19T10:00:00Z)",
+      "when the workflow runs, for the hours left (ISO 8601, e.g. 2026-11-19T10:00:00Z; default: the event's time, when it arrived)",
       isoTime,
     )
     .action(async (file: string, flags: Flags, command: Command) => {

@@ -6,7 +6,7 @@ import { AbuseAlertsConfig, Category } from "../config/schema";
 import { readStackConfig, stackFilePath } from "../config/stack-file";
 import { OfflineRun, PlannedResource, runOffline } from "../sim/pulumi-runner";
 import { EVENTS_DIR } from "./examples";
-import { readEventFile, receivedAt, renderPreview, stackPreviewOptions } from "./preview";
+import { previewTime, readEventFile, renderPreview, stackPreviewOptions } from "./preview";
 import { contextsFromOrganization } from "../sim/account-context";
 import { noProgress, ProgressFactory } from "../lib/progress";
 import { paragraph, renderTable } from "../lib/tables";
@@ -195,7 +195,7 @@ export async function renderPlan(options: PlanOptions): Promise<Plan> {
   const eventFile = options.event ?? sampleEvent(config.categories);
   const event = readEventFile(eventFile);
   // A plan shows the message as the workflow makes it on the event's arrival, not days later.
-  const now = options.now ?? receivedAt(event) ?? new Date();
+  const now = previewTime(event, options.now);
   const progress = (options.progress ?? noProgress)("declaring resources", 0);
   const run = await runOffline({
     stackConfig,

@@ -40,7 +40,7 @@ export interface PreviewOptions {
   contexts?: AccountContexts;
   /** Answers the workflow's tasks instead of sample context (send-test-event, tests). */
   handler?: TaskHandler;
-  /** When the workflow runs: the "hours left" are counted from it. */
+  /** When the workflow runs: the "hours left" are counted from it; renderPreview defaults it to the event's arrival. */
   now?: Date;
   /** The Slack channel the stack posts to, shown on the rendering. */
   channelId?: string;
@@ -167,20 +167,29 @@ export interface RenderedPreview {
 }
 
 /** When EventBridge received the event: its `time`, when it has a valid one. */
-export function receivedAt(event: Event): Date | undefined {
+function receivedAt(event: Event): Date | undefined {
   const time = typeof event.time === "string" ? new Date(event.time) : undefined;
   return time && !Number.isNaN(time.getTime()) ? time : undefined;
 }
 
-/** The preview as text, and whether a valid message would be posted. */
-export async function renderPreview(event: Event, options: PreviewOptions = {}): Promise<RenderedPreview> {
+/**
+ * When a preview runs the workflow: at `now` when given, else when the event arrived (its `time`),
+ * as the workflow does, seconds after; today only for an event without a time. Counted from today,
+ * every sample would read days overdue.
+ */
+export function previewTime(event: Event, now: Date | undefined): Date {
   const received = receivedAt(event);
-  if (options.now && received && options.now < received) {
+  if (now && received && now < received) {
     throw new UserError(
-      `--now ${options.now.toISOString()} is before the event's time ${String(event.time)}: the workflow runs once the event has arrived`,
+      `--now ${now.toISOString()} is before the event's time ${String(event.time)}: the workflow runs once the event has arrived`,
     );
   }
-  const preview = await previewEvent(event, options);
+  return now ?? received ?? new Date();
+}
+
+/** The preview as text, and whether a valid message would be posted. */
+export async function renderPreview(event: Event, options: PreviewOptions = {}): Promise<RenderedPreview> {
+  const preview = await previewEvent(event, { ...options, now: previewTime(event, options.now) });
   if (preview.rules.length === 0) {
     const reason = unpostedReason(event, options, preview.forwarded);
     return {
@@ -212,6 +221,7 @@ export interface PreviewMessageOptions {
   org: string;
   /** An account context file, instead of the organization. */
   accountContext?: string;
+  /** When the workflow runs; when the event arrived (its `time`) by default. */
   now?: Date;
 }
 
@@ -234,5 +244,11 @@ export async function previewMessage(file: string, options: PreviewMessageOption
   const previewOptions = config
     ? stackPreviewOptions(config, contexts, management, callAs)
     : { contexts, directoryAccountId: management };
-  return renderPreview(event, { ...previewOptions, now: options.now });
+  const now = previewTime(event, options.now);
+  const rendered = await renderPreview(event, { ...previewOptions, now });
+  if (!rendered.posted && !rendered.invalid) return rendered;
+  const note = paragraph(
+    `Processed at ${now.toISOString()}${options.now ? "" : receivedAt(event) ? ", when the event arrived (--now for another time)" : " (the event has no time; --now to set one)"}.`,
+  );
+  return { ...rendered, text: [note, rendered.text].join("\n") };
 }

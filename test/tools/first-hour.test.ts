@@ -757,6 +757,30 @@ describe("the first hour: npm run preview-message --now", () => {
   });
 });
 
+describe("the first hour: npm run preview-message, when", () => {
+  const dos = join(EVENTS_DIR, "abuse", "dos-report.json");
+
+  it("counts the hours left from the event's arrival, as plan does, and says so in --help of both", async () => {
+    const run = await runCli(previewMessageCommand(), [dos]);
+    assert.equal(run.code, 0, run.stderr);
+    assert.match(
+      run.stdout,
+      /^Processed at 2026-11-19T08:14:03.000Z, when the event arrived \(--now for another time\)/,
+    );
+    assert.match(run.stdout, /\*Reply by\* 2026-11-20 08:14 UTC \(24 hours left\)/);
+    assert.doesNotMatch(run.stdout, /overdue/);
+    const plan = await runCli(planCommand(), ["--event", dos]);
+    assert.match(plan.stdout, /\*Reply by\* 2026-11-20 08:14 UTC \(24 hours left\)/);
+    for (const command of [previewMessageCommand(), planCommand()]) {
+      const help = await runCli(command, ["--help"]);
+      assert.match(
+        prose(help.stdout).replace(/\s+/g, " "),
+        /--now <time> .*default: the event's time, when it arrived/,
+      );
+    }
+  });
+});
+
 describe("the first hour: npm's own habits", () => {
   const dos = join(EVENTS_DIR, "abuse", "dos-report.json");
 
