@@ -1,6 +1,6 @@
 import { Command, Option } from "commander";
 import { optionalStackConfig } from "../config/stack-file";
-import { inputPath, isoTime, runCommand } from "../lib/cli";
+import { accountIdArgument, inputPath, isoTime, runCommand } from "../lib/cli";
 import { orgOption, stackOption } from "../tools/options";
 import { previewMessage } from "../tools/preview";
 
@@ -8,6 +8,7 @@ interface Flags {
   stack: string;
   org: string;
   accountContext?: string;
+  account?: string;
   now?: Date;
 }
 
@@ -24,6 +25,11 @@ export function previewMessageCommand(): Command {
       new Option("--account-context <file>", "what the lookups find, by account ID, instead of --org")
         .argParser(inputPath)
         .conflicts("org"),
+    )
+    .option(
+      "--account <id>",
+      "preview the event as if about this 12-digit account: its account and a Health event's affectedAccount (a coverage notice's stack)",
+      accountIdArgument,
     )
     .option(
       "--now <time>",

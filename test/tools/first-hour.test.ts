@@ -757,7 +757,7 @@ describe("the first hour: npm run preview-message --now", () => {
   });
 });
 
-describe("the first hour: npm run preview-message, when", () => {
+describe("the first hour: npm run preview-message, when and from which account", () => {
   const dos = join(EVENTS_DIR, "abuse", "dos-report.json");
 
   it("counts the hours left from the event's arrival, as plan does, and says so in --help of both", async () => {
@@ -778,6 +778,44 @@ describe("the first hour: npm run preview-message, when", () => {
         /--now <time> .*default: the event's time, when it arrived/,
       );
     }
+  });
+
+  it("previews the event as if from --account: its account and a Health event's affectedAccount", async () => {
+    const run = await runCli(previewMessageCommand(), [dos, "--account", "222222222222"]);
+    assert.equal(run.code, 0, run.stderr);
+    assert.match(run.stdout, /AWS abuse report AWS_ABUSE_DOS_REPORT in payments-prod \(222222222222\)/);
+    assert.match(run.stdout, /"account": "222222222222"/);
+    // AWS's own text keeps the account it was written for; every field of the workflow's is moved.
+    const fields = run.stdout.replace(/AWS ID: 222222222221/g, "");
+    assert.doesNotMatch(fields, /222222222221/);
+    const stranger = await runCli(previewMessageCommand(), [dos, "--account", "222222222229"]);
+    assert.equal(stranger.code, 0, "the message is still valid: its lookups fail, and it says so");
+    assert.match(
+      prose(stranger.stdout),
+      /Account 222222222229 is not in the organization file examples\/organization.json \(did you mean 222222222221\?\): its lookups fail/,
+    );
+  });
+
+  it("refuses an --account that is not 12 digits, saying why, with no stack trace", async () => {
+    const refused = async (value: string) => {
+      const run = await runCli(previewMessageCommand(), [dos, "--account", value]);
+      assert.equal(run.code, 1, value);
+      assert.equal(run.stdout, "");
+      assert.doesNotMatch(run.stderr, /^\s+at /m);
+      return run.stderr.trim();
+    };
+    assert.equal(
+      await refused("22222222221"),
+      "error: option '--account <id>' argument '22222222221' is invalid. Expected a 12-digit AWS account ID such as 222222222221 (this one has 11 digits).",
+    );
+    assert.match(
+      await refused("2222-2222-2222"),
+      /Expected a 12-digit AWS account ID such as 222222222221, without dashes: 222222222222\.$/,
+    );
+    assert.match(
+      await refused("shop-prod"),
+      /argument 'shop-prod' is invalid. Expected a 12-digit AWS account ID such as 222222222221\.$/,
+    );
   });
 });
 
