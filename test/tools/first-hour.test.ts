@@ -688,6 +688,54 @@ describe("the first hour: npm run preview-message", () => {
     );
   });
 
+  it("refuses an ouPath that starts at the root, naming the key, and never shows Root twice", async () => {
+    const directory = workspace({
+      "rooted.json": JSON.stringify({
+        "222222222221": { name: "webshop", ouPath: ["Root", "Prod"] },
+        "222222222222": { name: "payments", ouPath: ["root"] },
+      }),
+    });
+    const run = await runCli(previewMessageCommand(), [
+      dos,
+      "--account-context",
+      join(directory, "rooted.json"),
+    ]);
+    assert.equal(run.code, 1);
+    assert.equal(run.stdout, "");
+    assert.match(run.stderr, /rooted.json is not a valid account context file:\n/);
+    assert.match(
+      run.stderr,
+      /\n {2}- 222222222221.ouPath lists the OUs below the root: drop "Root", leaving \["Prod"\]\n/,
+    );
+    assert.match(
+      run.stderr,
+      /\n {2}- 222222222222.ouPath lists the OUs below the root: drop "root", leaving \[\] \(an account at the root\)\n/,
+    );
+    assert.doesNotMatch(run.stderr, /^\s+at /m);
+  });
+
+  it("says the OU path is missing, not that the account sits at the root, when its context has no ouPath", async () => {
+    const directory = workspace({ "no-ou.json": JSON.stringify({ "222222222221": { name: "webshop" } }) });
+    const run = await runCli(previewMessageCommand(), [
+      dos,
+      "--account-context",
+      join(directory, "no-ou.json"),
+    ]);
+    assert.equal(run.code, 0, run.stderr);
+    assert.doesNotMatch(run.stdout, /\*OU\*/);
+    assert.match(
+      prose(run.stdout).replace(/│ /g, ""),
+      /\*Context missing\*: OU path \(Preview.NoOuPath: the account context gives no ouPath for 222222222221, so its OUs are not known\)/,
+    );
+    // An empty ouPath is the root, said on purpose.
+    const root = workspace({
+      "root.json": JSON.stringify({ "222222222221": { name: "webshop", ouPath: [] } }),
+    });
+    const atRoot = await runCli(previewMessageCommand(), [dos, "--account-context", join(root, "root.json")]);
+    assert.match(atRoot.stdout, /│ \*OU\* Root\n/);
+    assert.doesNotMatch(atRoot.stdout, /OU path/);
+  });
+
   it("names what is wrong in an account context file, and a missing one", async () => {
     const directory = workspace({
       "key.json": JSON.stringify({ "2222": { name: "x" } }),
