@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { formatIssues } from "../config/issues";
-import { accountId } from "../config/schema";
+import { accountId, OU_ID_PATTERN, OU_ID_RULE } from "../config/schema";
 import { readJsonFile } from "../lib/json-file";
 import { unknownOrganizationalUnit } from "./errors";
 import { Caller, DiscoveryError, Organization, OrganizationDirectory, OrgAccount } from "./types";
@@ -34,19 +34,22 @@ export interface OrganizationalUnitNode {
   organizationalUnits?: OrganizationalUnitNode[];
 }
 
-const UNIT_ID = "a root ID (r-…) or an OU ID (ou-…-…)";
-const unitSchema: z.ZodType<OrganizationalUnitNode> = z.lazy(() =>
+const ROOT_ID = "a root ID: r- and 4 to 32 lowercase letters or digits (e.g. r-ab12)";
+const unitShape = (id: z.ZodString) => ({
+  id,
+  name: z.string(expected("the OU's name")),
+  accounts: z.array(accountSchema, expected("a list of accounts")).optional(),
+  organizationalUnits: z.array(ouSchema, expected("a list of OUs")).optional(),
+});
+const ouSchema: z.ZodType<OrganizationalUnitNode> = z.lazy(() =>
   z.strictObject(
-    {
-      id: z
-        .string(expected(UNIT_ID))
-        .regex(/^(r-[0-9a-z]{4,32}|ou-[0-9a-z]{4,32}-[a-z0-9]{8,32})$/, expected(UNIT_ID)),
-      name: z.string(expected("the OU's name")),
-      accounts: z.array(accountSchema, expected("a list of accounts")).optional(),
-      organizationalUnits: z.array(unitSchema, expected("a list of OUs")).optional(),
-    },
+    unitShape(z.string(expected(OU_ID_RULE)).regex(OU_ID_PATTERN, expected(OU_ID_RULE))),
     expected('an OU as { "id": "ou-…", "name": "…", "accounts": […], "organizationalUnits": […] }'),
   ),
+);
+const rootSchema: z.ZodType<OrganizationalUnitNode> = z.strictObject(
+  unitShape(z.string(expected(ROOT_ID)).regex(/^r-[0-9a-z]{4,32}$/, expected(ROOT_ID))),
+  expected('the root as { "id": "r-…", "name": "Root", "accounts": […], "organizationalUnits": […] }'),
 );
 
 const fileSchema = z.strictObject(
@@ -75,7 +78,7 @@ const fileSchema = z.strictObject(
         expected('{ "accountId": "…", "arn": "arn:aws:sts::…" }'),
       )
       .optional(),
-    root: unitSchema,
+    root: rootSchema,
   },
   expected("an object with organization, root and optionally caller"),
 );

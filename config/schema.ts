@@ -102,6 +102,11 @@ const explicitAccount = z.strictObject(
 );
 
 const ORGANIZATIONAL_UNIT = "an OU ID such as ou-abcd-12345678";
+/** AWS Organizations' pattern of an OU ID. */
+export const OU_ID_PATTERN = /^ou-[a-z0-9]{4,32}-[a-z0-9]{8,32}$/;
+/** The rule of OU_ID_PATTERN in words: "ou-…-…" alone does not say why ou-ab12-prod1 is not one. */
+export const OU_ID_RULE =
+  "an OU ID: ou-, then the root's part of 4 to 32 lowercase letters or digits, a dash, and 8 to 32 lowercase letters or digits (e.g. ou-abcd-12345678)";
 /** What an OU ID that is not one was likely meant to be: the root, or an OU's name. */
 const organizationalUnitError = {
   error: (issue: { input?: unknown }) => {
@@ -112,7 +117,8 @@ const organizationalUnitError = {
     if (input !== "" && !input.startsWith("ou-")) {
       return `${ORGANIZATIONAL_UNIT}, not an OU's name (aws organizations list-organizational-units-for-parent --parent-id <root ID> lists names and IDs)`;
     }
-    return ORGANIZATIONAL_UNIT;
+    // It looks like one: only the rule itself says what is wrong.
+    return input === "" ? ORGANIZATIONAL_UNIT : OU_ID_RULE;
   },
 };
 
@@ -140,9 +146,7 @@ const schema = z.strictObject({
     .strictObject(
       {
         organizationalUnits: uniqueList(
-          z
-            .string(expected(ORGANIZATIONAL_UNIT))
-            .regex(/^ou-[a-z0-9]{4,32}-[a-z0-9]{8,32}$/, organizationalUnitError),
+          z.string(expected(ORGANIZATIONAL_UNIT)).regex(OU_ID_PATTERN, organizationalUnitError),
           "a list of OU IDs, e.g. [ou-abcd-12345678]",
           (ou) => ou,
         )

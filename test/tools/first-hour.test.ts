@@ -272,6 +272,15 @@ describe("the first hour: npm run plan", () => {
           { id: "222222222221", name: "shop", state: "Active" },
         ],
       }),
+      "ids.json": orgFile({
+        id: "ou-ex12-root0001",
+        name: "Root",
+        accounts: [{ id: "100000000001", name: "management", state: "ACTIVE" }],
+        organizationalUnits: [
+          { id: "ou-ex12-prod1", name: "Prod" },
+          { id: "ou-EX12-workload1", name: "Workloads" },
+        ],
+      }),
       "twice.json": orgFile({
         id: "r-ex12",
         name: "Root",
@@ -303,6 +312,29 @@ describe("the first hour: npm run plan", () => {
           /root.accounts\[2\].state must be the account's Organizations State: ACTIVE, SUSPENDED, PENDING_CLOSURE, CLOSED, got "Active" \(did you mean ACTIVE\?\)/,
         );
         assert.doesNotMatch(error.message, /Invalid input/);
+        return true;
+      },
+    );
+    assert.throws(
+      () => readOrganizationFile(join(directory, "ids.json")),
+      (error: Error) => {
+        assert.match(error.message, /ids.json is not a valid organization file \(3 problems\)/);
+        const rule =
+          "an OU ID: ou-, then the root's part of 4 to 32 lowercase letters or digits, a dash, and 8 to 32 lowercase letters or digits (e.g. ou-abcd-12345678)";
+        for (const [index, id] of [
+          [0, "ou-ex12-prod1"],
+          [1, "ou-EX12-workload1"],
+        ]) {
+          assert.ok(
+            error.message.includes(`root.organizationalUnits[${index}].id must be ${rule}, got "${id}"`),
+            error.message,
+          );
+        }
+        assert.match(
+          error.message,
+          /root.id must be a root ID: r- and 4 to 32 lowercase letters or digits \(e.g. r-ab12\), got "ou-ex12-root0001"/,
+        );
+        assert.doesNotMatch(error.message, /ou-…-…/);
         return true;
       },
     );
