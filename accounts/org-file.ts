@@ -2,8 +2,15 @@ import { z } from "zod";
 import { formatIssues } from "../config/issues";
 import { accountId, OU_ID_PATTERN, OU_ID_RULE } from "../config/schema";
 import { readJsonFile } from "../lib/json-file";
-import { unknownOrganizationalUnit } from "./errors";
-import { Caller, DiscoveryError, Organization, OrganizationDirectory, OrgAccount } from "./types";
+import {
+  AccountsUnder,
+  Caller,
+  DiscoveryError,
+  Organization,
+  OrganizationalUnit,
+  OrganizationDirectory,
+  OrgAccount,
+} from "./types";
 
 // Each schema's error text is what was expected; formatIssues adds the path and the value received.
 const expected = (what: string) => ({ error: what });
@@ -179,37 +186,48 @@ export function fileCaller(file: OrganizationFile): Caller {
   );
 }
 
+/** Every OU below a unit, at any depth. */
+function unitsBelow(unit: OrganizationalUnitNode): OrganizationalUnitNode[] {
+  return (unit.organizationalUnits ?? []).flatMap((child) => [child, ...unitsBelow(child)]);
+}
+
 /** The organization of a file, answering as AWS Organizations would. */
 export class FileOrganizationDirectory implements OrganizationDirectory {
   constructor(
-    private readonly file: OrganizationFile,
+    private readonly organization: OrganizationFile,
     /** The file's path, for messages. */
-    private readonly source?: string,
+    readonly file?: string,
   ) {}
 
   describeOrganization(): Promise<Organization> {
-    return Promise.resolve(this.file.organization);
+    return Promise.resolve(this.organization.organization);
   }
 
   listAccounts(): Promise<OrgAccount[]> {
-    return Promise.resolve(accountsBelow(this.file.root));
+    return Promise.resolve(accountsBelow(this.organization.root));
   }
 
-  listAccountsUnder(organizationalUnitIds: readonly string[]): Promise<OrgAccount[]> {
-    return Promise.resolve(
-      organizationalUnitIds.flatMap((id) => {
-        const unit = findUnit(this.file.root, id);
-        if (!unit || id === this.file.root.id) throw unknownOrganizationalUnit(id, this.source);
-        return accountsBelow(unit);
-      }),
+  listAccountsUnder(organizationalUnitIds: readonly string[]): Promise<AccountsUnder> {
+    const units = organizationalUnitIds.map((id) =>
+      id === this.organization.root.id ? undefined : findUnit(this.organization.root, id),
     );
+    // An OU listed with one of its parents holds its accounts once, as the walk over AWS finds them.
+    const accounts = units.flatMap((unit) => (unit ? accountsBelow(unit) : []));
+    return Promise.resolve({
+      accounts: [...new Map(accounts.map((account) => [account.id, account])).values()],
+      unknownUnits: organizationalUnitIds.filter((_, index) => units[index] === undefined),
+    });
+  }
+
+  listOrganizationalUnits(): Promise<OrganizationalUnit[]> {
+    return Promise.resolve(unitsBelow(this.organization.root).map(({ id, name }) => ({ id, name })));
   }
 
   rootId(): Promise<string> {
-    return Promise.resolve(this.file.root.id);
+    return Promise.resolve(this.organization.root.id);
   }
 
   describeAccount(accountId: string): Promise<OrgAccount | undefined> {
-    return Promise.resolve(accountsBelow(this.file.root).find((account) => account.id === accountId));
+    return Promise.resolve(accountsBelow(this.organization.root).find((account) => account.id === accountId));
   }
 }

@@ -200,7 +200,7 @@ export async function renderPlan(options: PlanOptions): Promise<Plan> {
   const run = await runOffline({
     stackConfig,
     organization,
-    organizationSource: options.org,
+    organizationSource: relative(process.cwd(), options.org),
     stack: options.stack,
     onProgress: (done, declared) => progress.update(done, declared),
   }).finally(() => progress.stop());

@@ -11,7 +11,7 @@ import { DEFAULT_ACCOUNT_TAGS } from "../config/defaults";
 import { matchesPattern } from "../sim/eventbridge";
 import { UserError } from "../lib/errors";
 import { paragraph } from "../lib/tables";
-import { suggestion } from "../lib/suggest";
+import { ID_TYPO, suggestion } from "../lib/suggest";
 import { readJsonFile } from "../lib/json-file";
 import { fileCaller, readOrganizationFile } from "../accounts/org-file";
 import {
@@ -300,7 +300,7 @@ export async function previewMessage(file: string, options: PreviewMessageOption
   if (account && !contexts[account]) {
     notes.push(
       paragraph(
-        `Account ${account} is not in ${source}${suggestion(Object.keys(contexts), account)}: its lookups fail, as they would for an account outside the organization.`,
+        `Account ${account} is not in ${source}${suggestion(Object.keys(contexts), account, ID_TYPO)}: its lookups fail, as they would for an account outside the organization.`,
       ),
     );
   }

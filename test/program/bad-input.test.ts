@@ -220,7 +220,7 @@ const cases: { name: string; config?: Record<string, unknown>; org?: Organizatio
     name: "a central account outside the organization",
     org: orgWith(CENTRAL, "remove"),
     names: [
-      /abuse-alerts:centralAccountId 111111111111 is not an account of organization o-exampleorg1 \(the organization file .*\); set it to the security account that should host the bus, topic and Chatbot, or pass --org with a file of your own organization/,
+      /abuse-alerts:centralAccountId 111111111111 is not an account of organization o-exampleorg1 \(the organization file .*\); did you mean 111111111112 \(log-archive\)\? Otherwise set it to the security account that should host the bus, topic and Chatbot, or pass --org with a file of your own organization/,
     ],
   },
   {

@@ -242,6 +242,41 @@ describe("the first hour: npm run plan", () => {
     }
   });
 
+  it("reports every unknown OU at once, with the OU each was likely meant to be, and an exclusion typo with them", async () => {
+    const run = await planIn(
+      workspace({
+        "Pulumi.test.yaml": stackYaml({
+          accounts: {
+            organizationalUnits: ["ou-ex12-prod000l", "ou-ex12-dev00002", "ou-zz99-elsewhere"],
+            exclude: ["111111111113"],
+          },
+        }),
+      }),
+    );
+    assertPlainError(
+      run,
+      /^Choosing the accounts to cover in organization o-exampleorg1 \(the organization file .*organization.json\) found 4 problems:\n/,
+    );
+    const lines = run.stderr.trimEnd().split("\n").slice(1);
+    assert.equal(lines.length, 4, run.stderr);
+    assert.match(
+      lines[0],
+      /ou-ex12-prod000l is not an OU of the organization file .*; did you mean ou-ex12-prod0001 \(Prod\)\?$/,
+    );
+    assert.match(
+      lines[1],
+      /ou-ex12-dev00002 is not an OU of the organization file .*; did you mean ou-ex12-dev00001 \(Dev\)\?$/,
+    );
+    assert.match(
+      lines[2],
+      /ou-zz99-elsewhere is not an OU of the organization file .*; check the ID, or pass --org with a file of your own organization/,
+    );
+    assert.match(
+      lines[3],
+      /exclude lists 111111111113, which is not an account of .*; did you mean 111111111111 \(security-tooling\)\? As written, that account stays covered$/,
+    );
+  });
+
   it("gives the quoting hint for JSON that is broken by an unquoted ID, and only then", () => {
     const directory = workspace({
       "zero.json": '{ "root": { "accounts": [{ "id": 012345678901 }] } }',
