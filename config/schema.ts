@@ -75,14 +75,31 @@ export interface AbuseAlertsConfig {
   accountTags: string[];
 }
 
+/** Where a config problem is fixed, and whether the command that found it was deploying. */
+export interface ConfigErrorContext {
+  /** The stack file, e.g. Pulumi.mycorp.yaml; "the stack file" when not known. */
+  file?: string;
+  /** pulumi up: the error says nothing was deployed. Commands that never deploy do not say it. */
+  deploying?: boolean;
+}
+
 /** Every problem found in the configuration; thrown before any resource is declared. */
 export class ConfigError extends UserError {
-  constructor(readonly problems: string[]) {
+  constructor(
+    readonly problems: string[],
+    readonly context: ConfigErrorContext = {},
+  ) {
     super(
       `The stack configuration has ${problems.length} problem${problems.length === 1 ? "" : "s"}:\n` +
         problems.map((problem) => `  - ${problem}`).join("\n") +
-        `\nFix ${problems.length === 1 ? "it" : "them"} in Pulumi.<stack>.yaml (or with \`pulumi config set --path\`); nothing was deployed.`,
+        `\nFix ${problems.length === 1 ? "it" : "them"} in ${context.file ?? "the stack file"} (or with \`pulumi config set --path\`)` +
+        `${context.deploying ? "; nothing was deployed" : ""}.`,
     );
+  }
+
+  /** The same problems, told with where they are fixed. */
+  in(context: ConfigErrorContext): ConfigError {
+    return new ConfigError(this.problems, { ...this.context, ...context });
   }
 }
 

@@ -1,9 +1,8 @@
 import { join, relative } from "node:path";
 import { PROVIDER_MEMORY_MB } from "../accounts/capacity";
 import { accountsBelow, fileCaller, readOrganizationFile } from "../accounts/org-file";
-import { configFromPulumi } from "../config/read";
 import { AbuseAlertsConfig, Category } from "../config/schema";
-import { readStackConfig, stackFilePath } from "../config/stack-file";
+import { configOfStackFile, readStackConfig, stackFilePath } from "../config/stack-file";
 import { OfflineRun, PlannedResource, runOffline } from "../sim/pulumi-runner";
 import { EVENTS_DIR } from "./examples";
 import { previewTime, readEventFile, renderPreview, stackPreviewOptions } from "./preview";
@@ -190,7 +189,7 @@ function totalsParagraph({ config, run }: PlanContext, deployed: PlannedResource
 export async function renderPlan(options: PlanOptions): Promise<Plan> {
   const stackPath = stackFilePath(options.stack);
   const stackConfig = readStackConfig(stackPath);
-  const config = configFromPulumi(stackConfig);
+  const config = configOfStackFile(stackPath, stackConfig);
   const organization = readOrganizationFile(options.org);
   const eventFile = options.event ?? sampleEvent(config.categories);
   const event = readEventFile(eventFile);

@@ -12,6 +12,7 @@ import { configFromPulumi } from "../../config/read";
 import { benchCommand } from "../../scripts/bench";
 import { coverageCommand } from "../../scripts/coverage";
 import { doctorCommand } from "../../scripts/doctor";
+import { exportOrgCommand } from "../../scripts/export-org";
 import { planCommand } from "../../scripts/plan";
 import { renderPlan } from "../../tools/plan";
 import { previewMessageCommand } from "../../scripts/preview-message";
@@ -36,15 +37,19 @@ function stackYaml(changes: Record<string, unknown> = {}): string {
   ].join("\n");
 }
 
-async function planIn(directory: string, args: string[] = []): Promise<CliRun> {
+/** Runs commands in a directory, as a person who cd'd there would. */
+async function inDirectory<T>(directory: string, work: () => Promise<T>): Promise<T> {
   const cwd = process.cwd();
   process.chdir(directory);
   try {
-    return await runCli(planCommand(), ["--stack", "test", ...args]);
+    return await work();
   } finally {
     process.chdir(cwd);
   }
 }
+
+const planIn = (directory: string, args: string[] = []): Promise<CliRun> =>
+  inDirectory(directory, () => runCli(planCommand(), ["--stack", "test", ...args]));
 
 /** Plans a stack file of these config lines, written as a person would type them. */
 const planConfigLines = (lines: string[]) =>
@@ -502,7 +507,7 @@ describe("the first hour: npm run plan", () => {
       /abuse-alerts:slack.workspaceId, abuse-alerts:slack.channelId are keys with a dot in the name, which Pulumi does not nest \(pulumi config set without --path\): write them under abuse-alerts:slack: in the stack file, or set each again with pulumi config set --path 'abuse-alerts:slack.workspaceId' <value>/,
     );
     assert.doesNotMatch(run.stderr, /is required|not a known key/);
-    assert.match(run.stderr, /Fix it in Pulumi.<stack>.yaml/);
+    assert.match(run.stderr, /Fix it in Pulumi.test.yaml/);
 
     const mixed = await planConfigLines([
       'abuse-alerts:centralAccountId: "111111111111"',
@@ -1026,6 +1031,60 @@ describe("the first hour: npm's own habits", () => {
     assert.match(both.stderr, /option '--account-context <file>' cannot be used with option '--org <file>'/);
     const missing = await runCli(previewMessageCommand(), ["nope.json"]);
     assert.equal(missing.stderr, "cannot read the event nope.json (ENOENT): check the event file's path\n");
+  });
+
+  it("suggests the nearest stack for a --stack typo, or lists the stacks there are", async () => {
+    const directory = workspace({ "Pulumi.mycorp.yaml": stackYaml(), "Pulumi.staging.yaml": stackYaml() });
+    const expected =
+      "Pulumi.mycrop.yaml does not exist; did you mean --stack mycorp (Pulumi.mycorp.yaml)? Or create Pulumi.mycrop.yaml from Pulumi.prod.yaml\n";
+    const runs = await inDirectory(directory, async () => [
+      await runCli(planCommand(), ["--stack", "mycrop"]),
+      await runCli(previewMessageCommand(), [dos, "--stack", "mycrop"]),
+      await runCli(doctorCommand(), ["--stack", "mycrop"]),
+      await runCli(sendTestEventCommand(), ["--account", "222222222221", "--stack", "mycrop"]),
+    ]);
+    for (const run of runs) {
+      assert.equal(run.code, 1);
+      assert.equal(run.stderr, expected);
+    }
+    const far = await inDirectory(directory, () => runCli(planCommand(), ["--stack", "nope"]));
+    assert.equal(
+      far.stderr,
+      "Pulumi.nope.yaml does not exist: create it from Pulumi.prod.yaml, or pass --stack with an existing stack (mycorp, staging)\n",
+    );
+  });
+
+  it("names the stack's own file in config errors, and never says nothing was deployed where nothing deploys", async () => {
+    const directory = workspace({ "Pulumi.mycorp.yaml": stackYaml({ centralAccountId: "1234" }) });
+    const runs = await inDirectory(directory, async () => ({
+      plan: await runCli(planCommand(), ["--stack", "mycorp"]),
+      "preview-message": await runCli(previewMessageCommand(), [dos, "--stack", "mycorp"]),
+      doctor: await runCli(doctorCommand(), ["--stack", "mycorp"]),
+      coverage: await runCli(coverageCommand(), ["--stack", "mycorp"]),
+      "send-test-event": await runCli(sendTestEventCommand(), [
+        "--account",
+        "222222222221",
+        "--stack",
+        "mycorp",
+      ]),
+      "export-org": await runCli(exportOrgCommand(), ["--stack", "mycorp"]),
+    }));
+    for (const [command, run] of Object.entries(runs)) {
+      assert.equal(run.code, 1, command);
+      assert.equal(run.stdout, "", command);
+      assert.match(run.stderr, /^The stack configuration has 1 problem:\n/, command);
+      assert.ok(
+        run.stderr.endsWith("\nFix it in Pulumi.mycorp.yaml (or with `pulumi config set --path`).\n"),
+        `${command}: ${run.stderr}`,
+      );
+      assert.doesNotMatch(run.stderr, /Pulumi\.<stack>\.yaml|nothing was deployed/i, command);
+    }
+    const broken = workspace({ "Pulumi.mycorp.yaml": "config: [1, 2]\n" });
+    const yaml = await inDirectory(broken, () => runCli(planCommand(), ["--stack", "mycorp"]));
+    assert.equal(
+      yaml.stderr,
+      "The stack configuration has 1 problem:\n  - Pulumi.mycorp.yaml: config: must be a map of keys to values, got a list\nFix it in Pulumi.mycorp.yaml (or with `pulumi config set --path`).\n",
+    );
   });
 
   it("refuses a --stack whose file does not exist, instead of running without it", async () => {
