@@ -20,6 +20,6 @@ export function checkDirectCapacity(coveredAccounts: number, limit: number): voi
       `above the limit of ${limit} accounts (abuse-alerts:maxDirectAccounts).\n` +
       `Set abuse-alerts:deployment to stackset: one CloudFormation StackSet covers any number of accounts with at most ` +
       `three providers, and covers new accounts as they join. Or, on a machine with the memory, raise ` +
-      `abuse-alerts:maxDirectAccounts to ${coveredAccounts} or more. Nothing was deployed.`,
+      `abuse-alerts:maxDirectAccounts to ${coveredAccounts} or more.`,
   );
 }

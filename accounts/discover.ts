@@ -4,8 +4,10 @@ import { AbuseAlertsConfig } from "../config/schema";
 import { getCaller } from "./identity";
 import { AwsOrganizationDirectory } from "./organizations";
 import { ProbeOutcome } from "./probe";
-import { Selection, selectAccounts } from "./select";
-import { Caller, DiscoveryError, OrganizationDirectory } from "./types";
+import { closestCandidate, ID_TYPO } from "../lib/suggest";
+import { unknownOrganizationalUnit } from "./errors";
+import { nearAccount, Selection, selectAccounts } from "./select";
+import { Caller, DiscoveryError, OrganizationDirectory, OrgAccount } from "./types";
 
 export interface Discovery extends Selection {
   caller: Caller;
@@ -48,6 +50,46 @@ export async function awsOrganizationSources(
   };
 }
 
+/** Every OU asked for that the organization does not have, each with the OU it was likely meant to be. */
+async function unknownUnitProblems(directory: OrganizationDirectory, unknown: readonly string[]) {
+  const units = await directory.listOrganizationalUnits();
+  const ids = units.map((unit) => unit.id).sort();
+  return unknown.map((id) => {
+    const meant = closestCandidate(ids, id, ID_TYPO);
+    return unknownOrganizationalUnit(
+      id,
+      directory.file,
+      units.find((unit) => unit.id === meant),
+    );
+  });
+}
+
+/**
+ * Exclusions one or two characters off an account that would be covered, and in no account of the
+ * organization: a typo, which as written leaves the account meant covered. `directory` answers
+ * whether an ID outside the candidates is an account elsewhere in the organization (OU mode).
+ */
+async function mistypedExclusions(
+  candidates: readonly OrgAccount[],
+  exclude: readonly string[],
+  scope: string,
+  directory?: OrganizationDirectory,
+): Promise<string[]> {
+  const known = new Set(candidates.map((account) => account.id));
+  const coverable = candidates.filter(
+    (account) => account.state === "ACTIVE" && !exclude.includes(account.id),
+  );
+  const problems: string[] = [];
+  for (const id of exclude.filter((excluded) => !known.has(excluded))) {
+    const near = nearAccount(coverable, id);
+    if (!near || (directory && (await directory.describeAccount(id)))) continue;
+    problems.push(
+      `abuse-alerts:accounts.exclude lists ${id}, which is not an account of ${scope}${near} As written, that account stays covered`,
+    );
+  }
+  return problems;
+}
+
 /** Which accounts the stack covers, from the config and the organization. */
 export async function discoverAccounts(
   config: AbuseAlertsConfig,
@@ -62,7 +104,13 @@ export async function discoverAccounts(
     const organizationId = config.organizationId ?? "";
     const candidates = explicit.map((account) => ({ ...account, state: "ACTIVE" }));
     const scope = "abuse-alerts:accounts.explicit";
-    return { caller, organizationId, outsideUnits: [], ...selectAccounts(candidates, { ...rules, scope }) };
+    const earlier = await mistypedExclusions(candidates, exclude, scope);
+    return {
+      caller,
+      organizationId,
+      outsideUnits: [],
+      ...selectAccounts(candidates, { ...rules, scope, earlier }),
+    };
   }
 
   const organization = await directory.describeOrganization();
@@ -85,19 +133,38 @@ export async function discoverAccounts(
 
   if (organizationalUnits.length === 0) {
     const candidates = await directory.listAccounts();
-    return { ...base, ...selectAccounts(candidates, { ...rules, scope: orgScope }) };
+    const earlier = await mistypedExclusions(candidates, exclude, orgScope);
+    return { ...base, ...selectAccounts(candidates, { ...rules, scope: orgScope, earlier }) };
   }
+  return { ...base, ...(await selectUnderUnits(config, directory, orgScope, rules)) };
+}
 
-  const underUnits = await directory.listAccountsUnder(organizationalUnits);
+/**
+ * The accounts under the selected OUs, plus the central account wherever it is. Every problem is
+ * reported at once: each unknown OU, the central account, mistyped exclusions.
+ */
+async function selectUnderUnits(
+  config: AbuseAlertsConfig,
+  directory: OrganizationDirectory,
+  scope: string,
+  rules: { centralAccountId: string; exclude: readonly string[]; elsewhere?: string },
+): Promise<Selection & { outsideUnits: string[] }> {
+  const { organizationalUnits, exclude } = config.accounts;
+  const { accounts: underUnits, unknownUnits } = await directory.listAccountsUnder(organizationalUnits);
   const units = organizationalUnits.join(", ");
-  if (!underUnits.some((account) => account.state === "ACTIVE" && !exclude.includes(account.id))) {
-    throw new DiscoveryError(
+  const earlier = unknownUnits.length > 0 ? await unknownUnitProblems(directory, unknownUnits) : [];
+  if (
+    unknownUnits.length === 0 &&
+    !underUnits.some((account) => account.state === "ACTIVE" && !exclude.includes(account.id))
+  ) {
+    earlier.push(
       `abuse-alerts:accounts.organizationalUnits (${units}) holds no ACTIVE account that is not excluded ` +
         `(${underUnits.length} found); check the OU IDs, or leave the key out to cover the whole organization`,
     );
   }
   const warnings: string[] = [];
   const outsideUnits: string[] = [];
+  let others: OrgAccount[] = [];
   if (!underUnits.some((account) => account.id === config.centralAccountId)) {
     // The hub's own account is covered even outside the selected OUs: an abuse report there matters too.
     const central = await directory.describeAccount(config.centralAccountId);
@@ -107,8 +174,9 @@ export async function discoverAccounts(
       warnings.push(
         `abuse-alerts:centralAccountId ${central.id} is not under ${units}; it is covered anyway, as it hosts the hub`,
       );
-    }
+    } else others = await directory.listAccounts(); // where its near miss may be
   }
-  const selection = selectAccounts(underUnits, { ...rules, scope: orgScope });
-  return { ...base, outsideUnits, ...selection, warnings: [...warnings, ...selection.warnings] };
+  earlier.push(...(await mistypedExclusions(underUnits, exclude, scope, directory)));
+  const selection = selectAccounts(underUnits, { ...rules, scope, earlier, others });
+  return { outsideUnits, ...selection, warnings: [...warnings, ...selection.warnings] };
 }

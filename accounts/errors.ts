@@ -1,4 +1,4 @@
-import { DiscoveryError } from "./types";
+import { DiscoveryError, OrganizationalUnit } from "./types";
 
 /** The service error's code, as the SDK v3 puts it in `name`. */
 export function errorCode(error: unknown): string {
@@ -73,15 +73,23 @@ export function organizationsError(error: unknown, operation: string, callerArn?
   }
 }
 
-/** An OU that AWS Organizations does not know, or that an organization file does not list. */
-export function unknownOrganizationalUnit(organizationalUnitId: string, file?: string): DiscoveryError {
-  return new DiscoveryError(
-    file === undefined
-      ? `abuse-alerts:accounts.organizationalUnits: ${organizationalUnitId} is not an OU of this organization (ParentNotFoundException); ` +
-          `check the ID with \`aws organizations describe-organizational-unit --organizational-unit-id ${organizationalUnitId}\``
-      : `abuse-alerts:accounts.organizationalUnits: ${organizationalUnitId} is not an OU of the organization file ${file}; ` +
-          `check the ID, or ${ANOTHER_ORGANIZATION_FILE}`,
-  );
+/**
+ * An OU that AWS Organizations does not know, or that an organization file does not list, with
+ * the organization's OU it was likely meant to be.
+ */
+export function unknownOrganizationalUnit(
+  organizationalUnitId: string,
+  file: string | undefined,
+  meant: OrganizationalUnit | undefined,
+): string {
+  const where =
+    file === undefined ? "this organization (ParentNotFoundException)" : `the organization file ${file}`;
+  const fix = meant
+    ? `; did you mean ${meant.id} (${meant.name})?`
+    : file === undefined
+      ? `; check the ID with \`aws organizations describe-organizational-unit --organizational-unit-id ${organizationalUnitId}\``
+      : `; check the ID, or ${ANOTHER_ORGANIZATION_FILE}`;
+  return `abuse-alerts:accounts.organizationalUnits: ${organizationalUnitId} is not an OU of ${where}${fix}`;
 }
 
 /** Offline, the way to a different organization than the file's. */

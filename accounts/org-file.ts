@@ -1,9 +1,16 @@
 import { z } from "zod";
 import { formatIssues } from "../config/issues";
-import { accountId } from "../config/schema";
+import { accountId, OU_ID_PATTERN, OU_ID_RULE } from "../config/schema";
 import { readJsonFile } from "../lib/json-file";
-import { unknownOrganizationalUnit } from "./errors";
-import { Caller, DiscoveryError, Organization, OrganizationDirectory, OrgAccount } from "./types";
+import {
+  AccountsUnder,
+  Caller,
+  DiscoveryError,
+  Organization,
+  OrganizationalUnit,
+  OrganizationDirectory,
+  OrgAccount,
+} from "./types";
 
 // Each schema's error text is what was expected; formatIssues adds the path and the value received.
 const expected = (what: string) => ({ error: what });
@@ -34,19 +41,22 @@ export interface OrganizationalUnitNode {
   organizationalUnits?: OrganizationalUnitNode[];
 }
 
-const UNIT_ID = "a root ID (r-…) or an OU ID (ou-…-…)";
-const unitSchema: z.ZodType<OrganizationalUnitNode> = z.lazy(() =>
+const ROOT_ID = "a root ID: r- and 4 to 32 lowercase letters or digits (e.g. r-ab12)";
+const unitShape = (id: z.ZodString) => ({
+  id,
+  name: z.string(expected("the OU's name")),
+  accounts: z.array(accountSchema, expected("a list of accounts")).optional(),
+  organizationalUnits: z.array(ouSchema, expected("a list of OUs")).optional(),
+});
+const ouSchema: z.ZodType<OrganizationalUnitNode> = z.lazy(() =>
   z.strictObject(
-    {
-      id: z
-        .string(expected(UNIT_ID))
-        .regex(/^(r-[0-9a-z]{4,32}|ou-[0-9a-z]{4,32}-[a-z0-9]{8,32})$/, expected(UNIT_ID)),
-      name: z.string(expected("the OU's name")),
-      accounts: z.array(accountSchema, expected("a list of accounts")).optional(),
-      organizationalUnits: z.array(unitSchema, expected("a list of OUs")).optional(),
-    },
+    unitShape(z.string(expected(OU_ID_RULE)).regex(OU_ID_PATTERN, expected(OU_ID_RULE))),
     expected('an OU as { "id": "ou-…", "name": "…", "accounts": […], "organizationalUnits": […] }'),
   ),
+);
+const rootSchema: z.ZodType<OrganizationalUnitNode> = z.strictObject(
+  unitShape(z.string(expected(ROOT_ID)).regex(/^r-[0-9a-z]{4,32}$/, expected(ROOT_ID))),
+  expected('the root as { "id": "r-…", "name": "Root", "accounts": […], "organizationalUnits": […] }'),
 );
 
 const fileSchema = z.strictObject(
@@ -75,7 +85,7 @@ const fileSchema = z.strictObject(
         expected('{ "accountId": "…", "arn": "arn:aws:sts::…" }'),
       )
       .optional(),
-    root: unitSchema,
+    root: rootSchema,
   },
   expected("an object with organization, root and optionally caller"),
 );
@@ -176,37 +186,48 @@ export function fileCaller(file: OrganizationFile): Caller {
   );
 }
 
+/** Every OU below a unit, at any depth. */
+function unitsBelow(unit: OrganizationalUnitNode): OrganizationalUnitNode[] {
+  return (unit.organizationalUnits ?? []).flatMap((child) => [child, ...unitsBelow(child)]);
+}
+
 /** The organization of a file, answering as AWS Organizations would. */
 export class FileOrganizationDirectory implements OrganizationDirectory {
   constructor(
-    private readonly file: OrganizationFile,
+    private readonly organization: OrganizationFile,
     /** The file's path, for messages. */
-    private readonly source?: string,
+    readonly file?: string,
   ) {}
 
   describeOrganization(): Promise<Organization> {
-    return Promise.resolve(this.file.organization);
+    return Promise.resolve(this.organization.organization);
   }
 
   listAccounts(): Promise<OrgAccount[]> {
-    return Promise.resolve(accountsBelow(this.file.root));
+    return Promise.resolve(accountsBelow(this.organization.root));
   }
 
-  listAccountsUnder(organizationalUnitIds: readonly string[]): Promise<OrgAccount[]> {
-    return Promise.resolve(
-      organizationalUnitIds.flatMap((id) => {
-        const unit = findUnit(this.file.root, id);
-        if (!unit || id === this.file.root.id) throw unknownOrganizationalUnit(id, this.source);
-        return accountsBelow(unit);
-      }),
+  listAccountsUnder(organizationalUnitIds: readonly string[]): Promise<AccountsUnder> {
+    const units = organizationalUnitIds.map((id) =>
+      id === this.organization.root.id ? undefined : findUnit(this.organization.root, id),
     );
+    // An OU listed with one of its parents holds its accounts once, as the walk over AWS finds them.
+    const accounts = units.flatMap((unit) => (unit ? accountsBelow(unit) : []));
+    return Promise.resolve({
+      accounts: [...new Map(accounts.map((account) => [account.id, account])).values()],
+      unknownUnits: organizationalUnitIds.filter((_, index) => units[index] === undefined),
+    });
+  }
+
+  listOrganizationalUnits(): Promise<OrganizationalUnit[]> {
+    return Promise.resolve(unitsBelow(this.organization.root).map(({ id, name }) => ({ id, name })));
   }
 
   rootId(): Promise<string> {
-    return Promise.resolve(this.file.root.id);
+    return Promise.resolve(this.organization.root.id);
   }
 
   describeAccount(accountId: string): Promise<OrgAccount | undefined> {
-    return Promise.resolve(accountsBelow(this.file.root).find((account) => account.id === accountId));
+    return Promise.resolve(accountsBelow(this.organization.root).find((account) => account.id === accountId));
   }
 }

@@ -15,10 +15,17 @@ import {
   paginateListRoots,
 } from "@aws-sdk/client-organizations";
 import pLimit from "p-limit";
-import { errorCode, organizationsError, unknownOrganizationalUnit } from "./errors";
+import { errorCode, organizationsError } from "./errors";
 import { awsClient } from "./clients";
 import { AttachedScp, ScpDocument, ScpLevel } from "./scp";
-import { Organization, OrganizationDirectory, OrgAccount } from "./types";
+import {
+  AccountsUnder,
+  DiscoveryError,
+  Organization,
+  OrganizationalUnit,
+  OrganizationDirectory,
+  OrgAccount,
+} from "./types";
 
 /** Organizations' API is served from us-east-1 for the commercial partition. */
 export function createOrganizationsClient(): OrganizationsClient {
@@ -63,12 +70,10 @@ export class AwsOrganizationDirectory implements OrganizationDirectory {
   }
 
   /** Runs a request, turning its errors into messages a person can act on. */
-  private async call<T>(operation: string, request: () => Promise<T>, parentId?: string): Promise<T> {
+  private async call<T>(operation: string, request: () => Promise<T>): Promise<T> {
     try {
       return await request();
     } catch (error) {
-      if (parentId && errorCode(error) === "ParentNotFoundException")
-        throw unknownOrganizationalUnit(parentId);
       throw organizationsError(error, operation, this.options.callerArn);
     }
   }
@@ -106,9 +111,10 @@ export class AwsOrganizationDirectory implements OrganizationDirectory {
     }
   }
 
-  async listAccountsUnder(organizationalUnitIds: readonly string[]): Promise<OrgAccount[]> {
+  async listAccountsUnder(organizationalUnitIds: readonly string[]): Promise<AccountsUnder> {
     const visited = new Set<string>();
     const accounts: OrgAccount[] = [];
+    const unknownUnits: string[] = [];
     let level = [...organizationalUnitIds];
     // Breadth first; only the page fetches hold a concurrency slot, so a deep tree cannot deadlock the limiter.
     while (level.length > 0) {
@@ -117,37 +123,66 @@ export class AwsOrganizationDirectory implements OrganizationDirectory {
       const children = await Promise.all(
         fresh.map((ou) => this.limit(() => this.readOrganizationalUnit(ou))),
       );
-      children.forEach((child) => accounts.push(...child.accounts));
-      level = children.flatMap((child) => child.organizationalUnitIds);
+      children.forEach((child, index) => {
+        // Every unknown OU is named at once. A child OU deleted during the walk was empty: AWS
+        // deletes only empty OUs.
+        if (child === undefined) {
+          if (organizationalUnitIds.includes(fresh[index])) unknownUnits.push(fresh[index]);
+        } else accounts.push(...child.accounts);
+      });
+      level = children.flatMap((child) => child?.organizationalUnitIds ?? []);
     }
-    return accounts;
+    return { accounts, unknownUnits };
   }
 
+  async listOrganizationalUnits(): Promise<OrganizationalUnit[]> {
+    const units: OrganizationalUnit[] = [];
+    let level = [await this.rootId()];
+    while (level.length > 0) {
+      const children = await Promise.all(
+        level.map((parentId) =>
+          this.limit(() =>
+            this.call("ListOrganizationalUnitsForParent", () =>
+              collectPages(
+                paginateListOrganizationalUnitsForParent({ client: this.client }, { ParentId: parentId }),
+                (page) => page.OrganizationalUnits,
+              ),
+            ),
+          ),
+        ),
+      );
+      const found = children.flat().map((ou) => ({ id: ou.Id ?? "", name: ou.Name ?? "" }));
+      units.push(...found);
+      level = found.map((ou) => ou.id);
+    }
+    return units;
+  }
+
+  /** An OU's accounts and child OUs; undefined when Organizations has no such OU. */
   private async readOrganizationalUnit(
     parentId: string,
-  ): Promise<{ accounts: OrgAccount[]; organizationalUnitIds: string[] }> {
-    const accounts = await this.call(
-      "ListAccountsForParent",
-      () =>
+  ): Promise<{ accounts: OrgAccount[]; organizationalUnitIds: string[] } | undefined> {
+    try {
+      const accounts = await this.call("ListAccountsForParent", () =>
         collectPages(
           paginateListAccountsForParent({ client: this.client }, { ParentId: parentId }),
           (page) => page.Accounts,
         ),
-      parentId,
-    );
-    const organizationalUnits = await this.call(
-      "ListOrganizationalUnitsForParent",
-      () =>
+      );
+      const organizationalUnits = await this.call("ListOrganizationalUnitsForParent", () =>
         collectPages(
           paginateListOrganizationalUnitsForParent({ client: this.client }, { ParentId: parentId }),
           (page) => page.OrganizationalUnits,
         ),
-      parentId,
-    );
-    return {
-      accounts: accounts.map(toOrgAccount),
-      organizationalUnitIds: organizationalUnits.flatMap((ou) => (ou.Id ? [ou.Id] : [])),
-    };
+      );
+      return {
+        accounts: accounts.map(toOrgAccount),
+        organizationalUnitIds: organizationalUnits.flatMap((ou) => (ou.Id ? [ou.Id] : [])),
+      };
+    } catch (error) {
+      if (error instanceof DiscoveryError && error.code === "ParentNotFoundException") return undefined;
+      throw error;
+    }
   }
 
   /**

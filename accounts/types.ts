@@ -18,12 +18,27 @@ export interface Caller {
   arn: string;
 }
 
+export interface OrganizationalUnit {
+  id: string;
+  name: string;
+}
+
+/** The accounts under some OUs, and which of the OUs asked for the organization does not have. */
+export interface AccountsUnder {
+  accounts: OrgAccount[];
+  unknownUnits: string[];
+}
+
 /** Read access to an organization: AWS Organizations itself, or a sample organization file offline. */
 export interface OrganizationDirectory {
+  /** The organization file it reads, for messages; none for AWS Organizations. */
+  readonly file?: string;
   describeOrganization(): Promise<Organization>;
   listAccounts(): Promise<OrgAccount[]>;
-  /** Accounts under these OUs and their child OUs, at any depth. */
-  listAccountsUnder(organizationalUnitIds: readonly string[]): Promise<OrgAccount[]>;
+  /** Accounts under these OUs and their child OUs, at any depth; every unknown OU is named, not just the first. */
+  listAccountsUnder(organizationalUnitIds: readonly string[]): Promise<AccountsUnder>;
+  /** Every OU of the organization, at any depth: where an unknown OU ID's near miss is looked for. */
+  listOrganizationalUnits(): Promise<OrganizationalUnit[]>;
   /** The account, or undefined when it is not in the organization. */
   describeAccount(accountId: string): Promise<OrgAccount | undefined>;
   /** The organization's root ID (r-…), which a StackSet targets to reach every account. */

@@ -75,14 +75,31 @@ export interface AbuseAlertsConfig {
   accountTags: string[];
 }
 
+/** Where a config problem is fixed, and whether the command that found it was deploying. */
+export interface ConfigErrorContext {
+  /** The stack file, e.g. Pulumi.mycorp.yaml; "the stack file" when not known. */
+  file?: string;
+  /** pulumi up: the error says nothing was deployed. Commands that never deploy do not say it. */
+  deploying?: boolean;
+}
+
 /** Every problem found in the configuration; thrown before any resource is declared. */
 export class ConfigError extends UserError {
-  constructor(readonly problems: string[]) {
+  constructor(
+    readonly problems: string[],
+    readonly context: ConfigErrorContext = {},
+  ) {
     super(
       `The stack configuration has ${problems.length} problem${problems.length === 1 ? "" : "s"}:\n` +
         problems.map((problem) => `  - ${problem}`).join("\n") +
-        `\nFix ${problems.length === 1 ? "it" : "them"} in Pulumi.<stack>.yaml (or with \`pulumi config set --path\`); nothing was deployed.`,
+        `\nFix ${problems.length === 1 ? "it" : "them"} in ${context.file ?? "the stack file"} (or with \`pulumi config set --path\`)` +
+        `${context.deploying ? "; nothing was deployed" : ""}.`,
     );
+  }
+
+  /** The same problems, told with where they are fixed. */
+  in(context: ConfigErrorContext): ConfigError {
+    return new ConfigError(this.problems, { ...this.context, ...context });
   }
 }
 
@@ -102,6 +119,11 @@ const explicitAccount = z.strictObject(
 );
 
 const ORGANIZATIONAL_UNIT = "an OU ID such as ou-abcd-12345678";
+/** AWS Organizations' pattern of an OU ID. */
+export const OU_ID_PATTERN = /^ou-[a-z0-9]{4,32}-[a-z0-9]{8,32}$/;
+/** The rule of OU_ID_PATTERN in words: "ou-…-…" alone does not say why ou-ab12-prod1 is not one. */
+export const OU_ID_RULE =
+  "an OU ID: ou-, then the root's part of 4 to 32 lowercase letters or digits, a dash, and 8 to 32 lowercase letters or digits (e.g. ou-abcd-12345678)";
 /** What an OU ID that is not one was likely meant to be: the root, or an OU's name. */
 const organizationalUnitError = {
   error: (issue: { input?: unknown }) => {
@@ -112,7 +134,8 @@ const organizationalUnitError = {
     if (input !== "" && !input.startsWith("ou-")) {
       return `${ORGANIZATIONAL_UNIT}, not an OU's name (aws organizations list-organizational-units-for-parent --parent-id <root ID> lists names and IDs)`;
     }
-    return ORGANIZATIONAL_UNIT;
+    // It looks like one: only the rule itself says what is wrong.
+    return input === "" ? ORGANIZATIONAL_UNIT : OU_ID_RULE;
   },
 };
 
@@ -140,9 +163,7 @@ const schema = z.strictObject({
     .strictObject(
       {
         organizationalUnits: uniqueList(
-          z
-            .string(expected(ORGANIZATIONAL_UNIT))
-            .regex(/^ou-[a-z0-9]{4,32}-[a-z0-9]{8,32}$/, organizationalUnitError),
+          z.string(expected(ORGANIZATIONAL_UNIT)).regex(OU_ID_PATTERN, organizationalUnitError),
           "a list of OU IDs, e.g. [ou-abcd-12345678]",
           (ou) => ou,
         )

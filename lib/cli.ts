@@ -38,6 +38,19 @@ export const isoTime = (value: string): Date => {
   return time;
 };
 
+/** A 12-digit AWS account ID, as text: a leading zero is part of it. */
+export function accountIdArgument(value: string): string {
+  if (/^\d{12}$/.test(value)) return value;
+  // The console shows IDs as 2222-2222-2221.
+  const bare = value.replace(/[\s-]/g, "");
+  const hint = /^\d{12}$/.test(bare)
+    ? `, without dashes: ${bare}`
+    : /^\d+$/.test(bare)
+      ? ` (this one has ${bare.length} digits)`
+      : "";
+  throw new InvalidArgumentError(`Expected a 12-digit AWS account ID such as 222222222221${hint}.`);
+}
+
 /** The stack a stack file's name is of: prod, for Pulumi.prod.yaml or a path to it. */
 const stackOfFile = (value: string): string | undefined =>
   /^(?:.*[\\/])?Pulumi\.(.+)\.ya?ml$/.exec(value)?.[1];

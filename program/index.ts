@@ -37,8 +37,9 @@ async function previouslyDirect(): Promise<string[] | undefined> {
  * reach, in stackset mode), export outputs. `pulumi up` calls it without arguments; `npm run plan`
  * and the tests pass an offline organization.
  */
-export async function abuseAlerts(sources: SourcesFactory = awsSources) {
-  const prepared = await prepare(sources);
+export async function abuseAlerts(sources?: SourcesFactory) {
+  // Without sources, this is pulumi up (or preview) against AWS.
+  const prepared = await prepare(sources ?? awsSources, sources === undefined);
   const { discovery, directAccounts, config } = prepared;
   const stranded = strandedAccounts(await previouslyDirect(), discovery.skipped);
   if (stranded.length > 0)

@@ -3,7 +3,7 @@ import { checkDirectCapacity } from "../accounts/capacity";
 import { discoverAccounts, Discovery, DiscoverySources, SourcesFactory } from "../accounts/discover";
 import { applyReachability } from "../accounts/reachability";
 import { configFromPulumi, unreadKeyWarnings } from "../config/read";
-import { AbuseAlertsConfig, configWarnings } from "../config/schema";
+import { AbuseAlertsConfig, ConfigError, configWarnings } from "../config/schema";
 import { isUserError } from "../lib/errors";
 import { StackSetTargets, stackSetTargets } from "../model/stackset-targets";
 
@@ -24,9 +24,20 @@ export interface Prepared {
   providerAccounts: string[];
 }
 
-/** Errors a person fixes in config or credentials print as plain messages, without a stack trace. */
-const asRunError = (error: unknown): unknown =>
-  isUserError(error) ? new pulumi.RunError(error.message) : error;
+/**
+ * Errors a person fixes in config or credentials print as plain messages, without a stack trace:
+ * config problems name the stack's file, and under `pulumi up` each says that nothing was
+ * deployed (it fails before any resource is declared). Offline (plan), nothing ever is.
+ */
+export function asRunError(error: unknown, options: { stack: string; deploying: boolean }): unknown {
+  if (error instanceof ConfigError) {
+    return new pulumi.RunError(
+      error.in({ file: `Pulumi.${options.stack}.yaml`, deploying: options.deploying }).message,
+    );
+  }
+  if (!isUserError(error)) return error;
+  return new pulumi.RunError(`${error.message}${options.deploying ? "\nNothing was deployed." : ""}`);
+}
 
 /** The stack's config, its warnings logged; every key is read, whatever its namespace, so misplaced ones are reported. */
 function readConfig(): AbuseAlertsConfig {
@@ -81,8 +92,11 @@ async function probeProviders(
   });
 }
 
-/** Config, accounts, targets and providers, or a clear error before any resource is declared. */
-export async function prepare(sources: SourcesFactory): Promise<Prepared> {
+/**
+ * Config, accounts, targets and providers, or a clear error before any resource is declared.
+ * `deploying`: run by `pulumi up` (or preview), not offline by plan or the tests.
+ */
+export async function prepare(sources: SourcesFactory, deploying: boolean): Promise<Prepared> {
   try {
     const config = readConfig();
     const source = await sources();
@@ -104,6 +118,6 @@ export async function prepare(sources: SourcesFactory): Promise<Prepared> {
     ];
     return { config, discovery, targets, directAccounts, directoryAccountId, providerAccounts };
   } catch (error) {
-    throw asRunError(error);
+    throw asRunError(error, { stack: pulumi.getStack(), deploying });
   }
 }

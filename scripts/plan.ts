@@ -19,7 +19,7 @@ export function planCommand(): Command {
     )
     .option(
       "--now <time>",
-      "when the workflow runs, for the hours left (default: when the event was received)",
+      "when the workflow runs, for the hours left (ISO 8601, e.g. 2026-11-19T10:00:00Z; default: the event's time, when it arrived)",
       isoTime,
     )
     .action(async (options: PlanOptions) => {

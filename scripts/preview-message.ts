@@ -1,6 +1,6 @@
 import { Command, Option } from "commander";
 import { optionalStackConfig } from "../config/stack-file";
-import { inputPath, isoTime, runCommand } from "../lib/cli";
+import { accountIdArgument, inputPath, isoTime, runCommand } from "../lib/cli";
 import { orgOption, stackOption } from "../tools/options";
 import { previewMessage } from "../tools/preview";
 
@@ -8,6 +8,7 @@ interface Flags {
   stack: string;
   org: string;
   accountContext?: string;
+  account?: string;
   now?: Date;
 }
 
@@ -26,8 +27,13 @@ export function previewMessageCommand(): Command {
         .conflicts("org"),
     )
     .option(
+      "--account <id>",
+      "preview the event as if about this 12-digit account: its account and a Health event's affectedAccount (a coverage notice's stack)",
+      accountIdArgument,
+    )
+    .option(
       "--now <time>",
-      "when the workflow runs, for the hours left (ISO 8601, e.g. 2026-11-19T10:00:00Z)",
+      "when the workflow runs, for the hours left (ISO 8601, e.g. 2026-11-19T10:00:00Z; default: the event's time, when it arrived)",
       isoTime,
     )
     .action(async (file: string, flags: Flags, command: Command) => {

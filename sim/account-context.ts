@@ -11,7 +11,10 @@ export interface AccountContext {
   name?: string;
   /** The root email address. */
   email?: string;
-  /** OU names from below the root down to the account's OU; [] at the root. */
+  /**
+   * OU names from below the root down to the account's OU; [] at the root. Absent: the OU lookup
+   * fails, and the message says the OU path is missing rather than placing the account at the root.
+   */
   ouPath?: string[];
   /** The root's ID, then those of the OUs in ouPath; sample IDs are made up when absent. */
   ouIds?: string[];
@@ -53,6 +56,22 @@ const contextsSchema = z.record(accountId, contextSchema, {
   error: "an object of account IDs to { name, email, ouPath, tags, securityContact }",
 });
 
+/**
+ * An ouPath that starts at the root: the message prints "Root" itself, so the file's ouPath holds
+ * only the OUs below it, and ["Root", "Prod"] would read "Root / Root / Prod".
+ */
+function rootInOuPaths(content: unknown): string[] {
+  if (typeof content !== "object" || content === null || Array.isArray(content)) return [];
+  return Object.entries(content).flatMap(([id, context]: [string, unknown]) => {
+    const ouPath = (context as { ouPath?: unknown } | null)?.ouPath;
+    if (!Array.isArray(ouPath) || typeof ouPath[0] !== "string" || ouPath[0].trim().toLowerCase() !== "root")
+      return [];
+    return [
+      `${id}.ouPath lists the OUs below the root: drop "${ouPath[0]}", leaving ${JSON.stringify(ouPath.slice(1))}${ouPath.length === 1 ? " (an account at the root)" : ""}`,
+    ];
+  });
+}
+
 /** An --account-context file: account IDs to the context the lookups would find. */
 export function readAccountContexts(path: string): AccountContexts {
   const content = readJsonFile(path, "the account context", {
@@ -64,12 +83,17 @@ export function readAccountContexts(path: string): AccountContexts {
       `${path} is an organization file, not an account context file: pass it with --org ${path}`,
     );
   }
-  if (!result.success) {
-    const problems = formatIssues(result.error.issues, {
-      schema: contextsSchema,
-      keyName: (parts) => parts.map(String).join(".") || "(the whole file)",
-      accountIdSchemas: new Set([accountId]),
-    });
+  const rooted = rootInOuPaths(content);
+  if (!result.success || rooted.length > 0) {
+    const issues = result.success ? [] : result.error.issues;
+    const problems = [
+      ...formatIssues(issues, {
+        schema: contextsSchema,
+        keyName: (parts) => parts.map(String).join(".") || "(the whole file)",
+        accountIdSchemas: new Set([accountId]),
+      }),
+      ...rooted,
+    ].sort();
     throw new DiscoveryError(
       `${path} is not a valid account context file:\n${problems.map((problem) => `  - ${problem}`).join("\n")}\n` +
         'Its shape: { "222222222221": { "name": "shop-prod", "email": "…", "ouPath": ["Workloads", "Prod"], "tags": { "owner": "…" }, "securityContact": { … } | null } }',
@@ -117,7 +141,21 @@ function sampleTree(contexts: AccountContexts) {
       units.set(idAt(accountId, depth), { accountId, depth });
     }
   }
-  return { idAt, units };
+  /** ListParents: an OU's parent, or an account's own OU (its context's ouPath, which must be given). */
+  const parents = (childId: string, known: (accountId: string) => AccountContext) => {
+    const unit = units.get(childId);
+    const ouPath = unit ? [] : known(childId).ouPath;
+    // Without an ouPath the account's place is unknown: not the root, which the message would show.
+    if (ouPath === undefined) {
+      throw new TaskFailure(
+        "Preview.NoOuPath",
+        `the account context gives no ouPath for ${childId}, so its OUs are not known`,
+      );
+    }
+    const [accountId, depth] = unit ? [unit.accountId, unit.depth - 1] : [childId, ouPath.length];
+    return { Parents: [{ Id: idAt(accountId, depth), Type: depth === 0 ? "ROOT" : "ORGANIZATIONAL_UNIT" }] };
+  };
+  return { idAt, units, parents };
 }
 
 /**
@@ -153,15 +191,8 @@ export function contextHandler(
           Account: { Id: args.AccountId, Name: context.name, Email: context.email, State: "ACTIVE" },
         });
       }
-      case "organizations:listParents": {
-        const unit = tree.units.get(args.ChildId);
-        const [accountId, depth] = unit
-          ? [unit.accountId, unit.depth - 1]
-          : [args.ChildId, (known(args.ChildId).ouPath ?? []).length];
-        return Promise.resolve({
-          Parents: [{ Id: tree.idAt(accountId, depth), Type: depth === 0 ? "ROOT" : "ORGANIZATIONAL_UNIT" }],
-        });
-      }
+      case "organizations:listParents":
+        return Promise.resolve(tree.parents(args.ChildId, known));
       case "organizations:describeOrganizationalUnit": {
         const id = args.OrganizationalUnitId;
         const unit =

@@ -1,12 +1,11 @@
 import { join, relative } from "node:path";
 import { PROVIDER_MEMORY_MB } from "../accounts/capacity";
 import { accountsBelow, fileCaller, readOrganizationFile } from "../accounts/org-file";
-import { configFromPulumi } from "../config/read";
 import { AbuseAlertsConfig, Category } from "../config/schema";
-import { readStackConfig, stackFilePath } from "../config/stack-file";
+import { configOfStackFile, readStackConfig, stackFilePath } from "../config/stack-file";
 import { OfflineRun, PlannedResource, runOffline } from "../sim/pulumi-runner";
 import { EVENTS_DIR } from "./examples";
-import { readEventFile, receivedAt, renderPreview, stackPreviewOptions } from "./preview";
+import { previewTime, readEventFile, renderPreview, stackPreviewOptions } from "./preview";
 import { contextsFromOrganization } from "../sim/account-context";
 import { noProgress, ProgressFactory } from "../lib/progress";
 import { paragraph, renderTable } from "../lib/tables";
@@ -190,17 +189,17 @@ function totalsParagraph({ config, run }: PlanContext, deployed: PlannedResource
 export async function renderPlan(options: PlanOptions): Promise<Plan> {
   const stackPath = stackFilePath(options.stack);
   const stackConfig = readStackConfig(stackPath);
-  const config = configFromPulumi(stackConfig);
+  const config = configOfStackFile(stackPath, stackConfig);
   const organization = readOrganizationFile(options.org);
   const eventFile = options.event ?? sampleEvent(config.categories);
   const event = readEventFile(eventFile);
   // A plan shows the message as the workflow makes it on the event's arrival, not days later.
-  const now = options.now ?? receivedAt(event) ?? new Date();
+  const now = previewTime(event, options.now);
   const progress = (options.progress ?? noProgress)("declaring resources", 0);
   const run = await runOffline({
     stackConfig,
     organization,
-    organizationSource: options.org,
+    organizationSource: relative(process.cwd(), options.org),
     stack: options.stack,
     onProgress: (done, declared) => progress.update(done, declared),
   }).finally(() => progress.stop());

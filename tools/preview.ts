@@ -1,3 +1,4 @@
+import { relative } from "node:path";
 import { CallAs } from "../model/stackset-targets";
 import { CustomNotification, parseCustomNotification } from "../notify/notification";
 import { renderForSlack } from "./render-slack";
@@ -10,6 +11,7 @@ import { DEFAULT_ACCOUNT_TAGS } from "../config/defaults";
 import { matchesPattern } from "../sim/eventbridge";
 import { UserError } from "../lib/errors";
 import { paragraph } from "../lib/tables";
+import { ID_TYPO, suggestion } from "../lib/suggest";
 import { readJsonFile } from "../lib/json-file";
 import { fileCaller, readOrganizationFile } from "../accounts/org-file";
 import {
@@ -40,7 +42,7 @@ export interface PreviewOptions {
   contexts?: AccountContexts;
   /** Answers the workflow's tasks instead of sample context (send-test-event, tests). */
   handler?: TaskHandler;
-  /** When the workflow runs: the "hours left" are counted from it. */
+  /** When the workflow runs: the "hours left" are counted from it; renderPreview defaults it to the event's arrival. */
   now?: Date;
   /** The Slack channel the stack posts to, shown on the rendering. */
   channelId?: string;
@@ -167,20 +169,29 @@ export interface RenderedPreview {
 }
 
 /** When EventBridge received the event: its `time`, when it has a valid one. */
-export function receivedAt(event: Event): Date | undefined {
+function receivedAt(event: Event): Date | undefined {
   const time = typeof event.time === "string" ? new Date(event.time) : undefined;
   return time && !Number.isNaN(time.getTime()) ? time : undefined;
 }
 
-/** The preview as text, and whether a valid message would be posted. */
-export async function renderPreview(event: Event, options: PreviewOptions = {}): Promise<RenderedPreview> {
+/**
+ * When a preview runs the workflow: at `now` when given, else when the event arrived (its `time`),
+ * as the workflow does, seconds after; today only for an event without a time. Counted from today,
+ * every sample would read days overdue.
+ */
+export function previewTime(event: Event, now: Date | undefined): Date {
   const received = receivedAt(event);
-  if (options.now && received && options.now < received) {
+  if (now && received && now < received) {
     throw new UserError(
-      `--now ${options.now.toISOString()} is before the event's time ${String(event.time)}: the workflow runs once the event has arrived`,
+      `--now ${now.toISOString()} is before the event's time ${String(event.time)}: the workflow runs once the event has arrived`,
     );
   }
-  const preview = await previewEvent(event, options);
+  return now ?? received ?? new Date();
+}
+
+/** The preview as text, and whether a valid message would be posted. */
+export async function renderPreview(event: Event, options: PreviewOptions = {}): Promise<RenderedPreview> {
+  const preview = await previewEvent(event, { ...options, now: previewTime(event, options.now) });
   if (preview.rules.length === 0) {
     const reason = unpostedReason(event, options, preview.forwarded);
     return {
@@ -212,27 +223,86 @@ export interface PreviewMessageOptions {
   org: string;
   /** An account context file, instead of the organization. */
   accountContext?: string;
+  /** The account the event is previewed as coming from, instead of its own. */
+  account?: string;
+  /** When the workflow runs; when the event arrived (its `time`) by default. */
   now?: Date;
+}
+
+const HEALTH_SOURCES = ["aws.health", "abuse-alerts.test"];
+
+/**
+ * The event as if it were about another account, where the workflow reads the account: a Health
+ * (or test) event's `account` and `detail.affectedAccount` (the impacted account, read first); a
+ * coverage notice's stack ARN (its `account` stays the StackSet's own); any other event's `account`.
+ */
+export function asFromAccount(event: Event, accountId: string): Event {
+  const moved = structuredClone(event);
+  const detail = isRecord(moved.detail) ? moved.detail : undefined;
+  const stack = detail?.["stack-id"];
+  if (moved.source === "aws.cloudformation" && detail && typeof stack === "string") {
+    detail["stack-id"] = stack.replace(/^(arn:[^:]*:cloudformation:[^:]*:)\d{12}:/, `$1${accountId}:`);
+    return moved;
+  }
+  moved.account = accountId;
+  if (detail && HEALTH_SOURCES.includes(String(moved.source))) detail.affectedAccount = accountId;
+  return moved;
+}
+
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === "object" && value !== null && !Array.isArray(value);
+
+interface SampleContext {
+  contexts: AccountContexts;
+  /** Where the context comes from, for messages. */
+  source: string;
+  management?: string;
+  callAs: CallAs;
+}
+
+/** What the lookups find: an account context file, or the organization file. */
+function sampleContext(options: PreviewMessageOptions): SampleContext {
+  if (options.accountContext) {
+    return {
+      contexts: readAccountContexts(options.accountContext),
+      source: `the account context ${relative(process.cwd(), options.accountContext)}`,
+      callAs: "SELF",
+    };
+  }
+  const organization = readOrganizationFile(options.org);
+  const management = organization.organization.managementAccountId;
+  return {
+    contexts: contextsFromOrganization(organization, options.config?.securityContact),
+    source: `the organization file ${relative(process.cwd(), options.org)}`,
+    management,
+    // Whoever the organization file says runs the program administers the StackSet.
+    callAs: fileCaller(organization).accountId === management ? "SELF" : "DELEGATED_ADMIN",
+  };
 }
 
 /** What `npm run preview-message` prints for an event file, and whether it would be posted. */
 export async function previewMessage(file: string, options: PreviewMessageOptions): Promise<RenderedPreview> {
-  const event = readEventFile(file);
-  const { config } = options;
-  let contexts: AccountContexts;
-  let management: string | undefined;
-  let callAs: CallAs = "SELF";
-  if (options.accountContext) {
-    contexts = readAccountContexts(options.accountContext);
-  } else {
-    const organization = readOrganizationFile(options.org);
-    contexts = contextsFromOrganization(organization, config?.securityContact);
-    management = organization.organization.managementAccountId;
-    // Whoever the organization file says runs the program administers the StackSet.
-    callAs = fileCaller(organization).accountId === management ? "SELF" : "DELEGATED_ADMIN";
-  }
+  const read = readEventFile(file);
+  const event = options.account ? asFromAccount(read, options.account) : read;
+  const { config, account } = options;
+  const { contexts, source, management, callAs } = sampleContext(options);
   const previewOptions = config
     ? stackPreviewOptions(config, contexts, management, callAs)
     : { contexts, directoryAccountId: management };
-  return renderPreview(event, { ...previewOptions, now: options.now });
+  const now = previewTime(event, options.now);
+  const rendered = await renderPreview(event, { ...previewOptions, now });
+  if (!rendered.posted && !rendered.invalid) return rendered;
+  const notes = [
+    paragraph(
+      `Processed at ${now.toISOString()}${options.now ? "" : receivedAt(event) ? ", when the event arrived (--now for another time)" : " (the event has no time; --now to set one)"}.`,
+    ),
+  ];
+  if (account && !contexts[account]) {
+    notes.push(
+      paragraph(
+        `Account ${account} is not in ${source}${suggestion(Object.keys(contexts), account, ID_TYPO)}: its lookups fail, as they would for an account outside the organization.`,
+      ),
+    );
+  }
+  return { ...rendered, text: [...notes, rendered.text].join("\n") };
 }

@@ -234,7 +234,7 @@ describe("account discovery over AWS Organizations", () => {
   it("keeps OU requests within the concurrency bound", async () => {
     const mocked = mockOrganizations(exampleOrg(), { pageSize: 1, latency: 5 });
     const directory = new AwsOrganizationDirectory(mocked.client, { concurrency: 2 });
-    const accounts = await directory.listAccountsUnder([
+    const { accounts } = await directory.listAccountsUnder([
       "ou-ex12-security1",
       "ou-ex12-workload1",
       "ou-ex12-closing1",
@@ -255,6 +255,107 @@ describe("the sample organization file", () => {
       directory: new FileOrganizationDirectory(exampleOrg()),
     });
     assert.deepEqual(fromFile, await discoverWith(changes));
+  });
+});
+
+describe("organization problems, all at once, over AWS and from a file alike", () => {
+  /** The same config discovered over AWS Organizations (mocked) and from the organization file. */
+  async function bothWays(changes: Record<string, unknown>) {
+    const fromAws = discoverWith(changes);
+    const fromFile = discoverAccounts(config(changes), {
+      caller: managementCaller,
+      origin: "AWS",
+      directory: new FileOrganizationDirectory(exampleOrg()),
+    });
+    return Promise.allSettled([fromAws, fromFile]);
+  }
+  async function refusedBothWays(changes: Record<string, unknown>): Promise<string> {
+    const [aws, file] = await bothWays(changes);
+    assert.equal(aws.status, "rejected", "AWS refuses");
+    assert.equal(file.status, "rejected", "the file refuses");
+    const [awsError, fileError] = [aws, file].map((outcome) => outcome.reason as Error);
+    assert.ok(awsError instanceof DiscoveryError, String(awsError));
+    assert.equal(fileError.message, awsError.message, "the file answers as AWS does");
+    return awsError.message;
+  }
+
+  it("names every unknown OU, the central account and a mistyped exclusion in one error, each with its near miss", async () => {
+    const message = await refusedBothWays({
+      centralAccountId: "111111111119",
+      accounts: {
+        organizationalUnits: [
+          "ou-ex12-prod000l",
+          "ou-ex12-workload1",
+          "ou-ex12-nothere1",
+          "ou-ex12-securityl",
+        ],
+        exclude: ["222222222229"],
+      },
+    });
+    assert.equal(
+      message,
+      [
+        "Choosing the accounts to cover in organization o-exampleorg1 (AWS) found 5 problems:",
+        "  - abuse-alerts:accounts.organizationalUnits: ou-ex12-prod000l is not an OU of this organization (ParentNotFoundException); did you mean ou-ex12-prod0001 (Prod)?",
+        "  - abuse-alerts:accounts.organizationalUnits: ou-ex12-nothere1 is not an OU of this organization (ParentNotFoundException); check the ID with `aws organizations describe-organizational-unit --organizational-unit-id ou-ex12-nothere1`",
+        "  - abuse-alerts:accounts.organizationalUnits: ou-ex12-securityl is not an OU of this organization (ParentNotFoundException); did you mean ou-ex12-security1 (Security)?",
+        "  - abuse-alerts:accounts.exclude lists 222222222229, which is not an account of organization o-exampleorg1 (AWS); did you mean 222222222221 (shop-prod)? As written, that account stays covered",
+        "  - abuse-alerts:centralAccountId 111111111119 is not an account of organization o-exampleorg1 (AWS); did you mean 111111111111 (security-tooling)? Otherwise set it to the security account that should host the bus, topic and Chatbot",
+      ].join("\n"),
+    );
+  });
+
+  it("reports a mistyped exclusion across the whole organization too, and an exclusion far from any account only as a warning", async () => {
+    const message = await refusedBothWays({ accounts: { exclude: ["333333333339", "999999999999"] } });
+    assert.equal(
+      message,
+      "abuse-alerts:accounts.exclude lists 333333333339, which is not an account of organization o-exampleorg1 (AWS); did you mean 333333333331 (sandbox-playground)? As written, that account stays covered",
+    );
+    const [aws, file] = await bothWays({ accounts: { exclude: ["999999999999"] } });
+    for (const outcome of [aws, file]) {
+      assert.equal(outcome.status, "fulfilled");
+      assert.deepEqual(outcome.value.warnings, [
+        "abuse-alerts:accounts.exclude lists 999999999999, which is not among the 11 accounts found; nothing to exclude",
+      ]);
+    }
+  });
+
+  it("lets an exclusion of an account outside the selected OUs be, however near a covered one", async () => {
+    // 222222222221 (shop-prod) is under ou-ex12-prod0001, not under ou-ex12-prodeu01 with 222222222223.
+    const [aws, file] = await bothWays({
+      accounts: { organizationalUnits: ["ou-ex12-prodeu01"], exclude: ["222222222221"] },
+    });
+    for (const outcome of [aws, file]) {
+      assert.equal(outcome.status, "fulfilled", String((outcome as PromiseRejectedResult).reason));
+      assert.deepEqual(
+        outcome.value.covered.map((account) => account.id),
+        [CENTRAL, "222222222223"],
+      );
+    }
+  });
+
+  it("walks every OU it can over AWS, naming the unknown ones instead of stopping at the first", async () => {
+    const mocked = mockOrganizations(exampleOrg());
+    const directory = new AwsOrganizationDirectory(mocked.client);
+    const { accounts, unknownUnits } = await directory.listAccountsUnder([
+      "ou-ex12-nothere1",
+      "ou-ex12-prod0001",
+      "ou-ex12-nothere2",
+    ]);
+    assert.deepEqual(unknownUnits, ["ou-ex12-nothere1", "ou-ex12-nothere2"]);
+    assert.deepEqual(accounts.map((account) => account.id).sort(), [
+      "222222222221",
+      "222222222222",
+      "222222222223",
+    ]);
+    assert.deepEqual((await directory.listOrganizationalUnits()).map((unit) => unit.id).sort(), [
+      "ou-ex12-closing1",
+      "ou-ex12-dev00001",
+      "ou-ex12-prod0001",
+      "ou-ex12-prodeu01",
+      "ou-ex12-security1",
+      "ou-ex12-workload1",
+    ]);
   });
 });
 

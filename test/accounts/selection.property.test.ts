@@ -1,5 +1,6 @@
 import { strict as assert } from "node:assert";
 import fc from "fast-check";
+import { distance } from "fastest-levenshtein";
 import { discoverAccounts, Discovery } from "../../accounts/discover";
 import {
   FileOrganizationDirectory,
@@ -18,8 +19,10 @@ const MAX_DEPTH = 5;
 const MAX_UNITS = 16;
 const unitId = (index: number) => `ou-prop-${String(index).padStart(8, "0")}`;
 const memberId = (index: number) => String(300000000000 + index);
-/** Account IDs no generated organization holds. */
-const strangerId = (index: number) => String(900000000000 + index);
+/** Account IDs no generated organization holds, and no typo of one of its IDs. */
+const strangerId = (index: number) => String(987654321000 + index);
+/** An account's ID mistyped: a second digit no generated account has. */
+const typoOf = (id: string) => `${id[0]}8${id.slice(2)}`;
 
 interface GeneratedOrganization {
   file: OrganizationFile;
@@ -124,8 +127,9 @@ const scenarioArbitrary = organizationArbitrary.chain((organization) => {
             .tuple(
               fc.subarray(unitIds, { minLength: 1 }),
               fc.oneof(
-                { weight: 9, arbitrary: fc.constant([]) },
+                { weight: 18, arbitrary: fc.constant([]) },
                 { weight: 1, arbitrary: fc.constant(["ou-prop-nothere1"]) },
+                { weight: 1, arbitrary: fc.constant(["ou-prop-nothere1", "ou-prop-0000000x"]) },
               ),
             )
             .map(([known, unknown]) => [...known, ...unknown]),
@@ -137,9 +141,20 @@ const scenarioArbitrary = organizationArbitrary.chain((organization) => {
       .tuple(
         fc.subarray(accountIds),
         fc.uniqueArray(fc.nat(5), { maxLength: 3 }).map((indexes) => indexes.map(strangerId)),
+        fc.oneof(
+          { weight: 9, arbitrary: fc.constant([]) },
+          {
+            weight: 1,
+            arbitrary: fc
+              .subarray(accountIds, { maxLength: Math.min(2, accountIds.length) })
+              .map((ids) => ids.map(typoOf)),
+          },
+        ),
       )
-      .chain(([known, strangers]) =>
-        fc.shuffledSubarray([...known, ...strangers], { minLength: known.length + strangers.length }),
+      .chain(([known, strangers, typos]) =>
+        fc.shuffledSubarray([...known, ...strangers, ...typos], {
+          minLength: known.length + strangers.length + typos.length,
+        }),
       ),
     organizationId: fc.oneof(
       { weight: 5, arbitrary: fc.constantFrom(undefined, ORGANIZATION_ID) },
@@ -180,8 +195,10 @@ function expectedOutcome(organization: GeneratedOrganization, selection: Selecti
   let scope = organization.accounts;
   const outsideUnits: string[] = [];
   if (selection.units) {
-    const unknown = selection.units.find((id) => !organization.units.some((unit) => unit.id === id));
-    if (unknown) return { refused: [new RegExp(`${unknown} is not an OU of this organization`)] };
+    // Every unknown OU is named at once, not only the first.
+    const unknown = selection.units.filter((id) => !organization.units.some((unit) => unit.id === id));
+    if (unknown.length > 0)
+      return { refused: unknown.map((id) => new RegExp(`${id} is not an OU of this organization`)) };
     const below = organization.units
       .filter((unit) => selection.units?.includes(unit.id))
       .flatMap((unit) => unit.accountsBelow);
@@ -201,7 +218,19 @@ function expectedOutcome(organization: GeneratedOrganization, selection: Selecti
     }
   }
   const central = scope.find((account) => account.id === organization.centralId);
-  const refused: RegExp[] = [];
+  // An exclusion a character or two off an account that would be covered, and no account of the
+  // organization, is a typo: as written, the account meant would be covered.
+  const coverable = scope.filter((account) => account.state === "ACTIVE" && !excluded.has(account.id));
+  const refused: RegExp[] = selection.exclude
+    .filter(
+      (id) =>
+        !organization.accounts.some((account) => account.id === id) &&
+        coverable.some((account) => distance(account.id, id) <= 2),
+    )
+    .map(
+      (id) =>
+        new RegExp(`abuse-alerts:accounts.exclude lists ${id}, which is not an account of organization`),
+    );
   if (!central)
     refused.push(
       new RegExp(`abuse-alerts:centralAccountId ${organization.centralId} is not an account of organization`),

@@ -139,6 +139,16 @@ describe("config validation", () => {
         /OU ID such as ou-abcd-12345678, not an OU's name \(aws organizations list-organizational-units-for-parent .*got "Workloads"/,
     },
     {
+      // It looks like an OU ID; only the rule says that the part after the second dash is too short.
+      key: "abuse-alerts:accounts.organizationalUnits[0]",
+      changes: {
+        good: { accounts: { organizationalUnits: ["ou-ex12-prod0001"] } },
+        bad: { accounts: { organizationalUnits: ["ou-ex12-prod1"] } },
+      },
+      expected:
+        /must be an OU ID: ou-, then the root's part of 4 to 32 lowercase letters or digits, a dash, and 8 to 32 lowercase letters or digits \(e.g. ou-abcd-12345678\), got "ou-ex12-prod1"/,
+    },
+    {
       key: "abuse-alerts:notifyEmails",
       changes: {
         good: { notifyEmails: ["secops@example.com"] },

@@ -32,11 +32,42 @@ function assertFitsChatbot(preview: EventPreview, input: unknown): CustomNotific
   assert.ok(content.description.length > 0, "a description");
   for (const step of content.nextSteps ?? []) assert.ok(length(step) <= LIMITS.nextStep, step);
   for (const keyword of content.keywords ?? []) assert.ok(length(keyword) <= LIMITS.keyword, keyword);
-  const given = JSON.stringify(input);
-  for (const word of ["undefined", "NaN", "null"]) {
-    if (!given.includes(word)) assert.ok(!preview.message?.includes(word), `"${word}" in ${preview.message}`);
-  }
+  assertNoTraceOfMissingFields(preview.message ?? "", input);
   return notification;
+}
+
+/** Every text of a value, keys included, as it is: not JSON-escaped. */
+function texts(value: unknown): string[] {
+  if (typeof value === "string") return [value];
+  if (Array.isArray(value)) return value.flatMap(texts);
+  if (typeof value === "object" && value !== null) {
+    return Object.entries(value).flatMap(([key, inner]) => [key, ...texts(inner)]);
+  }
+  return [];
+}
+
+/** Where a missing field shows when a builder concatenates it: a null value, or the word itself. */
+const MISSING_WORD = /(?<![\p{L}\p{N}_])(undefined|NaN|null)(?![\p{L}\p{N}_])/gu;
+
+/**
+ * No trace of a field AWS left out: no null value anywhere in the message, and no word "null",
+ * "undefined" or "NaN" in a field unless the input's own text holds it. The words are looked for
+ * in each field's text, not in the message's JSON: there a line break before "ulla" reads "\nulla".
+ */
+function assertNoTraceOfMissingFields(message: string, input: unknown) {
+  const walk = (value: unknown, path: string): void => {
+    assert.notEqual(value, null, `${path} is null in ${message}`);
+    if (Array.isArray(value)) value.forEach((item, index) => walk(item, `${path}[${index}]`));
+    else if (typeof value === "object") {
+      for (const [key, inner] of Object.entries(value as object)) walk(inner, `${path}.${key}`);
+    } else if (typeof value === "string") {
+      for (const [word] of value.matchAll(MISSING_WORD)) {
+        const quoted = texts(input).some((text) => text.includes(word));
+        assert.ok(quoted, `${path} holds "${word}", which the input does not: ${JSON.stringify(value)}`);
+      }
+    }
+  };
+  walk(JSON.parse(message) as unknown, "message");
 }
 
 /** AWS's text in the message: whole, or cut where the message ran out of room, ending with "…". */
@@ -360,6 +391,77 @@ describe("Chatbot's limits for any event and account (fast-check)", () => {
         if (reason) assertQuoted(notification.content.description, "\n*AWS says* ", reason);
       }),
       { numRuns: 250 },
+    );
+  });
+});
+
+describe("the property tests' own check for traces of missing fields", () => {
+  const dos = () =>
+    structuredClone(healthFixtures.find((fixture) => fixture.name === "abuse/dos-report")?.event ?? {});
+  const stack: Stack = {
+    accountTags: [],
+    contexts: {},
+    securityContactConfigured: false,
+    stackSetCallAs: "SELF",
+  };
+  const now = new Date("2026-11-19T09:59:03Z");
+
+  it("passes AWS's text that starts where the builder put a line break (\\n + ulla reads \\nulla in JSON)", async () => {
+    const event = dos();
+    (event.detail as Detail).eventDescription = [{ language: "en_US", latestDescription: "ulla pariatur" }];
+    assert.ok(await checkHealthEvent({ event, now }, stack));
+  });
+
+  it("refuses a null value, and the word null, undefined or NaN that the input does not hold", async () => {
+    const preview = await previewEvent(dos(), { contexts: {}, now });
+    const message = JSON.parse(preview.message ?? "{}") as { content: Record<string, unknown> };
+    const altered = (change: (content: Record<string, unknown>) => void): EventPreview => {
+      const copy = structuredClone(message);
+      change(copy.content);
+      return { ...preview, message: JSON.stringify(copy) };
+    };
+    assert.doesNotThrow(() => assertFitsChatbot(preview, {}));
+    assert.throws(
+      () =>
+        assertFitsChatbot(
+          altered((content) => (content.keywords = [null])),
+          {},
+        ),
+      /message.content.keywords\[0\] is null/,
+    );
+    for (const word of ["null", "undefined", "NaN"]) {
+      const account = altered((content) => (content.description = `*Account* ${word} (222222222221)`));
+      assert.throws(
+        () => assertFitsChatbot(account, {}),
+        new RegExp(`holds "${word}", which the input does not`),
+      );
+      assert.doesNotThrow(
+        () => assertFitsChatbot(account, { name: `a ${word} name` }),
+        "the input's own word",
+      );
+    }
+  });
+
+  it("fails with fast-check's seed and path, to replay the case, and the assertion as its cause", async () => {
+    const preview = await previewEvent(dos(), { contexts: {}, now });
+    assert.throws(
+      () =>
+        fc.assert(
+          fc.property(fc.constantFrom("null", "ok"), (word) => {
+            const content = { ...preview.notification?.content, description: `*Account* ${word}` };
+            assertFitsChatbot(
+              { ...preview, message: JSON.stringify({ ...preview.notification, content }) },
+              {},
+            );
+          }),
+          { numRuns: 20, seed: 42 },
+        ),
+      (error: Error) => {
+        assert.match(error.message, /seed: 42, path: "\d+(:\d+)*"/);
+        // Mocha prints the assertion that failed as the error's cause.
+        assert.match(String((error.cause as Error).message), /holds "null", which the input does not/);
+        return true;
+      },
     );
   });
 });

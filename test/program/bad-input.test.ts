@@ -1,7 +1,11 @@
 import { strict as assert } from "node:assert";
+import * as pulumi from "@pulumi/pulumi";
+import { checkDirectCapacity } from "../../accounts/capacity";
+import { ConfigError, validateConfig } from "../../config/schema";
+import { asRunError } from "../../program/prepare";
 import { OrganizationFile, OrganizationalUnitNode } from "../../accounts/org-file";
 import { OfflineRunError } from "../../sim/pulumi-runner";
-import { CENTRAL, exampleOrg } from "../helpers/example-org";
+import { CENTRAL, exampleOrg, minimalConfig } from "../helpers/example-org";
 import { prodConfigWith, runProgram } from "../helpers/offline";
 
 /** The example organization with one account's state changed, or the account removed. */
@@ -220,7 +224,7 @@ const cases: { name: string; config?: Record<string, unknown>; org?: Organizatio
     name: "a central account outside the organization",
     org: orgWith(CENTRAL, "remove"),
     names: [
-      /abuse-alerts:centralAccountId 111111111111 is not an account of organization o-exampleorg1 \(the organization file .*\); set it to the security account that should host the bus, topic and Chatbot, or pass --org with a file of your own organization/,
+      /abuse-alerts:centralAccountId 111111111111 is not an account of organization o-exampleorg1 \(the organization file .*\); did you mean 111111111112 \(log-archive\)\? Otherwise set it to the security account that should host the bus, topic and Chatbot, or pass --org with a file of your own organization/,
     ],
   },
   {
@@ -249,4 +253,61 @@ describe("bad input: a clear error, and not a single resource", () => {
       });
     });
   }
+});
+
+describe("bad input under pulumi up, and offline", () => {
+  const configError = () => {
+    try {
+      validateConfig({ ...minimalConfig, centralAccountId: "1234" });
+    } catch (error) {
+      return error as ConfigError;
+    }
+    return assert.fail("the config must be refused");
+  };
+  const capacityError = () => {
+    try {
+      checkDirectCapacity(45, 30);
+    } catch (error) {
+      return error as Error;
+    }
+    return assert.fail("45 accounts must be refused");
+  };
+
+  it("names the stack's file, and says nothing was deployed only under pulumi up", () => {
+    const up = asRunError(configError(), { stack: "mycorp", deploying: true }) as Error;
+    assert.ok(pulumi.RunError.isInstance(up), "printed without a stack trace");
+    assert.ok(
+      up.message.endsWith(
+        "\nFix it in Pulumi.mycorp.yaml (or with `pulumi config set --path`); nothing was deployed.",
+      ),
+      up.message,
+    );
+    const offline = asRunError(configError(), { stack: "mycorp", deploying: false }) as Error;
+    assert.ok(
+      offline.message.endsWith("\nFix it in Pulumi.mycorp.yaml (or with `pulumi config set --path`)."),
+      offline.message,
+    );
+    const capacityUp = asRunError(capacityError(), { stack: "mycorp", deploying: true }) as Error;
+    assert.ok(capacityUp.message.endsWith(" or more.\nNothing was deployed."), capacityUp.message);
+    const capacityOffline = asRunError(capacityError(), { stack: "mycorp", deploying: false }) as Error;
+    assert.doesNotMatch(capacityOffline.message, /nothing was deployed/i);
+    const bug = new TypeError("a bug");
+    assert.equal(asRunError(bug, { stack: "mycorp", deploying: true }), bug, "a bug keeps its stack trace");
+  });
+
+  it("an offline run (npm run plan) names the stack file and never says nothing was deployed", async () => {
+    await assert.rejects(runProgram(prodConfigWith({ centralAccountId: "1234" })), (error: Error) => {
+      assert.ok(
+        error.message.endsWith("\nFix it in Pulumi.test.yaml (or with `pulumi config set --path`)."),
+        error.message,
+      );
+      return true;
+    });
+    const big = prodConfigWith({ maxDirectAccounts: 2 });
+    await assert.rejects(runProgram(big), (error: Error) => {
+      assert.match(error.message, /abuse-alerts:deployment direct would cover 7 accounts/);
+      assert.doesNotMatch(error.message, /nothing was deployed/i);
+      return true;
+    });
+  });
 });

@@ -12,6 +12,7 @@ import { configFromPulumi } from "../../config/read";
 import { benchCommand } from "../../scripts/bench";
 import { coverageCommand } from "../../scripts/coverage";
 import { doctorCommand } from "../../scripts/doctor";
+import { exportOrgCommand } from "../../scripts/export-org";
 import { planCommand } from "../../scripts/plan";
 import { renderPlan } from "../../tools/plan";
 import { previewMessageCommand } from "../../scripts/preview-message";
@@ -36,15 +37,19 @@ function stackYaml(changes: Record<string, unknown> = {}): string {
   ].join("\n");
 }
 
-async function planIn(directory: string, args: string[] = []): Promise<CliRun> {
+/** Runs commands in a directory, as a person who cd'd there would. */
+async function inDirectory<T>(directory: string, work: () => Promise<T>): Promise<T> {
   const cwd = process.cwd();
   process.chdir(directory);
   try {
-    return await runCli(planCommand(), ["--stack", "test", ...args]);
+    return await work();
   } finally {
     process.chdir(cwd);
   }
 }
+
+const planIn = (directory: string, args: string[] = []): Promise<CliRun> =>
+  inDirectory(directory, () => runCli(planCommand(), ["--stack", "test", ...args]));
 
 /** Plans a stack file of these config lines, written as a person would type them. */
 const planConfigLines = (lines: string[]) =>
@@ -242,6 +247,41 @@ describe("the first hour: npm run plan", () => {
     }
   });
 
+  it("reports every unknown OU at once, with the OU each was likely meant to be, and an exclusion typo with them", async () => {
+    const run = await planIn(
+      workspace({
+        "Pulumi.test.yaml": stackYaml({
+          accounts: {
+            organizationalUnits: ["ou-ex12-prod000l", "ou-ex12-dev00002", "ou-zz99-elsewhere"],
+            exclude: ["111111111113"],
+          },
+        }),
+      }),
+    );
+    assertPlainError(
+      run,
+      /^Choosing the accounts to cover in organization o-exampleorg1 \(the organization file .*organization.json\) found 4 problems:\n/,
+    );
+    const lines = run.stderr.trimEnd().split("\n").slice(1);
+    assert.equal(lines.length, 4, run.stderr);
+    assert.match(
+      lines[0],
+      /ou-ex12-prod000l is not an OU of the organization file .*; did you mean ou-ex12-prod0001 \(Prod\)\?$/,
+    );
+    assert.match(
+      lines[1],
+      /ou-ex12-dev00002 is not an OU of the organization file .*; did you mean ou-ex12-dev00001 \(Dev\)\?$/,
+    );
+    assert.match(
+      lines[2],
+      /ou-zz99-elsewhere is not an OU of the organization file .*; check the ID, or pass --org with a file of your own organization/,
+    );
+    assert.match(
+      lines[3],
+      /exclude lists 111111111113, which is not an account of .*; did you mean 111111111111 \(security-tooling\)\? As written, that account stays covered$/,
+    );
+  });
+
   it("gives the quoting hint for JSON that is broken by an unquoted ID, and only then", () => {
     const directory = workspace({
       "zero.json": '{ "root": { "accounts": [{ "id": 012345678901 }] } }',
@@ -270,6 +310,15 @@ describe("the first hour: npm run plan", () => {
           { id: "100000000001", name: "management", state: "ACTIVE" },
           { id: 111111111111, name: "security", state: "ACTIVE" },
           { id: "222222222221", name: "shop", state: "Active" },
+        ],
+      }),
+      "ids.json": orgFile({
+        id: "ou-ex12-root0001",
+        name: "Root",
+        accounts: [{ id: "100000000001", name: "management", state: "ACTIVE" }],
+        organizationalUnits: [
+          { id: "ou-ex12-prod1", name: "Prod" },
+          { id: "ou-EX12-workload1", name: "Workloads" },
         ],
       }),
       "twice.json": orgFile({
@@ -303,6 +352,29 @@ describe("the first hour: npm run plan", () => {
           /root.accounts\[2\].state must be the account's Organizations State: ACTIVE, SUSPENDED, PENDING_CLOSURE, CLOSED, got "Active" \(did you mean ACTIVE\?\)/,
         );
         assert.doesNotMatch(error.message, /Invalid input/);
+        return true;
+      },
+    );
+    assert.throws(
+      () => readOrganizationFile(join(directory, "ids.json")),
+      (error: Error) => {
+        assert.match(error.message, /ids.json is not a valid organization file \(3 problems\)/);
+        const rule =
+          "an OU ID: ou-, then the root's part of 4 to 32 lowercase letters or digits, a dash, and 8 to 32 lowercase letters or digits (e.g. ou-abcd-12345678)";
+        for (const [index, id] of [
+          [0, "ou-ex12-prod1"],
+          [1, "ou-EX12-workload1"],
+        ]) {
+          assert.ok(
+            error.message.includes(`root.organizationalUnits[${index}].id must be ${rule}, got "${id}"`),
+            error.message,
+          );
+        }
+        assert.match(
+          error.message,
+          /root.id must be a root ID: r- and 4 to 32 lowercase letters or digits \(e.g. r-ab12\), got "ou-ex12-root0001"/,
+        );
+        assert.doesNotMatch(error.message, /ou-…-…/);
         return true;
       },
     );
@@ -435,7 +507,7 @@ describe("the first hour: npm run plan", () => {
       /abuse-alerts:slack.workspaceId, abuse-alerts:slack.channelId are keys with a dot in the name, which Pulumi does not nest \(pulumi config set without --path\): write them under abuse-alerts:slack: in the stack file, or set each again with pulumi config set --path 'abuse-alerts:slack.workspaceId' <value>/,
     );
     assert.doesNotMatch(run.stderr, /is required|not a known key/);
-    assert.match(run.stderr, /Fix it in Pulumi.<stack>.yaml/);
+    assert.match(run.stderr, /Fix it in Pulumi.test.yaml/);
 
     const mixed = await planConfigLines([
       'abuse-alerts:centralAccountId: "111111111111"',
@@ -688,6 +760,54 @@ describe("the first hour: npm run preview-message", () => {
     );
   });
 
+  it("refuses an ouPath that starts at the root, naming the key, and never shows Root twice", async () => {
+    const directory = workspace({
+      "rooted.json": JSON.stringify({
+        "222222222221": { name: "webshop", ouPath: ["Root", "Prod"] },
+        "222222222222": { name: "payments", ouPath: ["root"] },
+      }),
+    });
+    const run = await runCli(previewMessageCommand(), [
+      dos,
+      "--account-context",
+      join(directory, "rooted.json"),
+    ]);
+    assert.equal(run.code, 1);
+    assert.equal(run.stdout, "");
+    assert.match(run.stderr, /rooted.json is not a valid account context file:\n/);
+    assert.match(
+      run.stderr,
+      /\n {2}- 222222222221.ouPath lists the OUs below the root: drop "Root", leaving \["Prod"\]\n/,
+    );
+    assert.match(
+      run.stderr,
+      /\n {2}- 222222222222.ouPath lists the OUs below the root: drop "root", leaving \[\] \(an account at the root\)\n/,
+    );
+    assert.doesNotMatch(run.stderr, /^\s+at /m);
+  });
+
+  it("says the OU path is missing, not that the account sits at the root, when its context has no ouPath", async () => {
+    const directory = workspace({ "no-ou.json": JSON.stringify({ "222222222221": { name: "webshop" } }) });
+    const run = await runCli(previewMessageCommand(), [
+      dos,
+      "--account-context",
+      join(directory, "no-ou.json"),
+    ]);
+    assert.equal(run.code, 0, run.stderr);
+    assert.doesNotMatch(run.stdout, /\*OU\*/);
+    assert.match(
+      prose(run.stdout).replace(/│ /g, ""),
+      /\*Context missing\*: OU path \(Preview.NoOuPath: the account context gives no ouPath for 222222222221, so its OUs are not known\)/,
+    );
+    // An empty ouPath is the root, said on purpose.
+    const root = workspace({
+      "root.json": JSON.stringify({ "222222222221": { name: "webshop", ouPath: [] } }),
+    });
+    const atRoot = await runCli(previewMessageCommand(), [dos, "--account-context", join(root, "root.json")]);
+    assert.match(atRoot.stdout, /│ \*OU\* Root\n/);
+    assert.doesNotMatch(atRoot.stdout, /OU path/);
+  });
+
   it("names what is wrong in an account context file, and a missing one", async () => {
     const directory = workspace({
       "key.json": JSON.stringify({ "2222": { name: "x" } }),
@@ -754,6 +874,68 @@ describe("the first hour: npm run preview-message --now", () => {
     assert.match(local.stderr, /Expected an ISO 8601 time with Z or an offset/);
     const offset = await runCli(previewMessageCommand(), [dos, "--now", "2026-11-19T11:14:03+01:00"]);
     assert.match(offset.stdout, /\(22 hours left\)/);
+  });
+});
+
+describe("the first hour: npm run preview-message, when and from which account", () => {
+  const dos = join(EVENTS_DIR, "abuse", "dos-report.json");
+
+  it("counts the hours left from the event's arrival, as plan does, and says so in --help of both", async () => {
+    const run = await runCli(previewMessageCommand(), [dos]);
+    assert.equal(run.code, 0, run.stderr);
+    assert.match(
+      run.stdout,
+      /^Processed at 2026-11-19T08:14:03.000Z, when the event arrived \(--now for another time\)/,
+    );
+    assert.match(run.stdout, /\*Reply by\* 2026-11-20 08:14 UTC \(24 hours left\)/);
+    assert.doesNotMatch(run.stdout, /overdue/);
+    const plan = await runCli(planCommand(), ["--event", dos]);
+    assert.match(plan.stdout, /\*Reply by\* 2026-11-20 08:14 UTC \(24 hours left\)/);
+    for (const command of [previewMessageCommand(), planCommand()]) {
+      const help = await runCli(command, ["--help"]);
+      assert.match(
+        prose(help.stdout).replace(/\s+/g, " "),
+        /--now <time> .*default: the event's time, when it arrived/,
+      );
+    }
+  });
+
+  it("previews the event as if from --account: its account and a Health event's affectedAccount", async () => {
+    const run = await runCli(previewMessageCommand(), [dos, "--account", "222222222222"]);
+    assert.equal(run.code, 0, run.stderr);
+    assert.match(run.stdout, /AWS abuse report AWS_ABUSE_DOS_REPORT in payments-prod \(222222222222\)/);
+    assert.match(run.stdout, /"account": "222222222222"/);
+    // AWS's own text keeps the account it was written for; every field of the workflow's is moved.
+    const fields = run.stdout.replace(/AWS ID: 222222222221/g, "");
+    assert.doesNotMatch(fields, /222222222221/);
+    const stranger = await runCli(previewMessageCommand(), [dos, "--account", "222222222229"]);
+    assert.equal(stranger.code, 0, "the message is still valid: its lookups fail, and it says so");
+    assert.match(
+      prose(stranger.stdout),
+      /Account 222222222229 is not in the organization file examples\/organization.json \(did you mean 222222222221\?\): its lookups fail/,
+    );
+  });
+
+  it("refuses an --account that is not 12 digits, saying why, with no stack trace", async () => {
+    const refused = async (value: string) => {
+      const run = await runCli(previewMessageCommand(), [dos, "--account", value]);
+      assert.equal(run.code, 1, value);
+      assert.equal(run.stdout, "");
+      assert.doesNotMatch(run.stderr, /^\s+at /m);
+      return run.stderr.trim();
+    };
+    assert.equal(
+      await refused("22222222221"),
+      "error: option '--account <id>' argument '22222222221' is invalid. Expected a 12-digit AWS account ID such as 222222222221 (this one has 11 digits).",
+    );
+    assert.match(
+      await refused("2222-2222-2222"),
+      /Expected a 12-digit AWS account ID such as 222222222221, without dashes: 222222222222\.$/,
+    );
+    assert.match(
+      await refused("shop-prod"),
+      /argument 'shop-prod' is invalid. Expected a 12-digit AWS account ID such as 222222222221\.$/,
+    );
   });
 });
 
@@ -849,6 +1031,60 @@ describe("the first hour: npm's own habits", () => {
     assert.match(both.stderr, /option '--account-context <file>' cannot be used with option '--org <file>'/);
     const missing = await runCli(previewMessageCommand(), ["nope.json"]);
     assert.equal(missing.stderr, "cannot read the event nope.json (ENOENT): check the event file's path\n");
+  });
+
+  it("suggests the nearest stack for a --stack typo, or lists the stacks there are", async () => {
+    const directory = workspace({ "Pulumi.mycorp.yaml": stackYaml(), "Pulumi.staging.yaml": stackYaml() });
+    const expected =
+      "Pulumi.mycrop.yaml does not exist; did you mean --stack mycorp (Pulumi.mycorp.yaml)? Or create Pulumi.mycrop.yaml from Pulumi.prod.yaml\n";
+    const runs = await inDirectory(directory, async () => [
+      await runCli(planCommand(), ["--stack", "mycrop"]),
+      await runCli(previewMessageCommand(), [dos, "--stack", "mycrop"]),
+      await runCli(doctorCommand(), ["--stack", "mycrop"]),
+      await runCli(sendTestEventCommand(), ["--account", "222222222221", "--stack", "mycrop"]),
+    ]);
+    for (const run of runs) {
+      assert.equal(run.code, 1);
+      assert.equal(run.stderr, expected);
+    }
+    const far = await inDirectory(directory, () => runCli(planCommand(), ["--stack", "nope"]));
+    assert.equal(
+      far.stderr,
+      "Pulumi.nope.yaml does not exist: create it from Pulumi.prod.yaml, or pass --stack with an existing stack (mycorp, staging)\n",
+    );
+  });
+
+  it("names the stack's own file in config errors, and never says nothing was deployed where nothing deploys", async () => {
+    const directory = workspace({ "Pulumi.mycorp.yaml": stackYaml({ centralAccountId: "1234" }) });
+    const runs = await inDirectory(directory, async () => ({
+      plan: await runCli(planCommand(), ["--stack", "mycorp"]),
+      "preview-message": await runCli(previewMessageCommand(), [dos, "--stack", "mycorp"]),
+      doctor: await runCli(doctorCommand(), ["--stack", "mycorp"]),
+      coverage: await runCli(coverageCommand(), ["--stack", "mycorp"]),
+      "send-test-event": await runCli(sendTestEventCommand(), [
+        "--account",
+        "222222222221",
+        "--stack",
+        "mycorp",
+      ]),
+      "export-org": await runCli(exportOrgCommand(), ["--stack", "mycorp"]),
+    }));
+    for (const [command, run] of Object.entries(runs)) {
+      assert.equal(run.code, 1, command);
+      assert.equal(run.stdout, "", command);
+      assert.match(run.stderr, /^The stack configuration has 1 problem:\n/, command);
+      assert.ok(
+        run.stderr.endsWith("\nFix it in Pulumi.mycorp.yaml (or with `pulumi config set --path`).\n"),
+        `${command}: ${run.stderr}`,
+      );
+      assert.doesNotMatch(run.stderr, /Pulumi\.<stack>\.yaml|nothing was deployed/i, command);
+    }
+    const broken = workspace({ "Pulumi.mycorp.yaml": "config: [1, 2]\n" });
+    const yaml = await inDirectory(broken, () => runCli(planCommand(), ["--stack", "mycorp"]));
+    assert.equal(
+      yaml.stderr,
+      "The stack configuration has 1 problem:\n  - Pulumi.mycorp.yaml: config: must be a map of keys to values, got a list\nFix it in Pulumi.mycorp.yaml (or with `pulumi config set --path`).\n",
+    );
   });
 
   it("refuses a --stack whose file does not exist, instead of running without it", async () => {

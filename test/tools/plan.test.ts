@@ -105,7 +105,8 @@ describe("npm run plan", () => {
       "The stack configuration has 2 problems:",
       '  - abuse-alerts:centralAccountId must be a 12-digit AWS account ID in quotes, e.g. "111111111111", got "1234"',
       "  - abuse-alerts:slack.channelId is required: the Slack channel ID, e.g. C0123456789",
-      "Fix them in Pulumi.<stack>.yaml (or with `pulumi config set --path`); nothing was deployed.",
+      // The file itself, not Pulumi.<stack>.yaml; and plan never deploys, so it does not say "nothing was deployed".
+      "Fix them in Pulumi.test.yaml (or with `pulumi config set --path`).",
     ]);
   });
 

@@ -1,0 +1,61 @@
+import { strict as assert } from "node:assert";
+import { asFromAccount, previewEvent } from "../../tools/preview";
+import { sampleEvents, stackSetSampleEvents } from "../../tools/examples";
+import { contextsFromOrganization } from "../../sim/account-context";
+import { exampleOrg, MANAGEMENT } from "../helpers/example-org";
+
+type Event = Record<string, unknown>;
+const sample = (name: string): Event => {
+  const found = [...sampleEvents(), ...stackSetSampleEvents()].find((fixture) => fixture.name === name);
+  assert.ok(found, name);
+  return found.event;
+};
+const detailOf = (event: Event) => event.detail as Record<string, unknown>;
+
+describe("preview-message --account: the event as if about another account", () => {
+  it("sets a Health event's account and affectedAccount, and leaves the file's event as it was", () => {
+    const original = sample("abuse/dos-report");
+    const before = JSON.stringify(original);
+    const moved = asFromAccount(original, "333333333333");
+    assert.equal(moved.account, "333333333333");
+    assert.equal(detailOf(moved).affectedAccount, "333333333333");
+    assert.equal(JSON.stringify(original), before);
+    // An organizational view's copy, delivered to another account: the impacted one changes.
+    const delivered = asFromAccount(
+      { ...original, detail: { ...detailOf(original), affectedAccount: "1" } },
+      "333333333333",
+    );
+    assert.equal(detailOf(delivered).affectedAccount, "333333333333");
+  });
+
+  it("moves a coverage notice's stack to the account, keeping the StackSet's own account on the event", () => {
+    const notice = sample("instance-failed-scp");
+    const moved = asFromAccount(notice, "222222222222");
+    assert.equal(moved.account, notice.account);
+    assert.match(
+      String(detailOf(moved)["stack-id"]),
+      /^arn:aws:cloudformation:eu-west-1:222222222222:stack\/StackSet-/,
+    );
+    assert.equal(detailOf(moved).affectedAccount, undefined);
+  });
+
+  it("gives another event only a new account: no affectedAccount a Health event alone carries", () => {
+    const finding = asFromAccount(sample("negative/guardduty-finding"), "222222222222");
+    assert.equal(finding.account, "222222222222");
+    assert.equal(detailOf(finding).affectedAccount, undefined);
+  });
+
+  it("makes the workflow look up that account, for a Health event and a coverage notice", async () => {
+    const contexts = contextsFromOrganization(exampleOrg(), undefined);
+    const options = {
+      contexts,
+      directoryAccountId: MANAGEMENT,
+      coverage: true,
+      now: new Date("2026-11-21T00:00:00Z"),
+    };
+    for (const name of ["abuse/dos-report", "instance-failed-scp"]) {
+      const preview = await previewEvent(asFromAccount(sample(name), "222222222222"), options);
+      assert.match(preview.notification?.content.title ?? "", /payments-prod \(222222222222\)/, name);
+    }
+  });
+});
