@@ -1,12 +1,4 @@
-import {
-  Account,
-  DescribeOrganizationCommand,
-  OrganizationsClient,
-  paginateListAccountsForParent,
-  paginateListOrganizationalUnitsForParent,
-  paginateListRoots,
-  paginateListTagsForResource,
-} from "@aws-sdk/client-organizations";
+import { Account, OrganizationsClient, paginateListTagsForResource } from "@aws-sdk/client-organizations";
 import pLimit from "p-limit";
 import { noProgress, ProgressFactory } from "../lib/progress";
 import { errorCode, organizationsError } from "./errors";
@@ -17,7 +9,7 @@ import {
   OrganizationFile,
   parseOrganizationFile,
 } from "./org-file";
-import { collectPages, toOrgAccount } from "./organizations";
+import { AwsOrganizationDirectory, collectPages, toOrgAccount } from "./organizations";
 import { Caller, DiscoveryError } from "./types";
 
 export interface ExportOptions {
@@ -44,6 +36,79 @@ const TAGS_HINT =
   " Tags are only sample context for the message previews: grant organizations:ListTagsForResource, " +
   "or export without them (npm run export-org -- --no-tags).";
 
+/** Accounts found and exported so far, on the progress bar: the total grows as the walk finds more. */
+interface Counter {
+  found: number;
+  exported: number;
+  update(): void;
+}
+
+/** The tree below the root, from the directory's walk: each OU's accounts and child OUs, sorted by ID. */
+async function exportTree(
+  directory: AwsOrganizationDirectory,
+  root: OrganizationalUnitNode,
+  counter: Counter,
+  /** Tags are read after the walk: an account counts as exported once they are. */
+  tagsToo: boolean,
+): Promise<FileAccount[]> {
+  const nodes = new Map([[root.id, root]]);
+  const accounts: FileAccount[] = [];
+  await directory.walk([root.id], {
+    accounts: true,
+    onUnit: (unit) => {
+      const node = nodes.get(unit.id) ?? { id: unit.id, name: "" };
+      const unitAccounts = unit.accounts.map(fileAccount).sort(byId);
+      const children = unit.children.map((child): OrganizationalUnitNode => ({ ...child })).sort(byId);
+      children.forEach((child) => nodes.set(child.id, child));
+      if (unitAccounts.length > 0) node.accounts = unitAccounts;
+      if (children.length > 0) node.organizationalUnits = children;
+      accounts.push(...unitAccounts);
+      counter.found += unitAccounts.length;
+      if (!tagsToo) counter.exported = counter.found;
+      counter.update();
+    },
+  });
+  return accounts;
+}
+
+/**
+ * The requested tags of every account, in the order asked for so the file reads the same from one
+ * export to the next. After one request failed, the queued ones give up at once instead of
+ * calling AWS for nothing; a refusal says tags are optional.
+ */
+async function exportTags(
+  client: OrganizationsClient,
+  accounts: readonly FileAccount[],
+  tagKeys: readonly string[],
+  options: ExportOptions & { counter: Counter },
+): Promise<void> {
+  const limit = pLimit(options.concurrency ?? 4);
+  let failed: DiscoveryError | undefined;
+  const listTags = (account: FileAccount) =>
+    limit(async () => {
+      if (failed) throw failed;
+      try {
+        return await collectPages(
+          paginateListTagsForResource({ client }, { ResourceId: account.id }),
+          (page) => page.Tags,
+        );
+      } catch (error) {
+        const message = organizationsError(error, "ListTagsForResource", options.caller?.arn);
+        const denied = errorCode(error).startsWith("AccessDenied");
+        throw (failed ??= denied ? new DiscoveryError(message.message + TAGS_HINT, message.code) : message);
+      }
+    });
+  await Promise.all(
+    accounts.map(async (account) => {
+      const values = new Map((await listTags(account)).map((tag) => [tag.Key, tag.Value ?? ""]));
+      const kept = tagKeys.filter((key) => values.has(key)).map((key) => [key, values.get(key) ?? ""]);
+      if (kept.length > 0) account.tags = Object.fromEntries(kept) as Record<string, string>;
+      options.counter.exported += 1;
+      options.counter.update();
+    }),
+  );
+}
+
 /**
  * The organization the credentials can read, as an organization file: every account of every OU
  * at any depth, whatever its state, with its email and the requested tags. Every list is read to
@@ -54,104 +119,38 @@ export async function exportOrganization(
   client: OrganizationsClient,
   options: ExportOptions = {},
 ): Promise<OrganizationFile> {
-  const limit = pLimit(options.concurrency ?? 4);
   const tagKeys = [...new Set(options.tags ?? [])];
-  // After one request failed, the queued ones give up at once instead of calling AWS for nothing.
-  let failed: DiscoveryError | undefined;
-  const call = <T>(operation: string, request: () => Promise<T>): Promise<T> =>
-    limit(async () => {
-      if (failed) throw failed;
-      try {
-        return await request();
-      } catch (error) {
-        const message = organizationsError(error, operation, options.caller?.arn);
-        const denied = operation === "ListTagsForResource" && errorCode(error).startsWith("AccessDenied");
-        throw (failed ??= denied ? new DiscoveryError(message.message + TAGS_HINT, message.code) : message);
-      }
-    });
-
+  const directory = new AwsOrganizationDirectory(client, {
+    callerArn: options.caller?.arn,
+    concurrency: options.concurrency,
+  });
   // One after the other: DescribeOrganization is the call whose error says best what is wrong.
-  const { Organization: organization } = await call("DescribeOrganization", () =>
-    client.send(new DescribeOrganizationCommand({})),
-  );
-  const roots = await call("ListRoots", () =>
-    collectPages(paginateListRoots({ client }, {}), (page) => page.Roots),
-  );
-  const root = roots[0];
-  if (!organization?.Id || !organization.MasterAccountId || !root?.Id) {
+  const organization = await directory.describeOrganization();
+  const root = await directory.root();
+  if (!organization.id || !organization.managementAccountId || !root.id) {
     throw new DiscoveryError(
       "AWS Organizations answered DescribeOrganization or ListRoots without an ID: run again, and compare with " +
         "`aws organizations describe-organization` and `aws organizations list-roots` under the same credentials.",
     );
   }
-
-  const progress = (options.progress ?? noProgress)("exporting accounts", 0);
-  let found = 0;
-  let exported = 0;
-  const accounts: FileAccount[] = [];
+  const bar = (options.progress ?? noProgress)("exporting accounts", 0);
+  const counter: Counter = {
+    found: 0,
+    exported: 0,
+    update: () => bar.update(counter.exported, counter.found),
+  };
   try {
-    const tree: OrganizationalUnitNode = { id: root.Id, name: root.Name ?? "Root" };
-    // Breadth first, a level at a time; each page fetch holds a concurrency slot, nothing else does.
-    let level = [tree];
-    while (level.length > 0) {
-      const children = await Promise.all(
-        level.map(async (unit) => {
-          const [listed, units] = await Promise.all([
-            call("ListAccountsForParent", () =>
-              collectPages(
-                paginateListAccountsForParent({ client }, { ParentId: unit.id }),
-                (page) => page.Accounts,
-              ),
-            ),
-            call("ListOrganizationalUnitsForParent", () =>
-              collectPages(
-                paginateListOrganizationalUnitsForParent({ client }, { ParentId: unit.id }),
-                (page) => page.OrganizationalUnits,
-              ),
-            ),
-          ]);
-          const unitAccounts = listed.map(fileAccount).sort(byId);
-          const unitChildren = units
-            .map((ou): OrganizationalUnitNode => ({ id: ou.Id ?? "", name: ou.Name ?? "" }))
-            .sort(byId);
-          if (unitAccounts.length > 0) unit.accounts = unitAccounts;
-          if (unitChildren.length > 0) unit.organizationalUnits = unitChildren;
-          accounts.push(...unitAccounts);
-          found += unitAccounts.length;
-          if (tagKeys.length === 0) exported = found;
-          progress.update(exported, found);
-          return unitChildren;
-        }),
-      );
-      level = children.flat();
-    }
-
-    if (tagKeys.length > 0) {
-      await Promise.all(
-        accounts.map(async (account) => {
-          const tags = await call("ListTagsForResource", () =>
-            collectPages(
-              paginateListTagsForResource({ client }, { ResourceId: account.id }),
-              (page) => page.Tags,
-            ),
-          );
-          const values = new Map(tags.map((tag) => [tag.Key, tag.Value ?? ""]));
-          // In the order asked for, so the file reads the same from one export to the next.
-          const kept = tagKeys.filter((key) => values.has(key)).map((key) => [key, values.get(key) ?? ""]);
-          if (kept.length > 0) account.tags = Object.fromEntries(kept) as Record<string, string>;
-          progress.update(++exported, found);
-        }),
-      );
-    }
-
+    const tree: OrganizationalUnitNode = { ...root };
+    const accounts = await exportTree(directory, tree, counter, tagKeys.length > 0);
+    if (tagKeys.length > 0) await exportTags(client, accounts, tagKeys, { ...options, counter });
     const caller = options.caller;
     return {
-      organization: { id: organization.Id, managementAccountId: organization.MasterAccountId },
-      ...(caller && caller.accountId !== organization.MasterAccountId ? { caller } : {}),
+      organization,
+      ...(caller && caller.accountId !== organization.managementAccountId ? { caller } : {}),
       root: tree,
     };
   } finally {
-    progress.stop();
+    bar.stop();
   }
 }
 

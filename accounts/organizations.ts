@@ -47,6 +47,14 @@ export function toOrgAccount(account: Account): OrgAccount {
   return { id: account.Id ?? "", name: account.Name ?? "", state: account.State ?? "UNKNOWN" };
 }
 
+/** A root or OU as a walk reads it. */
+export interface WalkedUnit {
+  id: string;
+  /** Its accounts as Organizations lists them (emails included), when the walk asked for them. */
+  accounts: Account[];
+  children: OrganizationalUnit[];
+}
+
 export interface AwsOrganizationDirectoryOptions {
   /** Named in error messages, so a person knows which credentials lack access. */
   callerArn?: string;
@@ -85,11 +93,16 @@ export class AwsOrganizationDirectory implements OrganizationDirectory {
     return { id: organization?.Id ?? "", managementAccountId: organization?.MasterAccountId ?? "" };
   }
 
-  async rootId(): Promise<string> {
+  /** The organization's root, which a StackSet targets to reach every account. */
+  async root(): Promise<{ id: string; name: string }> {
     const roots = await this.call("ListRoots", () =>
       collectPages(paginateListRoots({ client: this.client }, {}), (page) => page.Roots),
     );
-    return roots[0]?.Id ?? "";
+    return { id: roots[0]?.Id ?? "", name: roots[0]?.Name ?? "Root" };
+  }
+
+  async rootId(): Promise<string> {
+    return (await this.root()).id;
   }
 
   async listAccounts(): Promise<OrgAccount[]> {
@@ -112,72 +125,72 @@ export class AwsOrganizationDirectory implements OrganizationDirectory {
   }
 
   async listAccountsUnder(organizationalUnitIds: readonly string[]): Promise<AccountsUnder> {
-    const visited = new Set<string>();
-    const accounts: OrgAccount[] = [];
-    const unknownUnits: string[] = [];
-    let level = [...organizationalUnitIds];
-    // Breadth first; only the page fetches hold a concurrency slot, so a deep tree cannot deadlock the limiter.
-    while (level.length > 0) {
-      const fresh = level.filter((ou) => !visited.has(ou));
-      fresh.forEach((ou) => visited.add(ou));
-      const children = await Promise.all(
-        fresh.map((ou) => this.limit(() => this.readOrganizationalUnit(ou))),
-      );
-      children.forEach((child, index) => {
-        // Every unknown OU is named at once. A child OU deleted during the walk was empty: AWS
-        // deletes only empty OUs.
-        if (child === undefined) {
-          if (organizationalUnitIds.includes(fresh[index])) unknownUnits.push(fresh[index]);
-        } else accounts.push(...child.accounts);
-      });
-      level = children.flatMap((child) => child?.organizationalUnitIds ?? []);
-    }
-    return { accounts, unknownUnits };
+    const { units, unknown } = await this.walk(organizationalUnitIds, { accounts: true });
+    // A child OU deleted during the walk was empty (AWS deletes only empty OUs): only the OUs asked for are unknown.
+    return {
+      accounts: units.flatMap((unit) => unit.accounts.map(toOrgAccount)),
+      unknownUnits: unknown.filter((id) => organizationalUnitIds.includes(id)),
+    };
   }
 
   async listOrganizationalUnits(): Promise<OrganizationalUnit[]> {
-    const units: OrganizationalUnit[] = [];
-    let level = [await this.rootId()];
-    while (level.length > 0) {
-      const children = await Promise.all(
-        level.map((parentId) =>
-          this.limit(() =>
-            this.call("ListOrganizationalUnitsForParent", () =>
-              collectPages(
-                paginateListOrganizationalUnitsForParent({ client: this.client }, { ParentId: parentId }),
-                (page) => page.OrganizationalUnits,
-              ),
-            ),
-          ),
-        ),
-      );
-      const found = children.flat().map((ou) => ({ id: ou.Id ?? "", name: ou.Name ?? "" }));
-      units.push(...found);
-      level = found.map((ou) => ou.id);
-    }
-    return units;
+    const { units } = await this.walk([await this.rootId()], { accounts: false });
+    return units.flatMap((unit) => unit.children);
   }
 
-  /** An OU's accounts and child OUs; undefined when Organizations has no such OU. */
-  private async readOrganizationalUnit(
-    parentId: string,
-  ): Promise<{ accounts: OrgAccount[]; organizationalUnitIds: string[] } | undefined> {
+  /**
+   * The OU tree below these parents, breadth first, a level at a time, each parent read once: the
+   * accounts (when asked for, with their emails) and the child OUs of each. Only the page fetches
+   * hold a concurrency slot, so a deep tree cannot deadlock the limiter. `onUnit` sees each unit as
+   * it is read; parents Organizations does not know are returned apart.
+   */
+  async walk(
+    parentIds: readonly string[],
+    options: { accounts: boolean; onUnit?: (unit: WalkedUnit) => void },
+  ): Promise<{ units: WalkedUnit[]; unknown: string[] }> {
+    const visited = new Set<string>();
+    const units: WalkedUnit[] = [];
+    const unknown: string[] = [];
+    let level = [...parentIds];
+    while (level.length > 0) {
+      const fresh = level.filter((id) => !visited.has(id));
+      fresh.forEach((id) => visited.add(id));
+      const read = await Promise.all(fresh.map((id) => this.readUnit(id, options.accounts)));
+      read.forEach((unit, index) => {
+        if (!unit) return void unknown.push(fresh[index]);
+        units.push(unit);
+        options.onUnit?.(unit);
+      });
+      level = read.flatMap((unit) => unit?.children.map((child) => child.id) ?? []);
+    }
+    return { units, unknown };
+  }
+
+  /** A parent's accounts and child OUs; undefined when Organizations has no such parent. */
+  private async readUnit(id: string, withAccounts: boolean): Promise<WalkedUnit | undefined> {
+    const list = <T>(operation: string, pages: () => Promise<T>) =>
+      this.limit(() => this.call(operation, pages));
     try {
-      const accounts = await this.call("ListAccountsForParent", () =>
-        collectPages(
-          paginateListAccountsForParent({ client: this.client }, { ParentId: parentId }),
-          (page) => page.Accounts,
+      const [accounts, children] = await Promise.all([
+        withAccounts
+          ? list("ListAccountsForParent", () =>
+              collectPages(
+                paginateListAccountsForParent({ client: this.client }, { ParentId: id }),
+                (page) => page.Accounts,
+              ),
+            )
+          : [],
+        list("ListOrganizationalUnitsForParent", () =>
+          collectPages(
+            paginateListOrganizationalUnitsForParent({ client: this.client }, { ParentId: id }),
+            (page) => page.OrganizationalUnits,
+          ),
         ),
-      );
-      const organizationalUnits = await this.call("ListOrganizationalUnitsForParent", () =>
-        collectPages(
-          paginateListOrganizationalUnitsForParent({ client: this.client }, { ParentId: parentId }),
-          (page) => page.OrganizationalUnits,
-        ),
-      );
+      ]);
       return {
-        accounts: accounts.map(toOrgAccount),
-        organizationalUnitIds: organizationalUnits.flatMap((ou) => (ou.Id ? [ou.Id] : [])),
+        id,
+        accounts,
+        children: children.flatMap((ou) => (ou.Id ? [{ id: ou.Id, name: ou.Name ?? "" }] : [])),
       };
     } catch (error) {
       if (error instanceof DiscoveryError && error.code === "ParentNotFoundException") return undefined;
