@@ -2,7 +2,7 @@ import { jsonata, State } from "./asl";
 import type { NotifyDefinitionArgs } from "./definition";
 import { accountLookups } from "./lookups";
 import { messageExpression } from "./message";
-import { dryRunOrPublish } from "./publish";
+import { centralTargets, dryRunOrPublish } from "./publish";
 
 /** Where the path of AWS Health events (and test events of their shape) starts. */
 export const ALERT_PATH = "Look up the account";
@@ -13,9 +13,9 @@ export function alertPath(args: NotifyDefinitionArgs): Record<string, State> {
     [ALERT_PATH]: accountLookups(args.directoryAccountId, args.message.accountTags, "Build message"),
     "Build message": {
       Type: "Pass",
-      Assign: { message: jsonata(messageExpression(args.message)) },
+      Assign: { message: jsonata(messageExpression(args.message)), targets: centralTargets(args.topicArn) },
       Next: "Dry run?",
     },
-    ...dryRunOrPublish("", args.topicArn),
+    ...dryRunOrPublish(""),
   };
 }

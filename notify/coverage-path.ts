@@ -2,7 +2,7 @@ import { jsonata, State } from "./asl";
 import type { NotifyDefinitionArgs } from "./definition";
 import { accountLookups } from "./lookups";
 import { messageExpression } from "./message";
-import { dryRunOrPublish } from "./publish";
+import { centralTargets, dryRunOrPublish } from "./publish";
 
 /** Where the path of the forwarder StackSet's failures starts. */
 export const COVERAGE_PATH = "Coverage: look up the account";
@@ -18,9 +18,9 @@ export function coveragePath(args: NotifyDefinitionArgs): Record<string, State> 
     ),
     "Coverage: build message": {
       Type: "Pass",
-      Assign: { message: jsonata(messageExpression(args.message)) },
+      Assign: { message: jsonata(messageExpression(args.message)), targets: centralTargets(args.topicArn) },
       Next: "Coverage: Dry run?",
     },
-    ...dryRunOrPublish("Coverage: ", args.topicArn),
+    ...dryRunOrPublish("Coverage: "),
   };
 }

@@ -1,11 +1,71 @@
-import { jsonata, State } from "./asl";
+import { jsonata, literal, State } from "./asl";
 
 /**
- * The end of every path that posts: a dry run returns the message (and the context found), a real
- * run publishes it to the topic with retries for hours. `prefix` keeps the state names of each
- * path apart.
+ * Every post the workflows make goes through here: the message, published to each of the post's
+ * targets. A target is `{ 'topicArn': …, 'note': … }`: the central alert topic, and the topic of
+ * each owning team's route that matches the account (its `note` says why it was routed there,
+ * shown above the message's own text). A path sets `$targets` before it posts.
  */
-export function dryRunOrPublish(prefix: string, topicArn: string): Record<string, State> {
+
+/** The central alert topic as the only target, which every path starts from. */
+export const centralTargets = (topicArn: string) => jsonata(`[{ 'topicArn': ${literal(topicArn)} }]`);
+
+/**
+ * The message with a target's note, if it has one, as the first line of its description: the
+ * same post for everyone, saying in a route's channel why it is there.
+ */
+const noted = (message: string) =>
+  `$exists($states.input.note) ? $merge([${message}, { 'content': $merge([${message}.content, { 'description': $states.input.note & '\\n\\n' & ${message}.content.description }]) }]) : ${message}`;
+
+/**
+ * `${prefix}Publish`: publishes `message` (a JSONata variable holding the Chatbot notification,
+ * e.g. `$message`) to every target in `$targets`, each with retries for hours: from 10 seconds to
+ * at most 15 minutes between tries, 30 tries, up to six hours (about three on average, as full
+ * jitter picks each wait between zero and its cap) before the execution fails and the
+ * ExecutionsFailed alarm goes off. Its result is the list of SNS message IDs.
+ */
+export function publishToTargets(prefix: string, message: string, next?: string): Record<string, State> {
+  return {
+    [`${prefix}Publish`]: {
+      Type: "Map",
+      Items: jsonata("$targets"),
+      ItemProcessor: {
+        ProcessorConfig: { Mode: "INLINE" },
+        StartAt: `${prefix}Publish to a target`,
+        States: {
+          [`${prefix}Publish to a target`]: {
+            Type: "Task",
+            Resource: "arn:aws:states:::sns:publish",
+            Arguments: {
+              TopicArn: jsonata("$states.input.topicArn"),
+              Message: jsonata(`$string(${noted(message)})`),
+            },
+            Retry: [
+              {
+                ErrorEquals: ["States.ALL"],
+                IntervalSeconds: 10,
+                BackoffRate: 2,
+                MaxDelaySeconds: 900,
+                MaxAttempts: 30,
+                JitterStrategy: "FULL",
+              },
+            ],
+            Output: jsonata("$states.result.MessageId"),
+            End: true,
+          },
+        },
+      },
+      Output: jsonata("{ 'published': $states.result }"),
+      ...(next ? { Next: next } : { End: true }),
+    },
+  };
+}
+
+/**
+ * The end of a path that posts once: a dry run returns the message (and the context found), a
+ * real run publishes it to `$targets`. `prefix` keeps the state names of each path apart.
+ */
+export function dryRunOrPublish(prefix: string): Record<string, State> {
   return {
     [`${prefix}Dry run?`]: {
       Type: "Choice",
@@ -14,27 +74,8 @@ export function dryRunOrPublish(prefix: string, topicArn: string): Record<string
     },
     [`${prefix}Return message`]: {
       Type: "Succeed",
-      Output: jsonata("{ 'message': $message, 'context': $context }"),
+      Output: jsonata("{ 'message': $message, 'context': $context, 'targets': $targets }"),
     },
-    [`${prefix}Publish`]: {
-      Type: "Task",
-      Resource: "arn:aws:states:::sns:publish",
-      Arguments: { TopicArn: topicArn, Message: jsonata("$string($message)") },
-      // From 10 seconds to at most 15 minutes between tries, 30 tries: up to six hours of retrying
-      // (about three on average, as full jitter picks each wait between zero and its cap) before
-      // the execution fails and the ExecutionsFailed alarm goes off.
-      Retry: [
-        {
-          ErrorEquals: ["States.ALL"],
-          IntervalSeconds: 10,
-          BackoffRate: 2,
-          MaxDelaySeconds: 900,
-          MaxAttempts: 30,
-          JitterStrategy: "FULL",
-        },
-      ],
-      Output: jsonata("{ 'published': $states.result.MessageId }"),
-      End: true,
-    },
+    ...publishToTargets(prefix, "$message"),
   };
 }

@@ -103,12 +103,15 @@ describe("the notify workflow's definition", () => {
     const walk = (states: StateMachineDefinition["States"]) => {
       for (const [name, state] of Object.entries(states)) {
         if (state.Type === "Task") tasks.push({ name, state });
-        for (const branch of (state.Branches ?? []) as { States: StateMachineDefinition["States"] }[])
-          walk(branch.States);
+        const graphs = [
+          ...((state.Branches ?? []) as object[]),
+          ...(state.ItemProcessor ? [state.ItemProcessor] : []),
+        ];
+        for (const graph of graphs as { States: StateMachineDefinition["States"] }[]) walk(graph.States);
       }
     };
     walk(definition.States);
-    const lookups = tasks.filter((task) => !task.name.endsWith("Publish"));
+    const lookups = tasks.filter((task) => !task.name.endsWith("Publish to a target"));
     // Each path (alerts, coverage notices) looks the account up the same way.
     assert.deepEqual(
       [...new Set(lookups.map((task) => String(task.state.Resource).split(":::")[1]))].sort(),
@@ -121,8 +124,8 @@ describe("the notify workflow's definition", () => {
       ],
     );
     for (const lookup of lookups) assert.deepEqual(lookup.state.Credentials, { RoleArn: DIRECTORY_ROLE });
-    const publish = tasks.find((task) => task.name === "Publish")?.state ?? assert.fail();
-    assert.deepEqual(tasks.find((task) => task.name === "Coverage: Publish")?.state, publish);
+    const publish = tasks.find((task) => task.name === "Publish to a target")?.state ?? assert.fail();
+    assert.deepEqual(tasks.find((task) => task.name === "Coverage: Publish to a target")?.state, publish);
     assert.equal(publish.Resource, "arn:aws:states:::sns:publish");
     const [retry] = publish.Retry as {
       IntervalSeconds: number;
@@ -432,7 +435,7 @@ describe("the workflow's ends: publish with retries, or fail loudly; a dry run r
       return Promise.resolve({ MessageId: "m-1" });
     });
     assert.equal(result.status, "SUCCEEDED");
-    assert.deepEqual(result.output, { published: "m-1" });
+    assert.deepEqual(result.output, { published: ["m-1"] });
     assert.equal(attempts, 3);
   });
 
