@@ -15,3 +15,6 @@ export const DEFAULT_ACCOUNT_TAGS = ["owner", "team", "environment"] as const;
 
 /** Days the central bus archive keeps events for replay. */
 export const DEFAULT_ARCHIVE_RETENTION_DAYS = 365;
+
+/** Hours before an abuse report's reply-by at which its thread is reminded. */
+export const DEFAULT_REMINDERS: readonly number[] = [6, 1];

@@ -14,6 +14,8 @@ export interface IssueContext {
   accountIdSchemas: ReadonlySet<z.ZodType>;
   /** How to keep an account ID text where the user writes it; quotes by default. */
   quoteAccountIds?: string;
+  /** Paths whose values are secrets: an error tells their length, never the value. */
+  secretPaths?: readonly (readonly string[])[];
 }
 
 const QUOTE_ACCOUNT_IDS = "write account IDs in quotes, as YAML and JSON drop leading zeros";
@@ -64,6 +66,20 @@ export function describeValue(
   return typeof value === "number" ? String(value) : JSON.stringify(value);
 }
 
+/** A secret's value as an error may show it: its kind and length, not its text. */
+function describeSecret(value: unknown): string {
+  if (typeof value === "string")
+    return `a value of ${[...value].length} characters (not shown: it is a secret)`;
+  if (Array.isArray(value)) return "a list (not shown: it holds a secret)";
+  return `${value === null ? "nothing" : `a ${typeof value}`} (not shown: it holds a secret)`;
+}
+
+/** Whether a value at `path` is, or holds, a secret at `secret`: the secret itself, inside it, or above it. */
+const holdsSecret = (path: readonly PropertyKey[], secret: readonly string[]) =>
+  path.length >= secret.length
+    ? secret.every((part, index) => String(path[index]) === part)
+    : path.every((part, index) => String(part) === secret[index]);
+
 /** One issue as one or more sentences (an unknown-keys issue names each key). */
 function formatIssue(issue: z.core.$ZodIssue, context: IssueContext): string[] {
   const key = context.keyName(issue.path);
@@ -81,6 +97,9 @@ function formatIssue(issue: z.core.$ZodIssue, context: IssueContext): string[] {
   // A record's key: the key's own schema says what was expected.
   if (issue.code === "invalid_key") {
     return [`${key} must be ${issue.issues[0]?.message ?? "a valid key"}, got ${describeValue(issue.input)}`];
+  }
+  if ((context.secretPaths ?? []).some((secret) => holdsSecret(issue.path, secret))) {
+    return [`${key} must be ${issue.message}, got ${describeSecret(issue.input)}`];
   }
   const leaf = schemaAt(context.schema, issue.path);
   const accountId = leaf !== undefined && context.accountIdSchemas.has(leaf);

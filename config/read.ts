@@ -84,18 +84,49 @@ function dottedKeyProblem(object: string, fullKeys: readonly string[]): string {
   );
 }
 
-/** The validated config from Pulumi's flat map of every key of the stack, whatever its namespace. */
-export function configFromPulumi(allConfig: Record<string, string>): AbuseAlertsConfig {
+/**
+ * A PagerDuty routing key kept in plain text in the stack file: whoever reads the file (or its
+ * repository) can page the on-call. Pulumi encrypts a value set with --secret, and keeps it so
+ * in its state; `isSecret` says which keys it holds encrypted.
+ */
+export function plainTextSecrets(
+  values: Record<string, unknown>,
+  isSecret: (fullKey: string) => boolean,
+): string[] {
+  const escalation = values.escalation;
+  const pagerDuty = isRecord(escalation) ? escalation.pagerDuty : undefined;
+  if (!isRecord(pagerDuty) || pagerDuty.routingKey === undefined || isSecret(`${PROJECT}:escalation`))
+    return [];
+  const key = `${PROJECT}:escalation.pagerDuty.routingKey`;
+  return [
+    `${key} is in plain text in the stack file: whoever reads the file can page your on-call. Set it as a secret: ` +
+      `pulumi config set --secret --path '${key}' <routing key>`,
+  ];
+}
+
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === "object" && value !== null && !Array.isArray(value);
+
+/**
+ * The validated config from Pulumi's flat map of every key of the stack, whatever its namespace.
+ * With `isSecret` (the program, under pulumi up or plan), a secret kept in plain text is refused too.
+ */
+export function configFromPulumi(
+  allConfig: Record<string, string>,
+  isSecret?: (fullKey: string) => boolean,
+): AbuseAlertsConfig {
   const keys = Object.keys(allConfig);
   const misplaced = keys.filter((key) => misplacedKeys([key]).length > 0);
   const dotted = dottedKeys(keys);
   const flat = new Set([...dotted.values()].flat());
   const nested = Object.fromEntries(Object.entries(allConfig).filter(([key]) => !flat.has(key)));
+  const values = projectConfigValues(nested);
   return validateConfig(
-    projectConfigValues(nested),
+    values,
     [
       ...misplacedKeys(misplaced),
       ...[...dotted].map(([object, fullKeys]) => dottedKeyProblem(object, fullKeys)),
+      ...(isSecret ? plainTextSecrets(values, isSecret) : []),
     ],
     // abuse-alert:centralAccountId: "did you mean abuse-alerts:centralAccountId?" says it all.
     [

@@ -6,6 +6,7 @@ import {
   DEFAULT_ARCHIVE_RETENTION_DAYS,
   DEFAULT_MAX_DIRECT_ACCOUNTS,
   DEFAULT_MEMBER_ROLE_NAME,
+  DEFAULT_REMINDERS,
 } from "./defaults";
 import { describeValue, formatIssues, IssueContext, schemaAt, uniqueList } from "./issues";
 
@@ -45,6 +46,14 @@ export interface ExplicitAccount {
   name: string;
 }
 
+/** Who hears of an open abuse case whose reply-by passed, besides the channel. */
+export interface EscalationConfig {
+  /** Subscribed to the escalation topic. */
+  emails: string[];
+  /** A PagerDuty Events API v2 integration; its routing key is a secret. */
+  pagerDuty?: { routingKey: string };
+}
+
 export interface AccountsConfig {
   /** Only accounts under these OUs, recursively. Empty: the whole organization. */
   organizationalUnits: string[];
@@ -73,6 +82,10 @@ export interface AbuseAlertsConfig {
   securityContact?: SecurityContact;
   /** Account tags (Organizations) every message shows, e.g. the owner. */
   accountTags: string[];
+  /** Hours before an abuse case's reply-by at which its thread is reminded, largest first; none: off. */
+  reminders: number[];
+  /** Who hears of an open abuse case at its reply-by, besides the channel. */
+  escalation: EscalationConfig;
 }
 
 /** Where a config problem is fixed, and whether the command that found it was deploying. */
@@ -139,6 +152,11 @@ const organizationalUnitError = {
   },
 };
 
+const EMAIL = "an email address such as secops@example.com";
+const HOURS = "a whole number of hours from 1 to 23";
+/** A PagerDuty Events API v2 integration key: 32 letters and digits. */
+export const ROUTING_KEY_PATTERN = /^[A-Za-z0-9]{32}$/;
+
 const schema = z.strictObject({
   centralAccountId: accountId,
   organizationId: z
@@ -197,7 +215,7 @@ const schema = z.strictObject({
     .optional(),
   deployment: z.enum(DEPLOYMENTS, expected("direct or stackset")).optional(),
   notifyEmails: uniqueList(
-    z.email(expected("an email address such as secops@example.com")),
+    z.email(expected(EMAIL)),
     "a list of email addresses, e.g. [secops@example.com]",
     (email) => email.toLowerCase(),
   ).optional(),
@@ -251,6 +269,37 @@ const schema = z.strictObject({
     .int(expected("a whole number of days, e.g. 365 (0 keeps events forever)"))
     .min(0, expected("0 or more days (0 keeps events forever)"))
     .optional(),
+  // Reminders fall within the reply window's last day: 24 would be its start, 0 the reply-by itself.
+  reminders: uniqueList(
+    z.number(expected(HOURS)).int(expected(HOURS)).min(1, expected(HOURS)).max(23, expected(HOURS)),
+    "a list of hours before the reply-by, e.g. [6, 1] ([] turns reminders off)",
+    (hours) => String(hours),
+  ).optional(),
+  escalation: z
+    .strictObject(
+      {
+        emails: uniqueList(
+          z.email(expected(EMAIL)),
+          "a list of email addresses, e.g. [oncall@example.com]",
+          (email) => email.toLowerCase(),
+        ).optional(),
+        pagerDuty: z
+          .strictObject(
+            {
+              routingKey: z
+                .string(expected("the integration's routing key, 32 letters and digits, set as a secret"))
+                .regex(
+                  ROUTING_KEY_PATTERN,
+                  expected("a PagerDuty Events API v2 routing (integration) key: 32 letters and digits"),
+                ),
+            },
+            expected("an object with routingKey, e.g. { routingKey: <secret> }"),
+          )
+          .optional(),
+      },
+      expected("an object with emails, pagerDuty or both"),
+    )
+    .optional(),
 });
 
 /** The full key a user writes, e.g. `abuse-alerts:slack.channelId` or `abuse-alerts:regions[1]`. */
@@ -281,6 +330,7 @@ const issueContext: IssueContext = {
   // pulumi config set --path stores a number for digits, quotes or not.
   quoteAccountIds:
     "write account IDs in quotes, as YAML drops leading zeros; with pulumi config set --path, add --type string",
+  secretPaths: [["escalation", "pagerDuty"]],
 };
 
 const isRecord = (value: unknown): value is Record<string, unknown> =>
@@ -376,6 +426,8 @@ export function validateConfig(
     maxDirectAccounts: parsed.maxDirectAccounts ?? DEFAULT_MAX_DIRECT_ACCOUNTS,
     securityContact: parsed.securityContact,
     accountTags: parsed.accountTags ?? [...DEFAULT_ACCOUNT_TAGS],
+    reminders: [...(parsed.reminders ?? DEFAULT_REMINDERS)].sort((a, b) => b - a),
+    escalation: { emails: parsed.escalation?.emails ?? [], pagerDuty: parsed.escalation?.pagerDuty },
   };
 }
 
@@ -397,6 +449,11 @@ export function configWarnings(config: AbuseAlertsConfig): string[] {
   if (!config.securityContact) {
     warnings.push(
       `${keyName(["securityContact"])} is not set: AWS sends abuse reports to each account's SECURITY contact, else to its root address, which in many accounts nobody reads; set it so the 24-hour reply reaches the security team`,
+    );
+  }
+  if (config.escalation.emails.length === 0 && !config.escalation.pagerDuty) {
+    warnings.push(
+      `${keyName(["escalation"])} is not set: an abuse report still unanswered at its reply-by is only posted as overdue in the channel; add emails or pagerDuty to reach someone outside it`,
     );
   }
   if (!config.regions.includes(GLOBAL_EVENTS_BACKUP_REGION)) {

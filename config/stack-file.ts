@@ -39,11 +39,8 @@ function missingStackFile(path: string): UserError {
   );
 }
 
-/**
- * The stack file's `config:` block as Pulumi hands it to a program: a flat map of full keys
- * to text, structured values as JSON.
- */
-export function readStackConfig(path: string): Record<string, string> {
+/** The stack file's `config:` block, or a config problem naming the file. */
+function configBlock(path: string): Record<string, unknown> {
   if (!existsSync(path)) throw missingStackFile(path);
   const name = stackFileName(path);
   const inFile = (problem: string) => new ConfigError([problem], { file: name });
@@ -73,6 +70,25 @@ export function readStackConfig(path: string): Record<string, string> {
   if (!isMap(config)) {
     throw inFile(`${name}: config: must be a map of keys to values, got ${describeDocument(config)}`);
   }
+  return config;
+}
+
+/**
+ * The keys Pulumi holds encrypted in a stack file (set with --secret, or holding a value that was),
+ * as the program asks of them.
+ */
+export function encryptedKeys(path: string): string[] {
+  return Object.entries(configBlock(path)).flatMap(([key, value]) =>
+    securePaths(value, key).length > 0 ? [key] : [],
+  );
+}
+
+/**
+ * The stack file's `config:` block as Pulumi hands it to a program: a flat map of full keys
+ * to text, structured values as JSON.
+ */
+export function readStackConfig(path: string): Record<string, string> {
+  const config = configBlock(path);
   const encrypted = Object.entries(config).flatMap(([key, value]) => securePaths(value, key));
   if (encrypted.length > 0) return decryptedConfig(path, encrypted);
   return Object.fromEntries(

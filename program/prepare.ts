@@ -39,10 +39,20 @@ export function asRunError(error: unknown, options: { stack: string; deploying: 
   return new pulumi.RunError(`${error.message}${options.deploying ? "\nNothing was deployed." : ""}`);
 }
 
+/**
+ * Which keys Pulumi holds encrypted. The SDK keeps the list for itself (runtime.isConfigSecret is
+ * marked internal): without it, no key counts as secret, and a routing key is refused until the
+ * SDK says it is one.
+ */
+function configSecrets(): (fullKey: string) => boolean {
+  const runtime = pulumi.runtime as unknown as { isConfigSecret?: (key: string) => boolean };
+  return (key) => runtime.isConfigSecret?.(key) ?? false;
+}
+
 /** The stack's config, its warnings logged; every key is read, whatever its namespace, so misplaced ones are reported. */
 function readConfig(): AbuseAlertsConfig {
   const allConfig = pulumi.runtime.allConfig();
-  const config = configFromPulumi(allConfig);
+  const config = configFromPulumi(allConfig, configSecrets());
   [...configWarnings(config), ...unreadKeyWarnings(Object.keys(allConfig))].forEach(
     (warning) => void pulumi.log.warn(warning),
   );

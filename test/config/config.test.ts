@@ -1,5 +1,5 @@
 import { strict as assert } from "node:assert";
-import { projectConfigValues } from "../../config/read";
+import { configFromPulumi, projectConfigValues } from "../../config/read";
 import { AbuseAlertsConfig, ConfigError, configWarnings, validateConfig } from "../../config/schema";
 import { minimalConfig, SECURITY_CONTACT as CONTACT } from "../helpers/example-org";
 
@@ -22,6 +22,9 @@ function assertOneProblem(changes: Record<string, unknown>, key: string, expecte
   assert.ok(problems[0].startsWith(key), `problem should start with ${key}: ${problems[0]}`);
   assert.match(problems[0], expected);
 }
+
+/** An escalation, so that warnings about it stay out of tests about other keys. */
+const ESCALATION = { emails: ["oncall@example.com"] };
 
 /** Explicit mode with just the central account: the smallest valid explicit selection. */
 const explicitCentral = {
@@ -47,6 +50,8 @@ describe("config validation", () => {
       maxDirectAccounts: 30,
       securityContact: undefined,
       accountTags: ["owner", "team", "environment"],
+      reminders: [6, 1],
+      escalation: { emails: [], pagerDuty: undefined },
     } satisfies AbuseAlertsConfig);
   });
 
@@ -394,6 +399,55 @@ describe("config validation", () => {
       },
       expected: /is not a known key \(did you mean abuse-alerts:slack.channelId\?\)/,
     },
+    {
+      key: "abuse-alerts:reminders[0]",
+      changes: { good: { reminders: [12, 6, 1] }, bad: { reminders: [24, 1] } },
+      expected: /must be a whole number of hours from 1 to 23, got 24/,
+    },
+    {
+      key: "abuse-alerts:reminders[0]",
+      changes: { good: { reminders: [] }, bad: { reminders: [1.5] } },
+      expected: /whole number of hours from 1 to 23, got 1.5/,
+    },
+    {
+      key: "abuse-alerts:reminders[1]",
+      changes: { good: { reminders: [6, 1] }, bad: { reminders: [6, 6] } },
+      expected: /listed only once \(6 repeats\)/,
+    },
+    {
+      key: "abuse-alerts:reminders",
+      changes: { good: { reminders: [1] }, bad: { reminders: 6 } },
+      expected: /a list of hours before the reply-by, e.g. \[6, 1\] \(\[\] turns reminders off\), got 6/,
+    },
+    {
+      key: "abuse-alerts:escalation.emails[0]",
+      changes: {
+        good: { escalation: { emails: ["oncall@example.com"] } },
+        bad: { escalation: { emails: ["oncall"] } },
+      },
+      expected: /an email address such as secops@example.com, got "oncall"/,
+    },
+    {
+      key: "abuse-alerts:escalation.email",
+      changes: { good: { escalation: {} }, bad: { escalation: { email: ["oncall@example.com"] } } },
+      expected: /is not a known key \(did you mean abuse-alerts:escalation.emails\?\)/,
+    },
+    {
+      key: "abuse-alerts:escalation.pagerDuty.routingKey",
+      changes: {
+        good: { escalation: { pagerDuty: { routingKey: "R0ut1ngKeyOfTheOnCallService0032" } } },
+        bad: { escalation: { pagerDuty: { routingKey: "R0ut1ngKeyOfTheOnCallService003" } } },
+      },
+      expected: /32 letters and digits, got a value of 31 characters \(not shown: it is a secret\)$/,
+    },
+    {
+      key: "abuse-alerts:escalation.pagerDuty.routing_key",
+      changes: {
+        good: {},
+        bad: { escalation: { pagerDuty: { routing_key: "R0ut1ngKeyOfTheOnCallService0032" } } },
+      },
+      expected: /is not a known key \(did you mean abuse-alerts:escalation.pagerDuty.routingKey\?\)/,
+    },
   ];
 
   const show = (changes: Record<string, unknown>) =>
@@ -443,6 +497,7 @@ describe("config validation", () => {
       regions: ["us-east-1", "eu-west-1"],
       notifyEmails: ["a@example.com"],
       securityContact: CONTACT,
+      escalation: ESCALATION,
     });
     const warnings = configWarnings(config);
     assert.equal(warnings.length, 2);
@@ -453,6 +508,7 @@ describe("config validation", () => {
       regions: ["us-east-1", "us-west-2"],
       notifyEmails: ["a@example.com"],
       securityContact: CONTACT,
+      escalation: ESCALATION,
     };
     assert.deepEqual(configWarnings(validateConfig(quiet)), []);
   });
@@ -463,6 +519,7 @@ describe("config validation", () => {
         ...minimalConfig,
         regions: ["us-east-1", "us-west-2"],
         notifyEmails: ["a@example.com"],
+        escalation: ESCALATION,
       }),
     );
     assert.deepEqual(warnings, [
@@ -472,15 +529,81 @@ describe("config validation", () => {
 
   it("warns when no email backs up the Slack channel for alarms", () => {
     const warnings = configWarnings(
-      validateConfig({ ...minimalConfig, regions: ["us-east-1", "us-west-2"], securityContact: CONTACT }),
+      validateConfig({
+        ...minimalConfig,
+        regions: ["us-east-1", "us-west-2"],
+        securityContact: CONTACT,
+        escalation: ESCALATION,
+      }),
     );
     assert.deepEqual(warnings, [
       "abuse-alerts:notifyEmails is empty: alarms about the alert path reach only the Slack channel, so if Chatbot fails nobody hears of it; add an address",
     ]);
   });
+
+  it("warns when no one outside the channel hears of an overdue abuse report", () => {
+    const warnings = configWarnings(
+      validateConfig({
+        ...minimalConfig,
+        regions: ["us-east-1", "us-west-2"],
+        notifyEmails: ["a@example.com"],
+        securityContact: CONTACT,
+      }),
+    );
+    assert.deepEqual(warnings, [
+      "abuse-alerts:escalation is not set: an abuse report still unanswered at its reply-by is only posted as overdue in the channel; add emails or pagerDuty to reach someone outside it",
+    ]);
+  });
+
+  it("sorts reminders from the earliest, and keeps the escalation", () => {
+    const config = validateConfig({
+      ...minimalConfig,
+      reminders: [1, 12, 6],
+      escalation: {
+        emails: ["oncall@example.com"],
+        pagerDuty: { routingKey: "R0ut1ngKeyOfTheOnCallService0032" },
+      },
+    });
+    assert.deepEqual(config.reminders, [12, 6, 1]);
+    assert.deepEqual(config.escalation, {
+      emails: ["oncall@example.com"],
+      pagerDuty: { routingKey: "R0ut1ngKeyOfTheOnCallService0032" },
+    });
+  });
+
+  it("never shows a routing key in an error, wherever it was put by mistake", () => {
+    const key = "R0ut1ngKeyOfTheOnCallService0032";
+    for (const escalation of [key, { pagerDuty: key }, { pagerDuty: { routingKey: [key] } }, [key]]) {
+      const problems = problemsWith({ escalation });
+      assert.equal(problems.length, 1, JSON.stringify(problems));
+      assert.ok(!problems[0].includes(key), problems[0]);
+      assert.match(problems[0], /not shown/);
+    }
+  });
 });
 
 describe("reading Pulumi config", () => {
+  it("refuses a PagerDuty routing key kept in plain text in the stack file, telling how to make it a secret", () => {
+    const flat = {
+      "abuse-alerts:centralAccountId": "111111111111",
+      "abuse-alerts:slack": '{"workspaceId":"T0123456789","channelId":"C0123456789"}',
+      "abuse-alerts:escalation": '{"pagerDuty":{"routingKey":"R0ut1ngKeyOfTheOnCallService0032"}}',
+    };
+    assert.throws(
+      () => configFromPulumi(flat, () => false),
+      (error: ConfigError) => {
+        assert.deepEqual(error.problems, [
+          "abuse-alerts:escalation.pagerDuty.routingKey is in plain text in the stack file: whoever reads the file can page your on-call. Set it as a secret: pulumi config set --secret --path 'abuse-alerts:escalation.pagerDuty.routingKey' <routing key>",
+        ]);
+        assert.ok(!error.message.includes("R0ut1ngKey"));
+        return true;
+      },
+    );
+    const secret = configFromPulumi(flat, (key) => key === "abuse-alerts:escalation");
+    assert.equal(secret.escalation.pagerDuty?.routingKey, "R0ut1ngKeyOfTheOnCallService0032");
+    assert.doesNotThrow(() => configFromPulumi(flat), "tools that deploy nothing do not ask");
+  });
+
   it("takes only the project's keys, parses structured values and keeps scalars as text", () => {
     const values = projectConfigValues({
       "aws:region": "us-east-1",
