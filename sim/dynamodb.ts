@@ -10,6 +10,7 @@ import {
   UpdateItemCommand,
 } from "@aws-sdk/client-dynamodb";
 import type { AddressInfo } from "node:net";
+import { executionArn } from "../model/arns";
 import { PARTITION_KEY, SORT_KEY, STATE_TABLE_NAME } from "../model/state-table";
 import { VirtualClock } from "./clock";
 import { TaskCall, TaskFailure } from "./step-functions";
@@ -20,7 +21,8 @@ import { TaskCall, TaskFailure } from "./step-functions";
  * region reaches the others `replicationSeconds` later (about a second in AWS), and the last
  * writer wins: a replica keeps the newer of two versions of an item. A conditional write is
  * checked against its own region's replica only, as in AWS. Step Functions' DynamoDB tasks (the
- * optimized integration and the AWS SDK one) are answered here, in the region of the execution.
+ * optimized integration and the AWS SDK one) are answered here, in the region of the execution;
+ * so are commands (npm run ack, npm run cases) through `client(region)`, whose writes replicate too.
  */
 
 type Item = Record<string, AttributeValue>;
@@ -49,7 +51,10 @@ export interface GlobalTableOptions {
 
 export class GlobalTableSim {
   readonly tableName: string;
+  /** Each replica as the twin itself reads and writes it: these writes do not replicate again. */
   private readonly clients = new Map<string, DynamoDBClient>();
+  /** Each replica as a command sees it: its writes replicate like the workflows'. */
+  private readonly commandClients = new Map<string, DynamoDBClient>();
   private readonly servers: Dynalite[] = [];
   /** The version of each item in each replica: [virtual time, sequence], for last-writer-wins. */
   private readonly versions = new Map<string, [number, number]>();
@@ -76,6 +81,7 @@ export class GlobalTableSim {
         maxAttempts: 1,
       });
       table.clients.set(region, client);
+      table.commandClients.set(region, table.replicating(region, server.address().port));
       await client.send(
         new CreateTableCommand({
           TableName: table.tableName,
@@ -95,12 +101,41 @@ export class GlobalTableSim {
   }
 
   async stop(): Promise<void> {
-    this.clients.forEach((client) => client.destroy());
+    [...this.clients.values(), ...this.commandClients.values()].forEach((client) => client.destroy());
     await Promise.all(this.servers.map((server) => new Promise<void>((resolve) => server.close(resolve))));
   }
 
-  /** The replica of a region, as a client reads it (npm run cases, npm run ack, tests). */
+  /** A client of a region's replica whose writes reach the other replicas, as AWS replicates them. */
+  private replicating(region: string, port: number): DynamoDBClient {
+    const client = new DynamoDBClient({
+      region,
+      endpoint: `http://127.0.0.1:${port}`,
+      credentials: { accessKeyId: "offline", secretAccessKey: "offline" },
+      maxAttempts: 1,
+    });
+    client.middlewareStack.add(
+      (next, context) => async (args) => {
+        const output = await next(args);
+        if (/^(PutItem|UpdateItem|DeleteItem)Command$/.test(context.commandName ?? "")) {
+          const input = args.input as { Key?: unknown; Item?: unknown };
+          await this.written(region, input.Key ?? input.Item);
+        }
+        return output;
+      },
+      { step: "initialize", name: "replicateOffline" },
+    );
+    return client;
+  }
+
+  /** The replica of a region, as a command reads and writes it (npm run cases, npm run ack, tests). */
   client(region: string): DynamoDBClient {
+    const client = this.commandClients.get(region);
+    if (!client) throw new Error(`no replica in ${region}`);
+    return client;
+  }
+
+  /** The replica as the twin itself uses it. */
+  private replica(region: string): DynamoDBClient {
     const client = this.clients.get(region);
     if (!client) throw new Error(`no replica in ${region}`);
     return client;
@@ -117,7 +152,7 @@ export class GlobalTableSim {
 
   /** Every item of a region's replica. */
   async items(region: string): Promise<Item[]> {
-    const { Items } = await this.client(region).send(new ScanCommand({ TableName: this.tableName }));
+    const { Items } = await this.replica(region).send(new ScanCommand({ TableName: this.tableName }));
     return Items ?? [];
   }
 
@@ -151,7 +186,7 @@ export class GlobalTableSim {
   }
 
   private send(region: string, action: string, input: Record<string, unknown>): Promise<unknown> {
-    const client = this.client(region);
+    const client = this.replica(region);
     switch (action) {
       case "getItem":
         return client.send(new GetItemCommand(input as never));
@@ -172,7 +207,7 @@ export class GlobalTableSim {
     const key = { [PARTITION_KEY]: item[PARTITION_KEY], [SORT_KEY]: item[SORT_KEY] };
     const version: [number, number] = [this.options.clock.now().getTime(), ++this.sequence];
     this.versions.set(`${region} ${keyText(key)}`, version);
-    const { Item: current } = await this.client(region).send(
+    const { Item: current } = await this.replica(region).send(
       new GetItemCommand({ TableName: this.tableName, Key: key }),
     );
     const at = new Date(version[0] + (this.options.replicationSeconds ?? 1) * 1000);
@@ -191,8 +226,27 @@ export class GlobalTableSim {
     const held = this.versions.get(slot);
     if (held && (held[0] > version[0] || (held[0] === version[0] && held[1] > version[1]))) return;
     this.versions.set(slot, version);
-    const client = this.client(region);
+    const client = this.replica(region);
     if (item) await client.send(new PutItemCommand({ TableName: this.tableName, Item: item }));
     else await client.send(new DeleteItemCommand({ TableName: this.tableName, Key: key }));
   }
+}
+
+/**
+ * A case table that has never seen the case, for a one-off preview that needs no dynalite: a
+ * read finds nothing, a write succeeds, and the case workflow starts. Undefined for other tasks.
+ */
+export function unseenCaseHandler(call: TaskCall): Promise<unknown> | undefined {
+  if (/^arn:aws:states:::(aws-sdk:)?dynamodb:query$/.test(call.resource)) {
+    return Promise.resolve({ Items: [], Count: 0, ScannedCount: 0 });
+  }
+  if (OPTIMIZED.test(call.resource) || SDK.test(call.resource)) return Promise.resolve({});
+  if (call.resource === "arn:aws:states:::states:startExecution") {
+    const { StateMachineArn, Name } = call.arguments as { StateMachineArn: string; Name: string };
+    return Promise.resolve({
+      ExecutionArn: executionArn(StateMachineArn, Name),
+      StartDate: call.time.toISOString(),
+    });
+  }
+  return undefined;
 }

@@ -1,4 +1,5 @@
 import { strict as assert } from "node:assert";
+import { PutItemCommand } from "@aws-sdk/client-dynamodb";
 import { VirtualClock } from "../../sim/clock";
 import { GlobalTableSim } from "../../sim/dynamodb";
 import { TaskCall, TaskFailure } from "../../sim/step-functions";
@@ -83,5 +84,19 @@ describe("a DynamoDB global table offline (dynalite per region, replication on t
     );
     await clock.run();
     assert.equal((await table.items("us-west-2")).length, 0);
+  });
+
+  it("replicates what a command writes through client(region), as the workflows' writes", async () => {
+    await table
+      .client("us-east-1")
+      .send(
+        new PutItemCommand({ TableName: table.tableName, Item: { pk: { S: "case#1" }, sk: { S: "ack" } } }),
+      );
+    assert.equal((await table.items("us-west-2")).length, 0, "not yet: replication takes a second");
+    await clock.run();
+    assert.deepEqual(
+      (await table.items("us-west-2")).map((item) => item.sk.S),
+      ["ack"],
+    );
   });
 });
