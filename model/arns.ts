@@ -57,3 +57,11 @@ export const chatConfigurationArn = (
   kind: "slack-channel" | "microsoft-teams-channel",
   name: string,
 ) => arn("chatbot", "", accountId, `chat-configuration/${kind}/${name}`);
+
+/** Chatbot custom actions are global too. */
+export const customActionArn = (accountId: string, actionName: string) =>
+  arn("chatbot", "", accountId, `custom-action/${actionName}`);
+
+/** An EventBridge connection; AWS adds a suffix to the name in the real ARN. */
+export const connectionArn = (region: string, accountId: string, name: string) =>
+  arn("events", region, accountId, `connection/${name}`);

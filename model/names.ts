@@ -85,3 +85,30 @@ export const DIRECTORY_ROLE_NAME = "abuse-alerts-directory";
 /** The directory role in the management account, which the workflows' lookups run as. */
 export const directoryRoleArn = (managementAccountId: string): string =>
   roleArn(managementAccountId, DIRECTORY_ROLE_NAME);
+
+/** The Standard state machine that follows each abuse case to its reply-by, and settles acknowledgements, in each hub region. */
+export const CASE_STATE_MACHINE_NAME = "abuse-alerts-case";
+
+export function caseStateMachineArn(region: string, centralAccountId: string): string {
+  return stateMachineArn(region, centralAccountId, CASE_STATE_MACHINE_NAME);
+}
+
+/** The case workflow's role in a region. */
+export function caseRoleName(region: string): string {
+  return `abuse-alerts-case-${region}`;
+}
+
+/** The topic whose email subscribers hear of an abuse case whose reply-by passed, in every hub region. */
+export const ESCALATION_TOPIC_NAME = "abuse-alerts-escalation";
+
+/** The EventBridge connection holding the PagerDuty routing key, in every hub region. */
+export const PAGERDUTY_CONNECTION_NAME = "abuse-alerts-pagerduty";
+
+/** PagerDuty's Events API v2: one endpoint for trigger, acknowledge and resolve. */
+export const PAGERDUTY_EVENTS_URL = "https://events.pagerduty.com/v2/enqueue";
+
+/** The Chatbot custom action behind the Acknowledge button (account-wide: Chatbot has no regions). */
+export const ACKNOWLEDGE_ACTION_NAME = "abuse-alerts-acknowledge";
+
+/** The channel's permission to run the Acknowledge button's command, as role policy and guardrail. */
+export const ACKNOWLEDGE_POLICY_NAME = "abuse-alerts-chatbot-acknowledge";

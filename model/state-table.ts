@@ -30,3 +30,52 @@ export const ITEM_KINDS = {
   /** Coverage failures gathered for one post. */
   coverage: "coverage",
 } as const;
+
+/**
+ * A case: one abuse report or risk notice, by the affected account and AWS Health's eventArn. Its
+ * items share the partition `case#<case ID>`:
+ * - `case#<region>`: the case as the region that posted its first update recorded it (targets,
+ *   reply-by, where the email went) and what its follower did since (reminders, escalation);
+ * - `update#<update>#<region>`: an update (lastUpdatedTime and statusCode) a region claimed and posted;
+ * - `ack`: the acknowledgement, from the Slack button or `npm run ack`.
+ * Two regions may write the first two at once: each writes its own. The case ID is the account
+ * and a hash of the eventArn: short enough for an execution name and a Chatbot command.
+ */
+export const CASE_PREFIX = `${ITEM_KINDS.case}#`;
+export const casePartition = (caseId: string) => `${CASE_PREFIX}${caseId}`;
+export const caseRecordKey = (region: string) => `case#${region}`;
+export const UPDATE_PREFIX = "update#";
+export const ACK_KEY = "ack";
+
+/** A case ID: the affected account, a dash, 12 hex digits. */
+export const CASE_ID_PATTERN = /^\d{12}-[0-9a-f]{12}$/;
+
+/** The values the case items hold: text, numbers and flags. */
+export type CaseValue = string | number | boolean;
+export type StoredAttribute = { S: string } | { N: string } | { BOOL: boolean };
+
+/** An item as DynamoDB's JSON gives it, read into plain values (the kinds the workflows write). */
+export function fromItem(item: Record<string, unknown>): Record<string, CaseValue> {
+  const values: Record<string, CaseValue> = {};
+  for (const [name, attribute] of Object.entries(item)) {
+    const value = attribute as Partial<{ S: string; N: string; BOOL: boolean }>;
+    if (value.S !== undefined) values[name] = value.S;
+    else if (value.N !== undefined) values[name] = Number(value.N);
+    else if (value.BOOL !== undefined) values[name] = value.BOOL;
+  }
+  return values;
+}
+
+/** Plain values as a DynamoDB item. */
+export function toItem(values: Record<string, CaseValue>): Record<string, StoredAttribute> {
+  return Object.fromEntries(
+    Object.entries(values).map(([name, value]) => [
+      name,
+      typeof value === "string"
+        ? { S: value }
+        : typeof value === "number"
+          ? { N: String(value) }
+          : { BOOL: value },
+    ]),
+  );
+}

@@ -6,6 +6,10 @@ import { MessageOptions } from "./message";
 export interface NotifyDefinitionArgs {
   /** The alert topic the message is published to. */
   topicArn: string;
+  /** The operations topic, told when a case cannot be followed. */
+  opsTopicArn: string;
+  /** The case workflow of the same region, which follows each abuse case to its reply-by. */
+  caseStateMachineArn: string;
   /** The management account: the lookups run as its directory role, and it reads its own contact without naming itself. */
   directoryAccountId: string;
   /** What the stack's config changes in the messages. */
@@ -16,14 +20,15 @@ export interface NotifyDefinitionArgs {
  * The notify workflow: read the event (or a dry run's `{ dryRun: true, event }`), look up the
  * account's name and root email, OU path, tags and SECURITY contact through the management
  * account's directory role (each lookup best-effort), build the Chatbot message with JSONata,
- * and publish it to the alert topic with retries for hours (or return it, in a dry run).
+ * and publish it to the alert topic with retries for hours (or return it, in a dry run). An
+ * abuse report or risk notice is a case: each update posts once, and the case workflow follows it.
  */
 export function notifyDefinition(args: NotifyDefinitionArgs): StateMachineDefinition {
   return {
     Comment:
       "abuse-alerts: an AWS Health abuse or risk event, a test event or a coverage notice, with the account's context, to Slack",
     QueryLanguage: "JSONata",
-    // The reply window: an execution still running after it raises the ExecutionsTimedOut alarm.
+    // A post retries for hours at most; the case workflow, not this one, waits for the reply-by.
     TimeoutSeconds: 86400,
     StartAt: "Read event",
     States: {

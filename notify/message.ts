@@ -1,5 +1,5 @@
 import { CallAs } from "../model/stackset-targets";
-import { alertMessage } from "./alert-message";
+import { alertFacts, alertMessage } from "./alert-message";
 import { coverageMessage } from "./coverage-message";
 import { AbuseAlertsConfig } from "../config/schema";
 
@@ -19,6 +19,16 @@ export interface MessageOptions {
   securityContactConfigured: boolean;
   /** How the forwarder StackSet is administered, for the command a coverage notice gives. */
   stackSetCallAs: CallAs;
+  /** Hours before the reply-by at which an abuse case is reminded (abuse-alerts:reminders). */
+  reminders: readonly number[];
+  /** Who hears of an overdue case besides the channel (abuse-alerts:escalation), in words; none: nobody. */
+  escalatedTo: readonly string[];
+}
+
+/** Who an overdue case is escalated to, in words: the emails, and PagerDuty when the stack has a key. */
+export function escalationTargets(escalation: { emails: readonly string[]; pagerDuty?: unknown }): string[] {
+  const { emails, pagerDuty } = escalation;
+  return [...(emails.length > 0 ? [emails.join(", ")] : []), ...(pagerDuty ? ["PagerDuty"] : [])];
 }
 
 /** The message options a stack's config gives, with how its StackSet is administered. */
@@ -27,6 +37,8 @@ export function messageOptions(config: AbuseAlertsConfig, stackSetCallAs: CallAs
     accountTags: config.accountTags,
     securityContactConfigured: config.securityContact !== undefined,
     stackSetCallAs,
+    reminders: config.reminders,
+    escalatedTo: escalationTargets(config.escalation),
   };
 }
 
@@ -34,11 +46,11 @@ const months =
   "{'Jan':'01','Feb':'02','Mar':'03','Apr':'04','May':'05','Jun':'06','Jul':'07','Aug':'08','Sep':'09','Oct':'10','Nov':'11','Dec':'12'}";
 
 /**
- * What every message starts from: JSONata helpers ($cut, $flat, $iso, $utc, $joined, $duration)
- * and the account's context as lines ($label, $contextLines), from `$event`, `$accountId` and
- * `$context` (the four lookups: account, OU path, tags, contact; each the result or an `error`).
+ * JSONata helpers every message shares: $cut (to a length, with …), $flat, $iso (AWS Health's
+ * RFC 1123 times as ISO 8601), $utc (a time to read), $joined, $span (a duration in hours, or in
+ * days from two days on) and $left ("6 hours left", "overdue by 3.1 days").
  */
-const PRELUDE = `
+export const HELPERS = `
     $cut := function($s, $n) { $length($s) > $n ? $substring($s, 0, $n - 1) & '…' : $s };
     $flat := function($xs) { $reduce($xs, function($all, $x) { $append($all, $x) }, []) };
     $iso := function($t) { $contains($t, /^\\d{4}-\\d\\d-\\d\\dT/) ? $t : (
@@ -46,13 +58,24 @@ const PRELUDE = `
       $p[3] & '-' & $lookup(${months}, $p[2]) & '-' & $pad($p[1], -2, '0') & 'T' & $p[4] & 'Z'
     ) };
     $utc := function($ms) { $fromMillis($ms, '[Y0001]-[M01]-[D01] [H01]:[m01] UTC') };
+    $joined := function($parts, $separator) { $count($parts) > 0 ? $join($parts, $separator) };
+    $unit := function($n, $word) { $n & ' ' & $word & ($n = 1 ? '' : 's') };
+    $span := function($ms) { $ms >= 172800000 ? $unit($round($ms / 86400000, 1), 'day') : $unit($round($ms / 3600000, 1), 'hour') };
+    $left := function($until, $now) { $until >= $now ? $span($until - $now) & ' left' : 'overdue by ' & $span($now - $until) };
+`;
+
+/**
+ * What every message about an event starts from: the helpers, and the account's context as lines
+ * ($label, $contextLines), from `$event`, `$accountId` and `$context` (the four lookups: account,
+ * OU path, tags, contact; each the result or an `error`).
+ */
+export const PRELUDE = `${HELPERS}
     $d := $event.detail;
     $account := $context[0];
     $ou := $context[1];
     $tags := $context[2];
     $contact := $context[3];
     $label := $exists($account.name) ? $account.name & ' (' & $accountId & ')' : $accountId;
-    $joined := function($parts, $separator) { $count($parts) > 0 ? $join($parts, $separator) };
     $why := function($lookup) { $lookup.error.Error & ': ' & $cut($lookup.error.Cause, 160) };
     $missing := [
       $exists($account.error) ? { 'what': 'account name and root email', 'why': $why($account) },
@@ -82,4 +105,12 @@ export function messageExpression(options: MessageOptions): string {
 ${coverageMessage(options)}    ) : (
 ${alertMessage(options)}    )
   )`;
+}
+
+/**
+ * What the case keeps of an event, and the alert message shows (`$facts`): one JSONata block
+ * reading the event and the account's context, like the message.
+ */
+export function factsExpression(options: MessageOptions): string {
+  return `(${PRELUDE}${alertFacts(options)}  )`;
 }

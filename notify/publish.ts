@@ -1,4 +1,5 @@
-import { jsonata, literal, State } from "./asl";
+import { jsonata, literal, Retrier, State } from "./asl";
+import { operationsNotice } from "./case-message";
 
 /**
  * Every post the workflows make goes through here: the message, published to each of the post's
@@ -7,8 +8,21 @@ import { jsonata, literal, State } from "./asl";
  * shown above the message's own text). A path sets `$targets` before it posts.
  */
 
-/** The central alert topic as the only target, which every path starts from. */
-export const centralTargets = (topicArn: string) => jsonata(`[{ 'topicArn': ${literal(topicArn)} }]`);
+/** From 10 seconds to at most 15 minutes between tries, 30 tries. */
+const PUBLISH_RETRY: Retrier = {
+  ErrorEquals: ["States.ALL"],
+  IntervalSeconds: 10,
+  BackoffRate: 2,
+  MaxDelaySeconds: 900,
+  MaxAttempts: 30,
+  JitterStrategy: "FULL",
+};
+
+/** The central alert topic as the only target, which every path starts from, as JSONata. */
+export const centralTargetList = (topicArn: string) => `[{ 'topicArn': ${literal(topicArn)} }]`;
+
+/** The same, as a field's value. */
+export const centralTargets = (topicArn: string) => jsonata(centralTargetList(topicArn));
 
 /**
  * The message with a target's note, if it has one, as the first line of its description: the
@@ -40,16 +54,7 @@ export function publishToTargets(prefix: string, message: string, next?: string)
               TopicArn: jsonata("$states.input.topicArn"),
               Message: jsonata(`$string(${noted(message)})`),
             },
-            Retry: [
-              {
-                ErrorEquals: ["States.ALL"],
-                IntervalSeconds: 10,
-                BackoffRate: 2,
-                MaxDelaySeconds: 900,
-                MaxAttempts: 30,
-                JitterStrategy: "FULL",
-              },
-            ],
+            Retry: [PUBLISH_RETRY],
             Output: jsonata("$states.result.MessageId"),
             End: true,
           },
@@ -77,5 +82,23 @@ export function dryRunOrPublish(prefix: string): Record<string, State> {
       Output: jsonata("{ 'message': $message, 'context': $context, 'targets': $targets }"),
     },
     ...publishToTargets(prefix, "$message"),
+  };
+}
+
+/**
+ * `name`: a notice to the operations topic, whose alarms the channel and the operators' emails
+ * get: `$opsTitle` and `$opsLines` (set by the Catch that sends here), with the same retries as a
+ * post; then `next`, or the end.
+ */
+export function tellOperations(name: string, opsTopicArn: string, next?: string): Record<string, State> {
+  return {
+    [name]: {
+      Type: "Task",
+      Resource: "arn:aws:states:::sns:publish",
+      Arguments: { TopicArn: opsTopicArn, Message: jsonata(`$string(${operationsNotice})`) },
+      Retry: [PUBLISH_RETRY],
+      Output: jsonata("{ 'toldOperations': $opsTitle }"),
+      ...(next ? { Next: next } : { End: true }),
+    },
   };
 }

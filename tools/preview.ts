@@ -3,11 +3,10 @@ import { CallAs } from "../model/stackset-targets";
 import { CustomNotification, parseCustomNotification } from "../notify/notification";
 import { renderForSlack } from "./render-slack";
 import { topicArn } from "../model/arns";
-import { ALERT_TOPIC_NAME, notifyStateMachineArn } from "../model/names";
+import { ALERT_TOPIC_NAME, caseStateMachineArn, notifyStateMachineArn, OPS_TOPIC_NAME } from "../model/names";
 import { forwarderPattern } from "../model/patterns";
 import { CentralRule, centralRules } from "../model/rules";
-import { AbuseAlertsConfig, CATEGORIES, Category, GLOBAL_EVENTS_REGION } from "../config/schema";
-import { DEFAULT_ACCOUNT_TAGS } from "../config/defaults";
+import { AbuseAlertsConfig, CATEGORIES, GLOBAL_EVENTS_REGION } from "../config/schema";
 import { matchesPattern } from "../sim/eventbridge";
 import { UserError } from "../lib/errors";
 import { paragraph } from "../lib/tables";
@@ -20,33 +19,17 @@ import {
   contextsFromOrganization,
   readAccountContexts,
 } from "../sim/account-context";
+import { PreviewOptions, previewMessageOptions } from "./preview-options";
+import { caseTimeline, renderTimeline } from "./timeline";
 import { notifyDefinition } from "../notify/definition";
 import { messageOptions } from "../notify/message";
+import { unseenCaseHandler } from "../sim/dynamodb";
 import { ExecutionResult, runStateMachine, TaskHandler } from "../sim/step-functions";
 
 type Event = Record<string, unknown>;
 
-export interface PreviewOptions {
-  categories?: readonly Category[];
-  /** Whether the stack posts coverage notices (stackset mode). */
-  coverage?: boolean;
-  centralAccountId?: string;
-  /** The account the lookups run in: the management account. */
-  directoryAccountId?: string;
-  accountTags?: readonly string[];
-  /** Whether the stack sets the SECURITY contact, which changes what a message asks for. */
-  securityContactConfigured?: boolean;
-  /** How the StackSet is administered; SELF (from the management account) unless said. */
-  stackSetCallAs?: CallAs;
-  /** What the lookups find, by account; none: every lookup fails, and the message says so. */
-  contexts?: AccountContexts;
-  /** Answers the workflow's tasks instead of sample context (send-test-event, tests). */
-  handler?: TaskHandler;
-  /** When the workflow runs: the "hours left" are counted from it; renderPreview defaults it to the event's arrival. */
-  now?: Date;
-  /** The Slack channel the stack posts to, shown on the rendering. */
-  channelId?: string;
-}
+export type { PreviewOptions };
+export { previewMessageOptions };
 
 export interface EventPreview {
   /** Whether member accounts forward the event. */
@@ -76,14 +59,13 @@ export async function previewEvent(event: Event, options: PreviewOptions = {}): 
   if (rules.length === 0) return { forwarded, rules };
   const central = options.centralAccountId ?? "111111111111";
   const directoryAccountId = options.directoryAccountId ?? "100000000001";
+  const region = typeof event.region === "string" ? event.region : GLOBAL_EVENTS_REGION;
   const definition = notifyDefinition({
     topicArn: TOPIC(central),
+    opsTopicArn: topicArn(region, central, OPS_TOPIC_NAME),
+    caseStateMachineArn: caseStateMachineArn(region, central),
     directoryAccountId,
-    message: {
-      accountTags: options.accountTags ?? DEFAULT_ACCOUNT_TAGS,
-      securityContactConfigured: options.securityContactConfigured ?? false,
-      stackSetCallAs: options.stackSetCallAs ?? "SELF",
-    },
+    message: previewMessageOptions(options),
   });
   let message: string | undefined;
   const sampleHandler = contextHandler(options.contexts ?? {}, {
@@ -91,9 +73,9 @@ export async function previewEvent(event: Event, options: PreviewOptions = {}): 
     published: (text) => (message = text),
   });
   const lookups = options.handler ?? sampleHandler;
+  // The first post of a new case: the table knows nothing of it yet.
   const handler: TaskHandler = (call) =>
-    call.resource.endsWith(":sns:publish") ? sampleHandler(call) : lookups(call);
-  const region = typeof event.region === "string" ? event.region : GLOBAL_EVENTS_REGION;
+    call.resource.endsWith(":sns:publish") ? sampleHandler(call) : (unseenCaseHandler(call) ?? lookups(call));
   const execution = await runStateMachine(definition, event, {
     handler,
     now: options.now ?? new Date(),
@@ -123,6 +105,7 @@ export function stackPreviewOptions(
 ): PreviewOptions {
   return {
     ...messageOptions(config, stackSetCallAs),
+    escalation: { emails: config.escalation.emails, pagerDuty: config.escalation.pagerDuty !== undefined },
     categories: config.categories,
     coverage: config.deployment === "stackset",
     centralAccountId: config.centralAccountId,
@@ -201,11 +184,17 @@ export async function renderPreview(event: Event, options: PreviewOptions = {}):
     };
   }
   const rules = preview.rules.map((rule) => rule.name).join(", ");
+  // A coverage notice is posted once; an abuse report or risk notice is a case.
+  const timeline =
+    preview.notification && event.source !== "aws.cloudformation"
+      ? ["", renderTimeline(await caseTimeline(event, { ...options, now: previewTime(event, options.now) }))]
+      : [];
   const text = [
     paragraph(`Rule ${rules} on the central bus starts the notify workflow, which publishes:`),
     preview.notification
       ? renderForSlack(preview.notification, options.channelId)
       : `INVALID: ${preview.error ?? ""}`,
+    ...timeline,
     "",
     "SNS message (what Chatbot receives):",
     preview.notification && preview.message

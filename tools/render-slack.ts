@@ -8,6 +8,8 @@ const EMOJI: Record<string, string> = {
   ":test_tube:": "🧪",
   ":warning:": "⚠️",
   ":white_check_mark:": "✅",
+  ":red_circle:": "🔴",
+  ":ballot_box_with_check:": "☑️",
 };
 
 /** The widest a rendering gets, box included: Slack's column is narrow, and so may the terminal be. */
@@ -33,6 +35,8 @@ export function renderForSlack(notification: CustomNotification, channelId?: str
       : []),
     "",
     ...(content.keywords?.length ? [content.keywords.map((keyword) => `[${keyword}]`).join(" ")] : []),
+    // The Acknowledge button, which Chatbot adds to notifications that name a case's acknowledgement.
+    ...(metadata?.enableCustomActions && metadata.additionalContext?.ackExecution ? ["[ Acknowledge ]"] : []),
     ...(metadata?.threadId ? [`(thread: ${metadata.threadId})`] : []),
   ].flatMap((line) => {
     // A bullet's wrapped lines hang under its text.

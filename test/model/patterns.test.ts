@@ -13,6 +13,7 @@ const expectations: Record<string, { forwarded: boolean; abuse: boolean; risk: b
   "abuse/phishing-backup-region": { forwarded: true, abuse: true, risk: false },
   "abuse/pii-content-removal": { forwarded: true, abuse: true, risk: false },
   "abuse/port-scanning-many-resources": { forwarded: true, abuse: true, risk: false },
+  "abuse/ses-spam": { forwarded: true, abuse: true, risk: false },
   "risk/credentials-exposed": { forwarded: true, abuse: false, risk: true },
   "risk/iam-quarantine": { forwarded: true, abuse: false, risk: true },
   "negative/ec2-scheduled-maintenance": { forwarded: false, abuse: false, risk: false },

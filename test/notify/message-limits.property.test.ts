@@ -1,6 +1,8 @@
 import { strict as assert } from "node:assert";
 import fc from "fast-check";
-import { CustomNotification } from "../../notify/notification";
+import jsonata from "jsonata";
+import { CustomNotification, parseCustomNotification } from "../../notify/notification";
+import { acknowledgedMessage, overdueMessage, reminderMessage } from "../../notify/case-message";
 import { NOT_COVERED_STATUSES } from "../../model/stackset-failures";
 import { COMMERCIAL_REGIONS } from "../../config/schema";
 import { AccountContext, AccountContexts } from "../../sim/account-context";
@@ -393,6 +395,72 @@ describe("Chatbot's limits for any event and account (fast-check)", () => {
       { numRuns: 250 },
     );
   });
+});
+
+/** A case as its item holds it, with the values a first post records, at their extremes. */
+const caseArbitrary = fc.record({
+  label: fc.oneof(
+    text(50, ascii).map((name) => `${name} (222222222221)`),
+    fc.constant("222222222221"),
+  ),
+  code: fc.stringMatching(/^AWS_ABUSE_[A-Z0-9_]{1,90}$/),
+  sentTo: fc.oneof(
+    fc.constant("the security contact secops@example.com"),
+    text(300).map((email) => `the root address ${email}, as the account has no security contact`),
+  ),
+  replyBySource: fc.constantFrom(
+    "as the notice asks: within 48 hours",
+    "AWS\u0027s usual 24 hours: the notice gives no deadline, counted from its arrival",
+  ),
+  replyByMs: fc.integer({ min: Date.parse("2026-01-01T00:00:00Z"), max: Date.parse("2030-01-01T00:00:00Z") }),
+  category: fc.constantFrom("abuse", "risk", "test"),
+  follow: fc.boolean(),
+  overdueAt: fc.option(fc.constant("2026-11-20T08:14:03Z"), { nil: undefined }),
+  at: fc.integer({ min: -30 * DAY, max: 30 * DAY }),
+  ack: fc.record({
+    by: fc.oneof(
+      fc.constant("someone in the Slack channel (Chatbot does not say who)"),
+      text(2048, ascii).map((name) => `arn:aws:sts::111111111111:assumed-role/SecOps/${name}`),
+    ),
+    via: fc.constantFrom("slack", "cli"),
+    note: fc.option(text(500), { nil: undefined }),
+  }),
+});
+
+describe("Chatbot's limits for every post of a case (fast-check)", () => {
+  const posts = {
+    reminder: reminderMessage,
+    overdue: overdueMessage(["oncall@example.com, cto@example.com", "PagerDuty"]),
+    acknowledged: acknowledgedMessage,
+  };
+  for (const [name, expression] of Object.entries(posts)) {
+    it(`${name}: a valid notification within every limit, for any case`, async () => {
+      await fc.assert(
+        fc.asyncProperty(caseArbitrary, async (generated) => {
+          const { at, ack, ...item } = generated;
+          const now = new Date(item.replyByMs + at);
+          const bindings = {
+            case: {
+              ...item,
+              account: "222222222221",
+              eventArn: "arn:aws:health:global::event/ABUSE/X/Y",
+              threadId: "t",
+            },
+            ack: { ...ack, at: now.toISOString() },
+            caseId: "222222222221-4f178e4c08f8",
+            region: "us-east-1",
+            caseMachine: "arn:aws:states:us-east-1:111111111111:stateMachine:abuse-alerts-case",
+            states: { context: { State: { EnteredTime: now.toISOString() } } },
+          };
+          const notification = (await jsonata(expression).evaluate({}, bindings)) as unknown;
+          const message = JSON.stringify(notification);
+          const parsed = parseCustomNotification(message);
+          assertFitsChatbot({ forwarded: true, rules: [], message, notification: parsed }, generated);
+        }),
+        { numRuns: 60 },
+      );
+    });
+  }
 });
 
 describe("the property tests' own check for traces of missing fields", () => {

@@ -8,6 +8,7 @@ import { StateMachineDefinition } from "../../notify/asl";
 import { notifyDefinition } from "../../notify/definition";
 import { runStateMachine, TaskCall, TaskFailure } from "../../sim/step-functions";
 import { LIMITS } from "../../notify/notification";
+import { ADVICE } from "../../notify/alert-message";
 import { previewEvent, PreviewOptions, RenderedPreview, renderPreview } from "../../tools/preview";
 import { exampleOrg, MANAGEMENT, SECURITY_CONTACT } from "../helpers/example-org";
 import { sampleEvents, stackSetSampleEvents } from "../../tools/examples";
@@ -31,11 +32,15 @@ const DIRECTORY_ROLE = `arn:aws:iam::${MANAGEMENT}:role/abuse-alerts-directory`;
 const TOPIC = "arn:aws:sns:us-east-1:111111111111:abuse-alerts";
 const definition = notifyDefinition({
   topicArn: TOPIC,
+  opsTopicArn: "arn:aws:sns:us-east-1:111111111111:abuse-alerts-ops",
+  caseStateMachineArn: "arn:aws:states:us-east-1:111111111111:stateMachine:abuse-alerts-case",
   directoryAccountId: MANAGEMENT,
   message: {
     accountTags: ["owner", "team", "environment"],
     securityContactConfigured: true,
     stackSetCallAs: "SELF",
+    reminders: [6, 1],
+    escalatedTo: [],
   },
 });
 /** What the lookups find: the example organization's names, emails, OUs and tags, and the contact the stack sets. */
@@ -111,7 +116,8 @@ describe("the notify workflow's definition", () => {
       }
     };
     walk(definition.States);
-    const lookups = tasks.filter((task) => !task.name.endsWith("Publish to a target"));
+    // The lookups: every call to Organizations and Account Management.
+    const lookups = tasks.filter((task) => /:(organizations|account):/.test(String(task.state.Resource)));
     // Each path (alerts, coverage notices) looks the account up the same way.
     assert.deepEqual(
       [...new Set(lookups.map((task) => String(task.state.Resource).split(":::")[1]))].sort(),
@@ -169,32 +175,39 @@ describe("the message, evaluated with the reference JSONata implementation", () 
     });
   }
 
-  it("says whose account it is, who got the email, and how much of the 24 hours is left", async () => {
+  it("says whose account it is, who got the email, its reply-by and where that comes from, and the case", async () => {
     const notification = await notificationOf(event("abuse/dos-report"));
     assert.equal(
       notification.content.title,
       ":rotating_light: AWS abuse report AWS_ABUSE_DOS_REPORT in shop-prod (222222222221)",
     );
     const lines = notification.content.description.split("\n");
-    assert.deepEqual(lines.slice(0, 8), [
+    assert.deepEqual(lines.slice(0, 9), [
       "*Account* shop-prod (222222222221)",
       "*OU* Root / Workloads / Prod",
       "*Owner* owner: alice@example.com · team: shop · environment: prod",
       "*Report sent to* the security contact secops@example.com",
       "*Started* 2026-11-19 08:14 UTC",
-      "*Reply by* 2026-11-20 08:14 UTC (22.2 hours left)", // 22.25: JSONata's $round rounds half to even
+      // 22.25: JSONata's $round rounds half to even. The sample says "within 24 hours" itself.
+      "*Reply by* 2026-11-20 08:14 UTC (22.2 hours left; as the notice asks: within 24 hours)",
       "*Status* open · *Region* us-east-1",
       "*Affected* i-0a1b2c3d4e5f60718",
+      "*Case* 222222222221-4f178e4c08f8. Reminders 6 and 1 hours before the reply-by; at it, an overdue post here. Acknowledging stops them.",
     ]);
     assert.doesNotMatch(notification.content.description, /cost-center/, "only the configured tags");
     const steps = notification.content.nextSteps ?? [];
     assert.match(steps[0], /^\*AWS Health Dashboard\*.*eventID=arn:aws:health:global::event\/ABUSE\//);
     assert.match(
-      steps.at(-1) ?? "",
-      /^Reply to the abuse report email \(sent to the security contact secops@example.com\) in English, within 24 hours/,
+      steps.at(-2) ?? "",
+      /^Reply to the abuse report email \(sent to the security contact secops@example.com\) in English by 2026-11-20 08:14 UTC/,
+    );
+    assert.equal(
+      steps.at(-1),
+      "Once you have replied, press Acknowledge (or run npm run ack -- --case 222222222221-4f178e4c08f8): reminders and escalation stop.",
     );
     const late = await notificationOf(event("abuse/dos-report"), { now: new Date("2026-11-20T11:14:03Z") });
-    assert.match(late.content.description, /\*Reply by\* 2026-11-20 08:14 UTC \(overdue by 3 hours\)/);
+    assert.match(late.content.description, /\*Reply by\* 2026-11-20 08:14 UTC \(overdue by 3 hours\)\n/);
+    assert.match(late.content.description, /\*Case\* 222222222221-4f178e4c08f8\. Past its reply-by already/);
   });
 
   it("a closed update says the report is resolved and no reply is due", async () => {
@@ -236,10 +249,18 @@ describe("the message, evaluated with the reference JSONata implementation", () 
     const notification = await notificationOf(subject);
     assertFitsChatbot(notification);
     const description = notification.content.description;
-    for (const gone of ["*Started*", "*Reply by*", "*Status*", "*Region*", "*Affected*", "*AWS says*"]) {
+    for (const gone of ["*Started*", "*Status*", "*Region*", "*Affected*", "*AWS says*"]) {
       assert.ok(!description.includes(gone), gone);
     }
+    // Without a start, the 24 hours count from the report's arrival, and the message says so.
+    assert.match(
+      description,
+      /\*Reply by\* 2026-11-20 08:14 UTC \(22\.2 hours left; AWS's usual 24 hours: the notice gives no deadline, counted from its arrival\)/,
+    );
     assert.doesNotMatch(description, /\n\n|: \n|: $/m);
+    delete (subject as unknown as Event).time;
+    const timeless = (await notificationOf(subject)).content.description;
+    assert.ok(!timeless.includes("*Reply by*"), "no start and no arrival time: no reply-by to tell");
   });
 
   it("reads many affected resources as a spaced list, cut with 'and N more'", async () => {
@@ -251,10 +272,13 @@ describe("the message, evaluated with the reference JSONata implementation", () 
     assert.equal(notification.metadata?.relatedResources?.length, 40);
   });
 
-  it("says so when it is AWS's copy from its backup region, in the same thread", async () => {
+  it("says so when it is AWS's copy from its backup region, posted as the primary did not, in the same thread", async () => {
     const notification = await notificationOf(event("abuse/phishing-backup-region"));
     assert.match(notification.content.title ?? "", /\(backup region copy\)$/);
-    assert.match(notification.content.description, /^_This copy comes from AWS's backup region us-west-2\._/);
+    assert.match(
+      notification.content.description,
+      /^_Posted from AWS's backup region us-west-2: the primary region us-east-1 had not posted this update 15 minutes after the copy arrived\._/,
+    );
     const original = event("abuse/phishing-backup-region") as unknown as Health;
     delete original.detail.backupEvent;
     assert.equal(
@@ -340,6 +364,102 @@ describe("the message, evaluated with the reference JSONata implementation", () 
     };
     const notification = await notificationOf(event("abuse/dos-report"), { contexts: deep });
     assert.match(notification.content.description, /\*OU\* Root \/ B \/ C \/ D \/ E \/ F \/ …\n/);
+  });
+});
+
+describe("the next steps fit the kind of report", () => {
+  const steps = async (subject: Event) => (await notificationOf(subject)).content.nextSteps ?? [];
+  const withCode = (code: string, entities: string[]) => {
+    const subject = event("abuse/dos-report") as unknown as Health;
+    subject.detail.eventTypeCode = code;
+    subject.detail.affectedEntities = entities.map((entityValue) => ({ entityValue }));
+    return subject as unknown as Event;
+  };
+  const cases: [string, Event, RegExp, RegExp | undefined][] = [
+    [
+      "EC2 instances (a DoS report)",
+      event("abuse/dos-report"),
+      /^Isolate the instances/,
+      /counter-notice|SES/,
+    ],
+    [
+      "EC2 instances (port scanning)",
+      event("abuse/port-scanning-many-resources"),
+      /^Snapshot their EBS volumes/,
+      /S3/,
+    ],
+    [
+      "an Elastic IP",
+      withCode("AWS_ABUSE_INTRUSION_REPORT", ["eipalloc-0a1b2c3d4e5f60718"]),
+      /^Isolate the instances/,
+      undefined,
+    ],
+    [
+      "S3 content (personal data)",
+      event("abuse/pii-content-removal"),
+      /^Take the reported content down: delete the S3 objects/,
+      /security group/,
+    ],
+    [
+      "CloudFront content (phishing)",
+      event("abuse/phishing-backup-region"),
+      /phishing or malware page/,
+      /security group/,
+    ],
+    ["a copyright notice", event("abuse/copyright-dmca"), /counter-notice/, /security group|stop them/],
+    [
+      "SES spam",
+      event("abuse/ses-spam"),
+      /^Pause sending until the cause is fixed: aws sesv2 put-account-sending-attributes/,
+      /security group/,
+    ],
+    [
+      "EC2 spam (an open relay)",
+      withCode("AWS_ABUSE_EC2_EMAIL_SPAM_REPORT", ["i-0b1c2d3e4f5a60819"]),
+      /^Find the open door/,
+      /SES/,
+    ],
+    [
+      "an exposed access key",
+      withCode("AWS_ABUSE_EXPOSED_CREDENTIALS_REPORT", ["AKIAIOSFODNN7EXAMPLE"]),
+      /^Deactivate the access key now/,
+      /security group/,
+    ],
+    [
+      "anything else",
+      withCode("AWS_ABUSE_OTHER_REPORT", []),
+      /^Isolate the affected resources/,
+      /counter-notice|SES|S3 objects/,
+    ],
+  ];
+  for (const [kind, subject, expected, absent] of cases) {
+    it(`${kind}`, async () => {
+      const found = await steps(subject);
+      assert.ok(
+        found.some((step) => expected.test(step)),
+        found.join("\n"),
+      );
+      if (absent) assert.ok(!found.some((step) => absent.test(step)), found.join("\n"));
+    });
+  }
+
+  it("a risk notice keeps the credential advice", async () => {
+    const found = await steps(event("risk/iam-quarantine"));
+    assert.ok(found.includes(ADVICE.risk[0]));
+  });
+
+  it("past the reply-by, says to reply now, never 'within 24 hours', and counts long overdue times in days", async () => {
+    const late = await notificationOf(event("abuse/dos-report"), { now: new Date("2026-11-23T11:14:03Z") });
+    const ours = [
+      late.content.description.split("\n\n*AWS says*")[0],
+      ...(late.content.nextSteps ?? []),
+    ].join("\n");
+    assert.doesNotMatch(ours, /within 24 hours/i);
+    assert.match(ours, /\*Reply by\* 2026-11-20 08:14 UTC \(overdue by 3\.1 days\)/);
+    assert.match(
+      ours,
+      /Reply to the abuse report email \(sent to the security contact secops@example.com\) now: its reply-by passed 3\.1 days ago/,
+    );
   });
 });
 

@@ -482,9 +482,12 @@ describe("the first hour: npm run plan", () => {
     const directory = workspace({ "Pulumi.test.yaml": stackYaml() });
     const arrival = await planIn(directory);
     assert.match(prose(arrival.stdout), /processed at 2026-11-19T08:14:03.000Z/);
-    assert.match(arrival.stdout, /\*Reply by\* 2026-11-20 08:14 UTC \(24 hours left\)/);
+    assert.match(
+      arrival.stdout,
+      /\*Reply by\* 2026-11-20 08:14 UTC \(24 hours left; as the notice asks: within 24 hours\)/,
+    );
     const later = await planIn(directory, ["--now", "2026-11-19T10:14:03Z"]);
-    assert.match(later.stdout, /\*Reply by\* 2026-11-20 08:14 UTC \(22 hours left\)/);
+    assert.match(later.stdout, /\*Reply by\* 2026-11-20 08:14 UTC \(22 hours left; /);
     const early = await planIn(directory, ["--now", "2026-11-18T12:00:00Z"]);
     assertPlainError(
       early,
@@ -861,7 +864,7 @@ describe("the first hour: npm run preview-message --now", () => {
   it("counts the hours left from the given time, and names a time it cannot read", async () => {
     const dos = join(EVENTS_DIR, "abuse", "dos-report.json");
     const run = await runCli(previewMessageCommand(), [dos, "--now", "2026-11-19T10:14:03Z"]);
-    assert.match(run.stdout, /\*Reply by\* 2026-11-20 08:14 UTC \(22 hours left\)/);
+    assert.match(run.stdout, /\*Reply by\* 2026-11-20 08:14 UTC \(22 hours left; /);
     const bad = await runCli(previewMessageCommand(), [dos, "--now", "yesterday"]);
     assert.equal(bad.code, 1);
     assert.match(
@@ -873,7 +876,7 @@ describe("the first hour: npm run preview-message --now", () => {
     assert.equal(local.code, 1);
     assert.match(local.stderr, /Expected an ISO 8601 time with Z or an offset/);
     const offset = await runCli(previewMessageCommand(), [dos, "--now", "2026-11-19T11:14:03+01:00"]);
-    assert.match(offset.stdout, /\(22 hours left\)/);
+    assert.match(offset.stdout, /\(22 hours left; /);
   });
 });
 
@@ -887,10 +890,16 @@ describe("the first hour: npm run preview-message, when and from which account",
       run.stdout,
       /^Processed at 2026-11-19T08:14:03.000Z, when the event arrived \(--now for another time\)/,
     );
-    assert.match(run.stdout, /\*Reply by\* 2026-11-20 08:14 UTC \(24 hours left\)/);
-    assert.doesNotMatch(run.stdout, /overdue/);
+    assert.match(
+      run.stdout,
+      /\*Reply by\* 2026-11-20 08:14 UTC \(24 hours left; as the notice asks: within 24 hours\)/,
+    );
+    assert.doesNotMatch(run.stdout, /overdue by/);
     const plan = await runCli(planCommand(), ["--event", dos]);
-    assert.match(plan.stdout, /\*Reply by\* 2026-11-20 08:14 UTC \(24 hours left\)/);
+    assert.match(
+      plan.stdout,
+      /\*Reply by\* 2026-11-20 08:14 UTC \(24 hours left; as the notice asks: within 24 hours\)/,
+    );
     for (const command of [previewMessageCommand(), planCommand()]) {
       const help = await runCli(command, ["--help"]);
       assert.match(

@@ -1,5 +1,5 @@
 import { strict as assert } from "node:assert";
-import { asFromAccount, previewEvent } from "../../tools/preview";
+import { asFromAccount, previewEvent, renderPreview } from "../../tools/preview";
 import { sampleEvents, stackSetSampleEvents } from "../../tools/examples";
 import { contextsFromOrganization } from "../../sim/account-context";
 import { exampleOrg, MANAGEMENT } from "../helpers/example-org";
@@ -57,5 +57,59 @@ describe("preview-message --account: the event as if about another account", () 
       const preview = await previewEvent(asFromAccount(sample(name), "222222222222"), options);
       assert.match(preview.notification?.content.title ?? "", /payments-prod \(222222222222\)/, name);
     }
+  });
+});
+
+describe("the case's timeline in preview-message and plan", () => {
+  const contexts = contextsFromOrganization(exampleOrg(), undefined);
+  const options = { contexts, directoryAccountId: MANAGEMENT, now: new Date("2026-11-19T09:59:03Z") };
+
+  it("an open abuse report: the first post, the reminders, the overdue post and its escalation, each with its time", async () => {
+    const { text } = await renderPreview(sample("abuse/dos-report"), {
+      ...options,
+      escalation: { emails: ["oncall@example.com"], pagerDuty: true },
+    });
+    const timeline = text.slice(text.indexOf("The case's timeline"), text.indexOf("SNS message"));
+    const rows = timeline
+      .split("\n")
+      .filter((line) => /^│ 2026-/.test(line))
+      .map((line) =>
+        line
+          .split("│")
+          .map((cell) => cell.trim())
+          .slice(1, 3),
+      );
+    assert.deepEqual(rows, [
+      ["2026-11-19 09:59 UTC", "first post"],
+      ["2026-11-20 02:14 UTC", "reminder"],
+      ["2026-11-20 07:14 UTC", "reminder"],
+      ["2026-11-20 08:14 UTC", "overdue post"],
+      ["2026-11-20 08:14 UTC", "email"],
+      ["2026-11-20 08:14 UTC", "PagerDuty"],
+    ]);
+    assert.match(timeline, /to oncall@example.com: Overdue: AWS abuse report/);
+    assert.match(timeline, /trigger, dedup key 222222222221-4f178e4c08f8/);
+    assert.match(
+      timeline,
+      /Acknowledging \(the Acknowledge button, or npm run ack -- --case <id>\) stops the steps after it/,
+    );
+  });
+
+  it("a risk notice: one post, and why there are no reminders", async () => {
+    const { text } = await renderPreview(sample("risk/credentials-exposed"), { ...options, now: undefined });
+    assert.match(
+      text,
+      /No reminders: only an open abuse report has a reply-by\. Acknowledging records who took it\./,
+    );
+  });
+
+  it("a coverage notice has no timeline: it is posted once", async () => {
+    const { text, posted } = await renderPreview(sample("instance-failed-scp"), {
+      ...options,
+      now: undefined,
+      coverage: true,
+    });
+    assert.ok(posted);
+    assert.doesNotMatch(text, /timeline/);
   });
 });
