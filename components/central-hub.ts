@@ -18,8 +18,10 @@ export interface CentralHubArgs {
   stackSetRegion?: string;
   /** The account whose directory role the workflows' lookups run as: the management account. */
   directoryAccountId: string;
-  /** What the stack's config changes in the messages. */
+  /** What the stack's config changes in the messages, the reminders and who is escalated to among them. */
   message: MessageOptions;
+  /** Who hears of an overdue abuse case besides the channel: emails, and PagerDuty's routing key (a secret). */
+  escalation: { emails: readonly string[]; pagerDutyRoutingKey?: pulumi.Input<string> };
 }
 
 /**
@@ -37,6 +39,8 @@ export class CentralHub extends pulumi.ComponentResource {
   public readonly workflowRoleArns: pulumi.Output<string>[];
   /** Name of the workflows' state table, the same in every region. */
   public readonly stateTableName: pulumi.Output<string>;
+  /** Case workflow ARN per region. */
+  public readonly caseStateMachineArns: Record<string, pulumi.Output<string>>;
 
   constructor(name: string, args: CentralHubArgs, opts: pulumi.ComponentResourceOptions = {}) {
     super("abuse-alerts:index:CentralHub", name, {}, opts);
@@ -56,6 +60,7 @@ export class CentralHub extends pulumi.ComponentResource {
               coverageAlerts: region === args.stackSetRegion,
               directoryAccountId: args.directoryAccountId,
               message: args.message,
+              escalation: args.escalation,
             },
             { parent: this },
           ),
@@ -69,8 +74,13 @@ export class CentralHub extends pulumi.ComponentResource {
     );
     const channel = new SlackChannel(
       `${name}-slack`,
-      // Chatbot posts the alerts and, formatted natively, the alarms about the alert path.
-      { ...args.slack, topicArns: regional.flatMap(([, hub]) => [hub.topicArn, hub.opsTopicArn]) },
+      {
+        ...args.slack,
+        // Chatbot posts the alerts and, formatted natively, the alarms about the alert path.
+        topicArns: regional.flatMap(([, hub]) => [hub.topicArn, hub.opsTopicArn]),
+        // The Acknowledge button starts the case workflow of the region that posted.
+        caseStateMachineArns: regional.map(([, hub]) => hub.caseStateMachineArn),
+      },
       { parent: this },
     );
 
@@ -79,8 +89,12 @@ export class CentralHub extends pulumi.ComponentResource {
     this.chatbotConfigurationArn = channel.configurationArn;
     this.workflowRoleArns = regional.map(([, hub]) => hub.workflowRoleArn);
     this.stateTableName = state.tableName;
+    this.caseStateMachineArns = Object.fromEntries(
+      regional.map(([region, hub]) => [region, hub.caseStateMachineArn]),
+    );
     this.registerOutputs({
       stateTableName: this.stateTableName,
+      caseStateMachineArns: this.caseStateMachineArns,
       busArns: this.busArns,
       topicArns: this.topicArns,
       chatbotConfigurationArn: this.chatbotConfigurationArn,

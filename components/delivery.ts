@@ -5,6 +5,9 @@ import { queueArn } from "../model/arns";
 import { EventPattern } from "../model/patterns";
 import { deadLetterQueuePolicy, forwarderRolePolicy, serviceTrustPolicy } from "../model/policies";
 
+/** CloudWatch Logs' retention closest above a year: every workflow's path stays readable that long. */
+export const LOG_RETENTION_DAYS = 400;
+
 /**
  * The resource helpers the components share: not components of their own, so the resources
  * they declare keep the names and parents they always had.

@@ -19,6 +19,7 @@ import {
 } from "../model/policies";
 import { CentralRule, centralRules } from "../model/rules";
 import { MessageOptions } from "../notify/message";
+import { CaseWorkflow } from "./case-workflow";
 import { deadLetterQueue } from "./delivery";
 import { NotifyWorkflow } from "./notify-workflow";
 
@@ -38,8 +39,10 @@ export interface RegionalHubArgs {
   coverageAlerts: boolean;
   /** The management account, whose directory role the workflow's lookups run as. */
   directoryAccountId: string;
-  /** What the stack's config changes in the messages. */
+  /** What the stack's config changes in the messages, the reminders and who is escalated to among them. */
   message: MessageOptions;
+  /** Who hears of an overdue abuse case besides the channel: emails, and PagerDuty's routing key (a secret). */
+  escalation: { emails: readonly string[]; pagerDutyRoutingKey?: pulumi.Input<string> };
 }
 
 /** Where the hub's children go and how they are named: `${name}-…`, in `region`, under the hub. */
@@ -158,7 +161,7 @@ function topics(scope: Scope, args: RegionalHubArgs) {
       { parent },
     );
   }
-  return { key, topic, opsTopic };
+  return { key, opsKey, topic, opsTopic };
 }
 
 type MetricArgs = Omit<aws.cloudwatch.MetricAlarmArgs, "comparisonOperator">;
@@ -192,26 +195,61 @@ function alarm(
   );
 }
 
-/**
- * The notify workflow, the alert topic's policy (which names the workflow's role: SNS refuses a
- * principal that does not exist yet), the role the central rules start it with (Step Functions
- * has no resource policy), and the alarms on its executions.
- */
-function notifyPath(
+/** The topics the workflows publish to, and their keys. */
+interface HubTopics {
+  topic: aws.sns.Topic;
+  key: aws.kms.Key;
+  opsTopic: aws.sns.Topic;
+  opsKey: aws.kms.Key;
+}
+
+/** Alarms on a workflow's executions: one that failed, or ran past its TimeoutSeconds. */
+function executionAlarms(
   scope: Scope,
-  args: RegionalHubArgs,
-  alert: { topic: aws.sns.Topic; key: aws.kms.Key; opsTopicArn: pulumi.Output<string> },
+  opsTopicArn: pulumi.Output<string>,
+  workflow: { key: string; arn: pulumi.Output<string>; failed: string; timedOut: string },
 ) {
+  const dimensions = { StateMachineArn: workflow.arn };
+  alarm(scope, opsTopicArn, `${workflow.key}-failed`, workflow.failed, {
+    namespace: "AWS/States",
+    metricName: "ExecutionsFailed",
+    statistic: "Sum",
+    dimensions,
+  });
+  alarm(scope, opsTopicArn, `${workflow.key}-timed-out`, workflow.timedOut, {
+    namespace: "AWS/States",
+    metricName: "ExecutionsTimedOut",
+    statistic: "Sum",
+    dimensions,
+  });
+}
+
+/**
+ * The notify workflow and the case workflow, the alert topic's policy (which names their roles:
+ * SNS refuses a principal that does not exist yet), the role the central rules start the notify
+ * workflow with (Step Functions has no resource policy), and the alarms on their executions.
+ */
+function notifyPath(scope: Scope, args: RegionalHubArgs, topics: HubTopics) {
   const { name, region, parent } = scope;
+  const shared = {
+    region,
+    centralAccountId: args.centralAccountId,
+    topicArn: topics.topic.arn,
+    topicKeyArn: topics.key.arn,
+    opsTopicArn: topics.opsTopic.arn,
+    opsKeyArn: topics.opsKey.arn,
+  };
   const workflow = new NotifyWorkflow(
     `${name}-notify`,
+    { ...shared, directoryAccountId: args.directoryAccountId, message: args.message },
+    { parent },
+  );
+  const cases = new CaseWorkflow(
+    `${name}-case`,
     {
-      region,
-      centralAccountId: args.centralAccountId,
-      topicArn: alert.topic.arn,
-      topicKeyArn: alert.key.arn,
-      directoryAccountId: args.directoryAccountId,
-      message: args.message,
+      ...shared,
+      reminders: args.message.reminders,
+      escalation: { ...args.escalation, to: args.message.escalatedTo },
     },
     { parent },
   );
@@ -219,10 +257,10 @@ function notifyPath(
     `${name}-topic-policy`,
     {
       region,
-      arn: alert.topic.arn,
+      arn: topics.topic.arn,
       policy: pulumi
-        .all([alert.topic.arn, workflow.roleArn])
-        .apply(([arn, role]) => JSON.stringify(topicPublishedByRoles(arn, [role]))),
+        .all([topics.topic.arn, workflow.roleArn, cases.roleArn])
+        .apply(([arn, ...roles]) => JSON.stringify(topicPublishedByRoles(arn, roles))),
     },
     { parent },
   );
@@ -241,32 +279,19 @@ function notifyPath(
     },
     { parent },
   );
-  const dimensions = { StateMachineArn: workflow.stateMachineArn };
-  alarm(
-    scope,
-    alert.opsTopicArn,
-    "notify-failed",
-    "the notify workflow failed: a message was not published after hours of retries",
-    {
-      namespace: "AWS/States",
-      metricName: "ExecutionsFailed",
-      statistic: "Sum",
-      dimensions,
-    },
-  );
-  alarm(
-    scope,
-    alert.opsTopicArn,
-    "notify-timed-out",
-    "the notify workflow ran out of its 24 hours: a message was not published",
-    {
-      namespace: "AWS/States",
-      metricName: "ExecutionsTimedOut",
-      statistic: "Sum",
-      dimensions,
-    },
-  );
-  return { workflow, eventsRole };
+  executionAlarms(scope, topics.opsTopic.arn, {
+    key: "notify",
+    arn: workflow.stateMachineArn,
+    failed: "the notify workflow failed: a message was not published after hours of retries",
+    timedOut: "the notify workflow ran out of its 24 hours: a message was not published",
+  });
+  executionAlarms(scope, topics.opsTopic.arn, {
+    key: "case",
+    arn: cases.stateMachineArn,
+    failed: "the case workflow failed: a case may get no more reminders, escalation or acknowledgement post",
+    timedOut: "the case workflow ran out of its 40 days: a case was not followed to its end",
+  });
+  return { workflow, cases, eventsRole };
 }
 
 /**
@@ -367,13 +392,16 @@ export class RegionalHub extends pulumi.ComponentResource {
   public readonly opsTopicArn: pulumi.Output<string>;
   /** ARN of the notify workflow's role, which the directory role trusts. */
   public readonly workflowRoleArn: pulumi.Output<string>;
+  /** ARN of the case workflow, which the Acknowledge button starts. */
+  public readonly caseStateMachineArn: pulumi.Output<string>;
 
   constructor(name: string, args: RegionalHubArgs, opts: pulumi.ComponentResourceOptions = {}) {
     super("abuse-alerts:index:RegionalHub", name, {}, opts);
     const scope: Scope = { name, region: args.region, parent: this };
 
     const bus = centralBus(scope, args);
-    const { key, topic, opsTopic } = topics(scope, args);
+    const hubTopics = topics(scope, args);
+    const { topic, opsTopic } = hubTopics;
     alarm(
       scope,
       opsTopic.arn,
@@ -386,7 +414,7 @@ export class RegionalHub extends pulumi.ComponentResource {
         dimensions: { TopicName: topic.name },
       },
     );
-    const { workflow, eventsRole } = notifyPath(scope, args, { topic, key, opsTopicArn: opsTopic.arn });
+    const { workflow, cases, eventsRole } = notifyPath(scope, args, hubTopics);
     for (const definition of centralRules(args.categories, { coverage: args.coverageAlerts })) {
       rulePath(scope, definition, {
         centralAccountId: args.centralAccountId,
@@ -401,11 +429,13 @@ export class RegionalHub extends pulumi.ComponentResource {
     this.topicArn = topic.arn;
     this.opsTopicArn = opsTopic.arn;
     this.workflowRoleArn = workflow.roleArn;
+    this.caseStateMachineArn = cases.stateMachineArn;
     this.registerOutputs({
       busArn: this.busArn,
       topicArn: this.topicArn,
       opsTopicArn: this.opsTopicArn,
       workflowRoleArn: this.workflowRoleArn,
+      caseStateMachineArn: this.caseStateMachineArn,
     });
   }
 }

@@ -1,5 +1,5 @@
 import { accountRootArn } from "./arns";
-import { directoryRoleArn } from "./names";
+import { directoryRoleArn, PAGERDUTY_EVENTS_URL } from "./names";
 /** IAM, resource and key policy documents, as plain JSON-ready objects. */
 
 export interface PolicyStatement {
@@ -148,16 +148,55 @@ export function chatbotNotificationsOnlyPolicy(): PolicyDocument {
   });
 }
 
-/**
- * The notify workflow's role: run the lookups as the directory role, publish to the alert topic
- * with its key, and write its execution history to CloudWatch Logs (Step Functions' log delivery
- * takes these actions on "*").
- */
-export function notifyRolePolicy(args: {
+/** Step Functions' log delivery takes these actions on "*". */
+const DELIVER_EXECUTION_LOGS: PolicyStatement = {
+  Sid: "DeliverExecutionLogs",
+  Effect: "Allow",
+  Action: [
+    "logs:CreateLogDelivery",
+    "logs:GetLogDelivery",
+    "logs:UpdateLogDelivery",
+    "logs:DeleteLogDelivery",
+    "logs:ListLogDeliveries",
+    "logs:PutResourcePolicy",
+    "logs:DescribeResourcePolicies",
+    "logs:DescribeLogGroups",
+  ],
+  Resource: "*",
+};
+
+/** A topic and the customer managed key it is encrypted with. */
+export interface EncryptedTopic {
   topicArn: string;
   keyArn: string;
+}
+
+/** Publish to these topics, with their keys. */
+const publishTo = (sid: string, topics: readonly EncryptedTopic[]): PolicyStatement[] => [
+  { Sid: sid, Effect: "Allow", Action: "sns:Publish", Resource: topics.map((topic) => topic.topicArn) },
+  {
+    Sid: "EncryptForTheTopics",
+    Effect: "Allow",
+    Action: ["kms:GenerateDataKey*", "kms:Decrypt"],
+    Resource: [...new Set(topics.map((topic) => topic.keyArn))],
+  },
+];
+
+/**
+ * The notify workflow's role: run the lookups as the directory role, publish to the alert topic
+ * (and, when a case cannot be followed, to the operations topic) with their keys, keep cases in
+ * its own region's replica of the state table (Step Functions calls no other region), start the
+ * case workflow of its region, and write its execution history to CloudWatch Logs.
+ */
+export function notifyRolePolicy(args: {
+  alert: EncryptedTopic;
+  ops: EncryptedTopic;
   /** The management account, whose directory role the lookups run as. */
   directoryAccountId: string;
+  /** The state table's replica in the workflow's region. */
+  tableArn: string;
+  /** The case workflow of the same region. */
+  caseStateMachineArn: string;
 }): PolicyDocument {
   return policy(
     {
@@ -166,29 +205,93 @@ export function notifyRolePolicy(args: {
       Action: "sts:AssumeRole",
       Resource: directoryRoleArn(args.directoryAccountId),
     },
-    { Sid: "PublishAlerts", Effect: "Allow", Action: "sns:Publish", Resource: args.topicArn },
+    ...publishTo("PublishAlerts", [args.alert, args.ops]),
     {
-      Sid: "EncryptForTheTopic",
+      Sid: "KeepCases",
       Effect: "Allow",
-      Action: ["kms:GenerateDataKey*", "kms:Decrypt"],
-      Resource: args.keyArn,
+      Action: ["dynamodb:Query", "dynamodb:PutItem"],
+      Resource: args.tableArn,
     },
     {
-      Sid: "DeliverExecutionLogs",
+      Sid: "FollowCases",
       Effect: "Allow",
-      Action: [
-        "logs:CreateLogDelivery",
-        "logs:GetLogDelivery",
-        "logs:UpdateLogDelivery",
-        "logs:DeleteLogDelivery",
-        "logs:ListLogDeliveries",
-        "logs:PutResourcePolicy",
-        "logs:DescribeResourcePolicies",
-        "logs:DescribeLogGroups",
-      ],
-      Resource: "*",
+      Action: "states:StartExecution",
+      Resource: args.caseStateMachineArn,
     },
+    DELIVER_EXECUTION_LOGS,
   );
+}
+
+/** The PagerDuty connection: its ARN and the secret EventBridge keeps its parameters in. */
+export interface PagerDutyConnection {
+  connectionArn: string;
+  secretArn: string;
+}
+
+/**
+ * The case workflow's role: read and update cases in its region's replica, post in the cases'
+ * threads (the alert topic), tell the operations topic when an escalation fails, email the
+ * escalation topic, and call PagerDuty's Events API, and nothing else, through its connection.
+ */
+export function caseRolePolicy(args: {
+  alert: EncryptedTopic;
+  ops: EncryptedTopic;
+  escalation?: EncryptedTopic;
+  tableArn: string;
+  pagerDuty?: PagerDutyConnection;
+}): PolicyDocument {
+  const topics = [args.alert, args.ops, ...(args.escalation ? [args.escalation] : [])];
+  const pagerDuty: PolicyStatement[] = args.pagerDuty
+    ? [
+        // The Service Authorization Reference lists InvokeHTTPEndpoint with no resource type (AWS CDK's
+        // HttpInvoke grants it on "*" too): the conditions keep it to PagerDuty's endpoint, by POST.
+        {
+          Sid: "CallPagerDuty",
+          Effect: "Allow",
+          Action: "states:InvokeHTTPEndpoint",
+          Resource: "*",
+          Condition: {
+            StringEquals: { "states:HTTPMethod": "POST", "states:HTTPEndpoint": PAGERDUTY_EVENTS_URL },
+          },
+        },
+        {
+          Sid: "UsePagerDutyConnection",
+          Effect: "Allow",
+          Action: "events:RetrieveConnectionCredentials",
+          Resource: args.pagerDuty.connectionArn,
+        },
+        {
+          Sid: "ReadPagerDutyRoutingKey",
+          Effect: "Allow",
+          Action: ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"],
+          Resource: args.pagerDuty.secretArn,
+        },
+      ]
+    : [];
+  return policy(
+    {
+      Sid: "KeepCases",
+      Effect: "Allow",
+      Action: ["dynamodb:Query", "dynamodb:PutItem", "dynamodb:UpdateItem"],
+      Resource: args.tableArn,
+    },
+    ...publishTo("PostAndEscalate", topics),
+    ...pagerDuty,
+    DELIVER_EXECUTION_LOGS,
+  );
+}
+
+/**
+ * The Acknowledge button's command, `states start-execution` of a case workflow, as the Slack
+ * channel's role policy and guardrail: starting the case workflows, nothing more.
+ */
+export function chatbotAcknowledgePolicy(caseStateMachineArns: readonly string[]): PolicyDocument {
+  return policy({
+    Sid: "AcknowledgeCases",
+    Effect: "Allow",
+    Action: "states:StartExecution",
+    Resource: [...caseStateMachineArns],
+  });
 }
 
 /** Step Functions, acting for the central account, assumes the workflow's role. */

@@ -1,3 +1,4 @@
+import * as pulumi from "@pulumi/pulumi";
 import { AccountForwarder } from "../components/account-forwarder";
 import { CentralHub } from "../components/central-hub";
 import { DirectoryRole } from "../components/directory-role";
@@ -26,6 +27,13 @@ export function declareHub(prepared: Prepared, providers: AccountProviders): Cen
       stackSetRegion: targets ? GLOBAL_EVENTS_REGION : undefined,
       directoryAccountId,
       message: messageOptions(config, targets?.callAs ?? "SELF"),
+      escalation: {
+        emails: config.escalation.emails,
+        // A secret in the state too, whatever way the stack file holds it.
+        pagerDutyRoutingKey: config.escalation.pagerDuty
+          ? pulumi.secret(config.escalation.pagerDuty.routingKey)
+          : undefined,
+      },
     },
     { provider: providers.of(config.centralAccountId) },
   );

@@ -58,6 +58,7 @@ export async function abuseAlerts(sources?: SourcesFactory) {
     centralEventBusArns: hub.busArns,
     snsTopicArns: hub.topicArns,
     chatbotConfigurationArn: hub.chatbotConfigurationArn,
+    caseStateMachineArns: hub.caseStateMachineArns,
     coveredAccountIds: discovery.covered.map((account) => account.id),
     skippedAccounts: discovery.skipped.map(({ id, reason }) => ({ id, reason })),
     directForwarderAccountIds: [...directAccounts].sort(),

@@ -8,6 +8,8 @@ import { PROJECT } from "../config/schema";
 import { UserError } from "../lib/errors";
 import {
   chatConfigurationArn,
+  connectionArn,
+  customActionArn,
   eventArchiveArn,
   eventBusArn,
   eventRuleArn,
@@ -39,6 +41,8 @@ export interface PlannedResource {
   retainOnDelete: boolean;
   /** URNs of the resources whose outputs it takes: the engine creates those first. */
   dependencies: string[];
+  /** Paths of the inputs the engine is handed as secrets (e.g. `authParameters.apiKey.value`): it encrypts them in the state. */
+  secretInputs: string[];
   /** Account and region the resource lands in, from its provider's allowedAccountIds and its region. */
   account: string;
   region: string;
@@ -132,6 +136,15 @@ function fakeOutputs(
           String(inputs.configurationName),
         ),
       };
+    case "aws:cloudwatch/eventConnection:EventConnection":
+      return {
+        arn: `${connectionArn(region, account, physical)}/offline-${name}`,
+        secretArn: `arn:aws:secretsmanager:${region}:${account}:secret:events!connection/${physical}/offline-${name}`,
+      };
+    case "aws:cloudcontrol/resource:Resource":
+      return {
+        properties: cloudControlProperties(String(inputs.typeName), String(inputs.desiredState), account),
+      };
     case "aws:chatbot/teamsChannelConfiguration:TeamsChannelConfiguration":
       return {
         chatConfigurationArn: chatConfigurationArn(
@@ -143,6 +156,20 @@ function fakeOutputs(
     default:
       return {};
   }
+}
+
+/** What Cloud Control reads back: the desired state with the ARN the type adds. */
+function cloudControlProperties(typeName: string, desiredState: string, account: string): string {
+  const state = JSON.parse(desiredState) as Record<string, unknown>;
+  const arns: Record<string, () => Record<string, string>> = {
+    "AWS::Chatbot::CustomAction": () => ({
+      CustomActionArn: customActionArn(account, String(state.ActionName)),
+    }),
+    "AWS::Chatbot::SlackChannelConfiguration": () => ({
+      Arn: chatConfigurationArn(account, "slack-channel", String(state.ConfigurationName)),
+    }),
+  };
+  return JSON.stringify({ ...state, ...(arns[typeName]?.() ?? {}) });
 }
 
 /** The account a provider is pinned to. The engine hands provider settings over as JSON text. */
@@ -164,13 +191,24 @@ interface RegisterRequest {
   getProtect(): boolean | undefined;
   getRetainondelete(): boolean | undefined;
   getDependenciesList(): string[];
+  getObject(): { toJavaScript(): unknown } | undefined;
 }
 
 /** What the engine is told of a resource at registration: the mock monitor keeps none of it. */
 type Registration = Pick<
   PlannedResource,
-  "parent" | "provider" | "protect" | "retainOnDelete" | "dependencies"
+  "parent" | "provider" | "protect" | "retainOnDelete" | "dependencies" | "secretInputs"
 >;
+
+/** Where a registration's inputs hold values marked secret, which the mock monitor unwraps. */
+function secretPaths(value: unknown, path = ""): string[] {
+  if (typeof value !== "object" || value === null) return [];
+  const record = value as Record<string, unknown>;
+  if (record[pulumi.runtime.specialSigKey] === pulumi.runtime.specialSecretSig) return [path];
+  return Object.entries(record).flatMap(([key, inner]) =>
+    secretPaths(inner, Array.isArray(value) ? `${path}[${key}]` : path ? `${path}.${key}` : key),
+  );
+}
 
 /**
  * The engine's side of an offline run: takes each resource as the mock monitor registers and
@@ -217,6 +255,7 @@ class Recorder {
       protect: request.getProtect() ?? false,
       retainOnDelete: request.getRetainondelete() ?? false,
       dependencies: request.getDependenciesList(),
+      secretInputs: secretPaths(request.getObject()?.toJavaScript()),
     });
   }
 
@@ -265,6 +304,7 @@ class Recorder {
       protect: false,
       retainOnDelete: false,
       dependencies: [],
+      secretInputs: [],
       ...resource,
       ...this.registrations.get(resource.urn),
     }));
@@ -285,6 +325,8 @@ export interface OfflineOptions {
   directory?: OrganizationDirectory;
   /** The outputs of the stack's last update, as the program reads them back; none: a first deployment. */
   previousOutputs?: Record<string, unknown>;
+  /** The config keys Pulumi holds encrypted (`pulumi config set --secret`). */
+  secretKeys?: string[];
 }
 
 /**
@@ -294,7 +336,7 @@ export interface OfflineOptions {
 export async function runOffline(options: OfflineOptions): Promise<OfflineRun> {
   const caller = fileCaller(options.organization);
   const recorder = new Recorder(options.stack, caller.accountId, options.onProgress, options.previousOutputs);
-  pulumi.runtime.setAllConfig(options.stackConfig);
+  pulumi.runtime.setAllConfig(options.stackConfig, options.secretKeys ?? []);
   await pulumi.runtime.setMocks(
     {
       newResource: (args) => recorder.newResource(args),

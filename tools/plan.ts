@@ -2,7 +2,7 @@ import { join, relative } from "node:path";
 import { PROVIDER_MEMORY_MB } from "../accounts/capacity";
 import { accountsBelow, fileCaller, readOrganizationFile } from "../accounts/org-file";
 import { AbuseAlertsConfig, Category } from "../config/schema";
-import { configOfStackFile, readStackConfig, stackFilePath } from "../config/stack-file";
+import { configOfStackFile, encryptedKeys, readStackConfig, stackFilePath } from "../config/stack-file";
 import { OfflineRun, PlannedResource, runOffline } from "../sim/pulumi-runner";
 import { EVENTS_DIR } from "./examples";
 import { previewTime, readEventFile, renderPreview, stackPreviewOptions } from "./preview";
@@ -36,10 +36,18 @@ export interface Plan {
   messageValid: boolean;
 }
 
+/** The config as a plan may print it: PagerDuty's routing key is a secret. */
+function shownConfig(config: AbuseAlertsConfig): object {
+  const { pagerDuty } = config.escalation;
+  return pagerDuty
+    ? { ...config, escalation: { ...config.escalation, pagerDuty: { routingKey: "(secret, not shown)" } } }
+    : config;
+}
+
 function configTable(config: AbuseAlertsConfig): string {
   return renderTable(
     ["Key", "Value"],
-    Object.entries(config)
+    Object.entries(shownConfig(config))
       .filter(([, value]) => value !== undefined)
       .map(([key, value]) => [
         `abuse-alerts:${key}`,
@@ -201,6 +209,7 @@ export async function renderPlan(options: PlanOptions): Promise<Plan> {
     organization,
     organizationSource: relative(process.cwd(), options.org),
     stack: options.stack,
+    secretKeys: encryptedKeys(stackPath),
     onProgress: (done, declared) => progress.update(done, declared),
   }).finally(() => progress.stop());
   // Explicit mode names its accounts in the config; Pulumi never reads the organization then.

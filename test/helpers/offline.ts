@@ -25,6 +25,8 @@ export interface ProgramRun {
   probe?: DiscoverySources["probe"];
   /** The accounts the stack's last update covered; none: a first deployment. */
   previouslyCovered?: string[];
+  /** The config keys Pulumi holds encrypted. */
+  secretKeys?: string[];
 }
 
 /** The program under Pulumi mocks. */
@@ -36,5 +38,6 @@ export function runProgram(stackConfig: Record<string, string>, run: ProgramRun 
     stack: "test",
     probe: run.probe,
     previousOutputs: run.previouslyCovered ? { coveredAccountIds: run.previouslyCovered } : undefined,
+    secretKeys: run.secretKeys,
   });
 }

@@ -52,8 +52,17 @@ describe("policies as deployed, in the IAM policy simulator", () => {
     return JSON.parse(inline[0].policy) as PolicyDocument;
   };
 
+  // PagerDuty too, so that every role and policy the program can declare is here.
   before(async () => {
-    ({ resources } = await runProgram(prodConfigWith()));
+    ({ resources } = await runProgram(
+      prodConfigWith({
+        escalation: {
+          emails: ["oncall@example.com"],
+          pagerDuty: { routingKey: "R0ut1ngKeyOfTheOnCallService0032" },
+        },
+      }),
+      { secretKeys: ["abuse-alerts:escalation"] },
+    ));
   });
 
   describe("central bus", () => {
@@ -371,7 +380,7 @@ describe("policies as deployed, in the IAM policy simulator", () => {
       }
     });
 
-    it("the workflow's role publishes only to its own region's alert topic, and assumes only the directory role", async () => {
+    it("the workflow's role publishes only to its own region's alert and operations topics, and assumes only the directory role", async () => {
       const act = (action: string, resource: string, account = CENTRAL) =>
         decide({
           principal: WORKFLOW_ROLE,
@@ -381,8 +390,10 @@ describe("policies as deployed, in the IAM policy simulator", () => {
           identityPolicies: [roleInline("central-us-east-1-notify-role")],
         });
       assert.equal(await act("sns:Publish", TOPIC), "Allowed");
+      // A case it cannot follow is told to the operations topic.
+      assert.equal(await act("sns:Publish", `arn:aws:sns:us-east-1:${CENTRAL}:abuse-alerts-ops`), "Allowed");
       assert.equal(
-        await act("sns:Publish", `arn:aws:sns:us-east-1:${CENTRAL}:abuse-alerts-ops`),
+        await act("sns:Publish", `arn:aws:sns:us-east-1:${CENTRAL}:abuse-alerts-escalation`),
         "ImplicitlyDenied",
       );
       assert.equal(
@@ -425,6 +436,170 @@ describe("policies as deployed, in the IAM policy simulator", () => {
       assert.deepEqual(trustOf("central-us-east-1-events-role").Statement[0].Principal, {
         Service: "events.amazonaws.com",
       });
+    });
+  });
+
+  describe("the case workflow and the Acknowledge button", () => {
+    const TABLE = `arn:aws:dynamodb:us-east-1:${CENTRAL}:table/abuse-alerts-state`;
+    const WEST_TABLE = `arn:aws:dynamodb:us-west-2:${CENTRAL}:table/abuse-alerts-state`;
+    const CASES = `arn:aws:states:us-east-1:${CENTRAL}:stateMachine:abuse-alerts-case`;
+    const WEST_CASES = `arn:aws:states:us-west-2:${CENTRAL}:stateMachine:abuse-alerts-case`;
+    const CASE_ROLE = `arn:aws:iam::${CENTRAL}:role/abuse-alerts-case-us-east-1`;
+    const PAGERDUTY = "https://events.pagerduty.com/v2/enqueue";
+    const inlineOf = (name: string): PolicyDocument => {
+      const role = resources.find((candidate) => candidate.name === name);
+      assert.ok(role, `${name} is declared`);
+      return JSON.parse((role.inputs.inlinePolicies as { policy: string }[])[0].policy) as PolicyDocument;
+    };
+    const connection = () => {
+      const found = resources.find((resource) => resource.name === "central-us-east-1-case-pagerduty");
+      assert.ok(found);
+      return found;
+    };
+
+    it("the notify workflow's role keeps cases in its own region's table and starts its own region's case workflow", async () => {
+      const act = (action: string, resource: string) =>
+        decide({
+          principal: WORKFLOW_ROLE,
+          action,
+          resource,
+          resourceAccount: CENTRAL,
+          identityPolicies: [roleInline("central-us-east-1-notify-role")],
+        });
+      for (const action of ["dynamodb:Query", "dynamodb:PutItem"]) {
+        assert.equal(await act(action, TABLE), "Allowed", action);
+        assert.equal(await act(action, WEST_TABLE), "ImplicitlyDenied", `${action} in another region`);
+      }
+      for (const action of ["dynamodb:UpdateItem", "dynamodb:DeleteItem", "dynamodb:Scan"]) {
+        assert.equal(await act(action, TABLE), "ImplicitlyDenied", action);
+      }
+      assert.equal(await act("states:StartExecution", CASES), "Allowed");
+      assert.equal(await act("states:StartExecution", WEST_CASES), "ImplicitlyDenied");
+      assert.equal(await act("states:StartExecution", STATE_MACHINE), "ImplicitlyDenied", "not itself");
+    });
+
+    it("the case workflow's role: its region's table, the alert, operations and escalation topics, PagerDuty through its connection only", async () => {
+      const policy = inlineOf("central-us-east-1-case-role");
+      const act = (action: string, resource: string, context: Record<string, string> = {}) =>
+        decide({
+          principal: CASE_ROLE,
+          action,
+          resource,
+          resourceAccount: CENTRAL,
+          context,
+          identityPolicies: [policy],
+        });
+      for (const action of ["dynamodb:Query", "dynamodb:PutItem", "dynamodb:UpdateItem"]) {
+        assert.equal(await act(action, TABLE), "Allowed", action);
+        assert.equal(await act(action, WEST_TABLE), "ImplicitlyDenied", action);
+      }
+      for (const action of ["dynamodb:DeleteItem", "dynamodb:Scan", "dynamodb:DeleteTable"]) {
+        assert.equal(await act(action, TABLE), "ImplicitlyDenied", action);
+      }
+      for (const topic of ["abuse-alerts", "abuse-alerts-ops", "abuse-alerts-escalation"]) {
+        assert.equal(await act("sns:Publish", `arn:aws:sns:us-east-1:${CENTRAL}:${topic}`), "Allowed", topic);
+        assert.equal(
+          await act("sns:Publish", `arn:aws:sns:us-west-2:${CENTRAL}:${topic}`),
+          "ImplicitlyDenied",
+          topic,
+        );
+      }
+      for (const key of ["central-us-east-1-key", "central-us-east-1-ops-key"]) {
+        const decision = await decide({
+          principal: CASE_ROLE,
+          action: "kms:GenerateDataKey",
+          resource: `arn:aws:kms:us-east-1:${CENTRAL}:key/${key}`,
+          resourceAccount: CENTRAL,
+          identityPolicies: [policy],
+          resourcePolicy: keyPolicy(key),
+        });
+        assert.equal(decision, "Allowed", key);
+      }
+      // The simulator's IAM data lists no condition keys for InvokeHTTPEndpoint and drops them from
+      // a request: it can only show that the grant is conditional. The conditions are checked as written.
+      assert.equal(await act("states:InvokeHTTPEndpoint", "*"), "ImplicitlyDenied", "never unconditional");
+      const http = policy.Statement.find((statement) => statement.Sid === "CallPagerDuty");
+      assert.deepEqual(http?.Condition, {
+        StringEquals: { "states:HTTPMethod": "POST", "states:HTTPEndpoint": PAGERDUTY },
+      });
+      const { Condition: conditions, ...unconditionedStatement } =
+        http ?? assert.fail("no CallPagerDuty statement");
+      assert.ok(conditions);
+      const unconditioned: PolicyDocument = { Version: "2012-10-17", Statement: [unconditionedStatement] };
+      assert.equal(
+        await decide({
+          principal: CASE_ROLE,
+          action: "states:InvokeHTTPEndpoint",
+          resource: "*",
+          resourceAccount: CENTRAL,
+          identityPolicies: [unconditioned],
+        }),
+        "Allowed",
+      );
+      const connectionArn = `arn:aws:events:us-east-1:${CENTRAL}:connection/abuse-alerts-pagerduty/offline-central-us-east-1-case-pagerduty`;
+      assert.equal(await act("events:RetrieveConnectionCredentials", connectionArn), "Allowed");
+      assert.equal(
+        await act(
+          "events:RetrieveConnectionCredentials",
+          `arn:aws:events:us-east-1:${CENTRAL}:connection/other/1`,
+        ),
+        "ImplicitlyDenied",
+      );
+      const secret = `arn:aws:secretsmanager:us-east-1:${CENTRAL}:secret:events!connection/abuse-alerts-pagerduty/offline-central-us-east-1-case-pagerduty`;
+      assert.equal(await act("secretsmanager:GetSecretValue", secret), "Allowed");
+      assert.equal(
+        await act(
+          "secretsmanager:GetSecretValue",
+          `arn:aws:secretsmanager:us-east-1:${CENTRAL}:secret:other-AbCdEf`,
+        ),
+        "ImplicitlyDenied",
+      );
+      assert.equal(await act("sts:AssumeRole", DIRECTORY_ROLE), "ImplicitlyDenied");
+      assert.equal(connection().region, "us-east-1");
+    });
+
+    it("the Slack channel's role and guardrails allow the button's command, states:StartExecution of a case workflow, and nothing more", async () => {
+      const policies = ["central-slack-notifications-only", "central-slack-acknowledge"].map((name) => {
+        const found = resources.find((resource) => resource.name === name);
+        assert.ok(found, name);
+        return JSON.parse(found.inputs.policy as string) as PolicyDocument;
+      });
+      const [, acknowledge] = policies;
+      const role = `arn:aws:iam::${CENTRAL}:role/abuse-alerts-chatbot`;
+      // Chatbot runs a command only if the role's policies and a guardrail both allow it.
+      const act = async (action: string, resource: string) => {
+        const byRole = await decide({
+          principal: role,
+          action,
+          resource,
+          resourceAccount: CENTRAL,
+          identityPolicies: policies,
+        });
+        const byGuardrail = await decide({
+          principal: role,
+          action,
+          resource,
+          resourceAccount: CENTRAL,
+          identityPolicies: policies,
+        });
+        return byRole === "Allowed" && byGuardrail === "Allowed" ? "Allowed" : "Denied";
+      };
+      assert.equal(await act("states:StartExecution", CASES), "Allowed");
+      assert.equal(await act("states:StartExecution", WEST_CASES), "Allowed");
+      assert.equal(await act("states:StartExecution", STATE_MACHINE), "Denied", "not the notify workflow");
+      for (const [action, resource] of [
+        ["states:StopExecution", `${CASES.replace(":stateMachine:", ":execution:")}:case-x`],
+        ["states:StartSyncExecution", CASES],
+        ["dynamodb:PutItem", TABLE],
+        ["sns:Publish", TOPIC],
+        ["iam:PassRole", CASE_ROLE],
+      ]) {
+        assert.equal(await act(action, resource), "Denied", action);
+      }
+      assert.deepEqual(
+        acknowledge.Statement.map((statement) => statement.Action),
+        ["states:StartExecution"],
+      );
     });
   });
 });

@@ -3,6 +3,8 @@ import { AccountForwarder } from "../../components/account-forwarder";
 import { PolicyDocument } from "../../model/policies";
 import { centralRules } from "../../model/rules";
 import { notifyDefinition } from "../../notify/definition";
+import { caseDefinition } from "../../notify/case-definition";
+import { acknowledgeAction } from "../../model/chatbot";
 import { PlannedResource } from "../../sim/pulumi-runner";
 import { CENTRAL, MANAGEMENT, PROD_COVERED } from "../helpers/example-org";
 import { prodConfigWith, runProgram } from "../helpers/offline";
@@ -153,8 +155,8 @@ describe("resource graph (Pulumi mocks, example organization, two regions)", () 
       ),
     );
     for (const topic of ofType(central, "aws:sns/topic:Topic")) {
-      // Each topic its own key: a broken alert key must not silence the alarms about it.
-      const key = inputs(topic, "name") === "abuse-alerts" ? "key" : "ops-key";
+      // The operations topic its own key: a broken alert key must not silence the alarms about it.
+      const key = inputs(topic, "name") === "abuse-alerts-ops" ? "ops-key" : "key";
       assert.equal(
         inputs(topic, "kmsMasterKeyId"),
         `arn:aws:kms:${topic.region}:${CENTRAL}:key/central-${topic.region}-${key}`,
@@ -167,8 +169,10 @@ describe("resource graph (Pulumi mocks, example organization, two regions)", () 
         .sort(),
       [
         "us-east-1 abuse-alerts",
+        "us-east-1 abuse-alerts-escalation",
         "us-east-1 abuse-alerts-ops",
         "us-west-2 abuse-alerts",
+        "us-west-2 abuse-alerts-escalation",
         "us-west-2 abuse-alerts-ops",
       ],
     );
@@ -217,7 +221,7 @@ describe("resource graph (Pulumi mocks, example organization, two regions)", () 
 
   it("alarms on failed invocations, lost dead letters, DLQ depth, long retries, failed and timed-out workflows and failed SNS deliveries, to the operations topic", () => {
     const alarms = ofType(central, "aws:cloudwatch/metricAlarm:MetricAlarm");
-    assert.equal(alarms.length, REGIONS.length * (RULE_KEYS.length * 4 + 3));
+    assert.equal(alarms.length, REGIONS.length * (RULE_KEYS.length * 4 + 5));
     for (const region of REGIONS) {
       for (const key of RULE_KEYS) {
         const opsTopic = [`arn:aws:sns:${region}:${CENTRAL}:abuse-alerts-ops`];
@@ -247,15 +251,17 @@ describe("resource graph (Pulumi mocks, example organization, two regions)", () 
         });
         check("retrying", "AWS/Events", "RetryInvocationAttempts", ruleDimensions, 3);
       }
-      for (const [suffix, metric] of [
-        ["notify-failed", "ExecutionsFailed"],
-        ["notify-timed-out", "ExecutionsTimedOut"],
+      for (const [workflow, suffix, metric] of [
+        ["notify", "failed", "ExecutionsFailed"],
+        ["notify", "timed-out", "ExecutionsTimedOut"],
+        ["case", "failed", "ExecutionsFailed"],
+        ["case", "timed-out", "ExecutionsTimedOut"],
       ]) {
-        const alarm = named(alarms, `central-${region}-${suffix}-alarm`);
+        const alarm = named(alarms, `central-${region}-${workflow}-${suffix}-alarm`);
         assert.equal(inputs(alarm, "namespace"), "AWS/States");
         assert.equal(inputs(alarm, "metricName"), metric);
         assert.deepEqual(inputs(alarm, "dimensions"), {
-          StateMachineArn: `arn:aws:states:${region}:${CENTRAL}:stateMachine:abuse-alerts-notify`,
+          StateMachineArn: `arn:aws:states:${region}:${CENTRAL}:stateMachine:abuse-alerts-${workflow}`,
         });
         assert.deepEqual(inputs(alarm, "alarmActions"), [
           `arn:aws:sns:${region}:${CENTRAL}:abuse-alerts-ops`,
@@ -333,34 +339,64 @@ describe("resource graph (Pulumi mocks, example organization, two regions)", () 
     }
   });
 
-  it("configures one Chatbot channel with the Slack IDs, every alert and operations topic, a guardrail and ERROR logging", () => {
-    const [channel, ...others] = ofType(
-      resources,
-      "aws:chatbot/slackChannelConfiguration:SlackChannelConfiguration",
-    );
-    assert.equal(others.length, 0);
-    assert.equal(channel.account, CENTRAL);
-    assert.equal(channel.region, "us-west-2", "Chatbot's API has no us-east-1 endpoint");
-    assert.equal(inputs(channel, "slackTeamId"), "T0123456789");
-    assert.equal(inputs(channel, "slackChannelId"), "C0123456789");
+  it("configures one Chatbot channel through Cloud Control: the Slack IDs, every alert and operations topic, guardrails, the Acknowledge button, ERROR logging", () => {
     assert.deepEqual(
-      inputs(channel, "snsTopicArns"),
-      REGIONS.flatMap((region) => [
+      ofType(resources, "aws:chatbot/slackChannelConfiguration:SlackChannelConfiguration"),
+      [],
+      "pulumi-aws's channel configuration cannot attach a custom action",
+    );
+    const cloudControl = ofType(resources, "aws:cloudcontrol/resource:Resource");
+    const desired = (resource: PlannedResource) =>
+      JSON.parse(inputs<string>(resource, "desiredState")) as Record<string, unknown>;
+    const channel = named(cloudControl, "central-slack-channel");
+    const action = named(cloudControl, "central-slack-acknowledge-action");
+    for (const resource of [channel, action]) {
+      assert.equal(resource.account, CENTRAL);
+      assert.equal(resource.region, "us-west-2", "Chatbot's API has no us-east-1 endpoint");
+    }
+    assert.equal(inputs(action, "typeName"), "AWS::Chatbot::CustomAction");
+    assert.deepEqual(desired(action), acknowledgeAction());
+    assert.equal(inputs(channel, "typeName"), "AWS::Chatbot::SlackChannelConfiguration");
+    assert.deepEqual(desired(channel), {
+      ConfigurationName: "abuse-alerts",
+      SlackWorkspaceId: "T0123456789",
+      SlackChannelId: "C0123456789",
+      IamRoleArn: `arn:aws:iam::${CENTRAL}:role/abuse-alerts-chatbot`,
+      SnsTopicArns: REGIONS.flatMap((region) => [
         `arn:aws:sns:${region}:${CENTRAL}:abuse-alerts`,
         `arn:aws:sns:${region}:${CENTRAL}:abuse-alerts-ops`,
       ]),
+      GuardrailPolicies: [
+        `arn:aws:iam::${CENTRAL}:policy/abuse-alerts-chatbot-notifications-only`,
+        `arn:aws:iam::${CENTRAL}:policy/abuse-alerts-chatbot-acknowledge`,
+      ],
+      CustomizationResourceArns: [`arn:aws:chatbot::${CENTRAL}:custom-action/abuse-alerts-acknowledge`],
+      LoggingLevel: "ERROR",
+      UserRoleRequired: false,
+    });
+    assert.ok(
+      channel.dependencies.some((urn) => urn.endsWith("::central-slack-acknowledge-action")),
+      "the channel is created after the action it attaches",
     );
-    assert.deepEqual(inputs(channel, "guardrailPolicyArns"), [
-      `arn:aws:iam::${CENTRAL}:policy/abuse-alerts-chatbot-notifications-only`,
-    ]);
-    assert.equal(inputs(channel, "loggingLevel"), "ERROR");
     assert.match(
       inputs<string>(named(resources, "central-slack-role"), "assumeRolePolicy"),
       /"Service":"chatbot.amazonaws.com"/,
     );
+    assert.deepEqual(
+      ofType(resources, "aws:iam/rolePolicyAttachment:RolePolicyAttachment")
+        .filter((attachment) => attachment.name.startsWith("central-slack"))
+        .map((attachment) => inputs(attachment, "policyArn"))
+        .sort(),
+      (desired(channel).GuardrailPolicies as string[]).slice().sort(),
+      "the role has exactly its guardrails' permissions",
+    );
+    assert.deepEqual(policyOf(named(resources, "central-slack-acknowledge")).Statement[0].Resource, [
+      `arn:aws:states:us-east-1:${CENTRAL}:stateMachine:abuse-alerts-case`,
+      `arn:aws:states:us-west-2:${CENTRAL}:stateMachine:abuse-alerts-case`,
+    ]);
   });
 
-  it("subscribes the notify emails to every region's alert and operations topics", () => {
+  it("subscribes the notify emails to every region's alert and operations topics, and the escalation emails to its escalation topic", () => {
     const subscriptions = ofType(resources, "aws:sns/topicSubscription:TopicSubscription");
     assert.deepEqual(
       subscriptions
@@ -371,6 +407,7 @@ describe("resource graph (Pulumi mocks, example organization, two regions)", () 
         .sort(),
       REGIONS.flatMap((region) => [
         `${region} abuse-alerts secops@example.com`,
+        `${region} abuse-alerts-escalation oncall@example.com`,
         `${region} abuse-alerts-ops secops@example.com`,
       ]),
     );
@@ -384,7 +421,8 @@ describe("resource graph (Pulumi mocks, example organization, two regions)", () 
           r.custom &&
           r.region !== "global" &&
           !r.type.startsWith("pulumi:") &&
-          !r.type.startsWith("aws:chatbot") &&
+          // Chatbot is account-wide: one channel and one button, in its API's region.
+          r.type !== "aws:cloudcontrol/resource:Resource" &&
           // One global table, its replicas declared on it.
           r.type !== "aws:dynamodb/table:Table",
       );
@@ -393,11 +431,11 @@ describe("resource graph (Pulumi mocks, example organization, two regions)", () 
     assert.ok(regional(single).length > 0);
     assert.equal(regional(resources).length, 2 * regional(single).length);
     const perRegionRoles = (list: PlannedResource[]) =>
-      list.filter((r) => /-(notify|events)-role$/.test(r.name) && r.type === "aws:iam/role:Role");
+      list.filter((r) => /-(notify|case|events)-role$/.test(r.name) && r.type === "aws:iam/role:Role");
     assert.equal(
       perRegionRoles(resources).length,
       2 * perRegionRoles(single).length,
-      "a workflow role and a rules' role per region",
+      "two workflow roles and a rules' role per region",
     );
     assert.equal(
       global(resources).length - perRegionRoles(resources).length,
@@ -426,7 +464,9 @@ describe("the notify workflow in the resource graph", () => {
   });
 
   it("a Standard state machine per region, from the workflow definition, logging every execution", () => {
-    const machines = ofType(resources, "aws:sfn/stateMachine:StateMachine");
+    const machines = ofType(resources, "aws:sfn/stateMachine:StateMachine").filter(
+      (machine) => inputs(machine, "name") === "abuse-alerts-notify",
+    );
     assert.deepEqual(machines.map((machine) => machine.region).sort(), REGIONS);
     for (const machine of machines) {
       assert.equal(machine.account, CENTRAL);
@@ -440,11 +480,15 @@ describe("the notify workflow in the resource graph", () => {
         JSON.parse(inputs<string>(machine, "definition")),
         notifyDefinition({
           topicArn: `arn:aws:sns:${machine.region}:${CENTRAL}:abuse-alerts`,
+          opsTopicArn: `arn:aws:sns:${machine.region}:${CENTRAL}:abuse-alerts-ops`,
+          caseStateMachineArn: `arn:aws:states:${machine.region}:${CENTRAL}:stateMachine:abuse-alerts-case`,
           directoryAccountId: MANAGEMENT,
           message: {
             accountTags: ["owner", "cost-center"],
             securityContactConfigured: true,
             stackSetCallAs: "SELF",
+            reminders: [6, 1],
+            escalatedTo: ["oncall@example.com"],
           },
         }),
       );
@@ -493,6 +537,99 @@ describe("the notify workflow in the resource graph", () => {
       inputs<string>(machine, "definition"),
       /arn:aws:iam::100000000001:role\/abuse-alerts-directory/,
     );
+  });
+});
+
+describe("the case workflow and its escalation in the resource graph", () => {
+  const ROUTING_KEY = "R0ut1ngKeyOfTheOnCallService0032";
+  let resources: PlannedResource[];
+  let outputs: Record<string, unknown>;
+  before(async () => {
+    ({ resources, outputs } = await runProgram(
+      prodConfigWith({
+        escalation: {
+          emails: ["oncall@example.com", "cto@example.com"],
+          pagerDuty: { routingKey: ROUTING_KEY },
+        },
+        reminders: [1, 12],
+      }),
+      { secretKeys: ["abuse-alerts:escalation"] },
+    ));
+  });
+
+  it("a Standard case workflow per region, from its definition: reminders, the escalation topic, PagerDuty's connection", () => {
+    const machines = ofType(resources, "aws:sfn/stateMachine:StateMachine").filter(
+      (machine) => inputs(machine, "name") === "abuse-alerts-case",
+    );
+    assert.deepEqual(machines.map((machine) => machine.region).sort(), REGIONS);
+    for (const machine of machines) {
+      const { region } = machine;
+      assert.equal(inputs(machine, "type"), "STANDARD");
+      assert.equal(inputs(machine, "roleArn"), `arn:aws:iam::${CENTRAL}:role/abuse-alerts-case-${region}`);
+      assert.deepEqual(
+        JSON.parse(inputs<string>(machine, "definition")),
+        caseDefinition({
+          stateMachineArn: `arn:aws:states:${region}:${CENTRAL}:stateMachine:abuse-alerts-case`,
+          opsTopicArn: `arn:aws:sns:${region}:${CENTRAL}:abuse-alerts-ops`,
+          reminders: [12, 1],
+          escalation: {
+            topicArn: `arn:aws:sns:${region}:${CENTRAL}:abuse-alerts-escalation`,
+            pagerDutyConnectionArn: `arn:aws:events:${region}:${CENTRAL}:connection/abuse-alerts-pagerduty/offline-central-${region}-case-pagerduty`,
+            to: ["oncall@example.com, cto@example.com", "PagerDuty"],
+          },
+        }),
+      );
+      assert.deepEqual(inputs(machine, "loggingConfiguration"), {
+        logDestination: `arn:aws:logs:${region}:${CENTRAL}:log-group:/aws/vendedlogs/states/abuse-alerts-case:*`,
+        includeExecutionData: true,
+        level: "ALL",
+      });
+      const topic = named(resources, `central-${region}-case-escalation-topic`);
+      assert.equal(inputs(topic, "name"), "abuse-alerts-escalation");
+      assert.equal(
+        inputs(topic, "kmsMasterKeyId"),
+        `arn:aws:kms:${region}:${CENTRAL}:key/central-${region}-key`,
+      );
+    }
+    assert.deepEqual(outputs.caseStateMachineArns, {
+      "us-east-1": `arn:aws:states:us-east-1:${CENTRAL}:stateMachine:abuse-alerts-case`,
+      "us-west-2": `arn:aws:states:us-west-2:${CENTRAL}:stateMachine:abuse-alerts-case`,
+    });
+  });
+
+  it("keeps PagerDuty's routing key a secret: in its connection only, encrypted in the state, in no definition or output", () => {
+    const connections = ofType(resources, "aws:cloudwatch/eventConnection:EventConnection");
+    assert.deepEqual(connections.map((connection) => connection.region).sort(), REGIONS);
+    for (const connection of connections) {
+      assert.equal(inputs(connection, "authorizationType"), "API_KEY");
+      assert.ok(
+        connection.secretInputs.some((path) => path.startsWith("authParameters")),
+        `the engine gets the routing key as a secret: ${connection.secretInputs.join(", ")}`,
+      );
+      assert.match(JSON.stringify(connection.inputs), /"isValueSecret":true,"key":"routing_key"/);
+    }
+    const holders = resources.filter((resource) => JSON.stringify(resource.inputs).includes(ROUTING_KEY));
+    assert.deepEqual(
+      holders.map((resource) => resource.type),
+      connections.map(() => "aws:cloudwatch/eventConnection:EventConnection"),
+    );
+    assert.doesNotMatch(JSON.stringify(outputs), new RegExp(ROUTING_KEY));
+  });
+
+  it("without escalation config: no escalation topic, no connection, and the case workflow still posts overdue", async () => {
+    const { resources: plain } = await runProgram(prodConfigWith({ escalation: undefined }));
+    assert.deepEqual(ofType(plain, "aws:cloudwatch/eventConnection:EventConnection"), []);
+    assert.deepEqual(
+      ofType(plain, "aws:sns/topic:Topic").filter(
+        (topic) => inputs(topic, "name") === "abuse-alerts-escalation",
+      ),
+      [],
+    );
+    const machine = ofType(plain, "aws:sfn/stateMachine:StateMachine").find(
+      (candidate) => inputs(candidate, "name") === "abuse-alerts-case",
+    );
+    assert.match(inputs<string>(machine ?? assert.fail(), "definition"), /Overdue/);
+    assert.doesNotMatch(inputs<string>(machine ?? assert.fail(), "definition"), /http:invoke/);
   });
 });
 

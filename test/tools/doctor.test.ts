@@ -177,11 +177,15 @@ function doctor(scenario: Scenario = {}) {
           : lookups(call);
       const definition = notifyDefinition({
         topicArn: `arn:aws:sns:${region}:111111111111:abuse-alerts`,
+        opsTopicArn: `arn:aws:sns:${region}:111111111111:abuse-alerts-ops`,
+        caseStateMachineArn: `arn:aws:states:${region}:111111111111:stateMachine:abuse-alerts-case`,
         directoryAccountId: MANAGEMENT,
         message: {
           accountTags: ["owner", "team", "environment"],
           securityContactConfigured: true,
           stackSetCallAs: "SELF",
+          reminders: [6, 1],
+          escalatedTo: [],
         },
       });
       const executionArn = `${input.stateMachineArn}:run-${executions.size}`;

@@ -61,8 +61,15 @@ describe("npm run plan", () => {
       /What the security team sees for .*dos-report.json, processed at\s+2026-11-19T08:14:03.000Z \(--event and\s+--now for others\)/,
     );
     assert.match(text, /│ \*🚨 AWS abuse report AWS_ABUSE_DOS_REPORT in shop-prod \(222222222221\)\*/);
-    assert.match(text, /│ \*Reply by\* 2026-11-20 08:14 UTC \(24 hours left\)/);
+    assert.match(
+      text,
+      /│ \*Reply by\* 2026-11-20 08:14 UTC \(24 hours left; as the notice asks: within 24 hours\)/,
+    );
     assert.match(text, /│ \*OU\* Root \/ Workloads \/ Prod/);
+    // The case's timeline: its reminders, and its overdue post with the escalation email of Pulumi.prod.yaml.
+    assert.match(text, /The case's timeline if nobody acknowledges it/);
+    assert.match(text, /│ 2026-11-20 02:14 UTC │ reminder +│ :alarm_clock: 6 hours left to reply/);
+    assert.match(text, /│ 2026-11-20 08:14 UTC │ email +│ to oncall@example.com: Overdue: AWS abuse report/);
     assert.match(
       text,
       /Totals: \d+ AWS resources and \d+ components declared by Pulumi in 7 accounts and 2 region\(s\);\s+7\s+AWS\s+providers/,
