@@ -13,7 +13,12 @@ const lines = (cell: Cell | undefined) => String(cell ?? "").split("\n");
  * Text widths per column that fit `maxWidth` with borders and padding: every column as wide as
  * its widest line, then the widest column narrowed one character at a time until the table fits.
  */
-function fitColumns(head: readonly string[], rows: readonly Cell[][], maxWidth: number): number[] {
+function fitColumns(
+  head: readonly string[],
+  rows: readonly Cell[][],
+  maxWidth: number,
+  whole: readonly number[] = [],
+): number[] {
   const widths = head.map((title, column) =>
     Math.max(title.length, ...rows.flatMap((row) => lines(row[column]).map((line) => line.length))),
   );
@@ -25,7 +30,9 @@ function fitColumns(head: readonly string[], rows: readonly Cell[][], maxWidth: 
         .map((word) => Math.min(word.length, MAX_WORD)),
     );
   const floors = head.map((title, column) =>
-    Math.max(MIN_TEXT, longestWord(title), ...rows.map((row) => longestWord(row[column]))),
+    whole.includes(column)
+      ? widths[column]
+      : Math.max(MIN_TEXT, longestWord(title), ...rows.map((row) => longestWord(row[column]))),
   );
   const frame = 3 * head.length + 1; // "│ " before each column, " " after, and the last "│"
   while (widths.reduce((sum, width) => sum + width, frame) > maxWidth) {
@@ -67,8 +74,14 @@ export function wrapText(text: string, width: number): string {
  * with the cli-table3 package, whose layout pass is quadratic in rows: 5 of the 7.5 seconds of a 10,000-account
  * plan went to it.
  */
-export function renderTable(head: string[], rows: Cell[][], maxWidth = outputWidth()): string {
-  const widths = fitColumns(head, rows, maxWidth);
+export function renderTable(
+  head: string[],
+  rows: Cell[][],
+  maxWidth = outputWidth(),
+  /** Columns never wrapped, such as an ID a person copies. */
+  whole: readonly number[] = [],
+): string {
+  const widths = fitColumns(head, rows, maxWidth, whole);
   const rule = (left: string, middle: string, right: string) =>
     `${left}${widths.map((width) => "─".repeat(width + 2)).join(middle)}${right}`;
   const bold = (text: string) => (process.stdout.isTTY ? `\u001b[1m${text}\u001b[22m` : text);
