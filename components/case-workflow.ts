@@ -11,7 +11,7 @@ import {
 import { caseRolePolicy, stepFunctionsTrustPolicy } from "../model/policies";
 import { STATE_TABLE_NAME } from "../model/state-table";
 import { caseDefinition } from "../notify/case-definition";
-import { LOG_RETENTION_DAYS } from "./delivery";
+import { loggedStateMachine } from "./delivery";
 
 /** Arguments of one region's case workflow. */
 export interface CaseWorkflowArgs {
@@ -158,21 +158,11 @@ export class CaseWorkflow extends pulumi.ComponentResource {
       : undefined;
 
     const role = caseRole(name, args, { topic, connection }, this);
-    const logs = new aws.cloudwatch.LogGroup(
-      `${name}-logs`,
+    const stateMachine = loggedStateMachine(
+      name,
       {
         region,
-        name: `/aws/vendedlogs/states/${CASE_STATE_MACHINE_NAME}`,
-        retentionInDays: LOG_RETENTION_DAYS,
-      },
-      child,
-    );
-    const stateMachine = new aws.sfn.StateMachine(
-      `${name}-state-machine`,
-      {
-        region,
-        name: CASE_STATE_MACHINE_NAME,
-        type: "STANDARD",
+        stateMachineName: CASE_STATE_MACHINE_NAME,
         roleArn: role.arn,
         definition: pulumi
           .all([args.opsTopicArn, topic?.arn, connection?.arn])
@@ -190,11 +180,6 @@ export class CaseWorkflow extends pulumi.ComponentResource {
               }),
             ),
           ),
-        loggingConfiguration: {
-          logDestination: pulumi.interpolate`${logs.arn}:*`,
-          includeExecutionData: true,
-          level: "ALL",
-        },
       },
       child,
     );

@@ -6,7 +6,48 @@ import { EventPattern } from "../model/patterns";
 import { deadLetterQueuePolicy, forwarderRolePolicy, serviceTrustPolicy } from "../model/policies";
 
 /** CloudWatch Logs' retention closest above a year: every workflow's path stays readable that long. */
-export const LOG_RETENTION_DAYS = 400;
+const LOG_RETENTION_DAYS = 400;
+
+export interface LoggedStateMachineArgs {
+  region: string;
+  /** The state machine's name, and its log group's. */
+  stateMachineName: string;
+  roleArn: pulumi.Input<string>;
+  definition: pulumi.Input<string>;
+}
+
+/**
+ * `${name}-state-machine`, a Standard state machine, and `${name}-logs`, the log group keeping
+ * every execution's states and data for 400 days (Step Functions keeps the history 90 days).
+ */
+export function loggedStateMachine(
+  name: string,
+  args: LoggedStateMachineArgs,
+  opts: pulumi.CustomResourceOptions,
+): aws.sfn.StateMachine {
+  const { region } = args;
+  const logs = new aws.cloudwatch.LogGroup(
+    `${name}-logs`,
+    { region, name: `/aws/vendedlogs/states/${args.stateMachineName}`, retentionInDays: LOG_RETENTION_DAYS },
+    opts,
+  );
+  return new aws.sfn.StateMachine(
+    `${name}-state-machine`,
+    {
+      region,
+      name: args.stateMachineName,
+      type: "STANDARD",
+      roleArn: args.roleArn,
+      definition: args.definition,
+      loggingConfiguration: {
+        logDestination: pulumi.interpolate`${logs.arn}:*`,
+        includeExecutionData: true,
+        level: "ALL",
+      },
+    },
+    opts,
+  );
+}
 
 /**
  * The resource helpers the components share: not components of their own, so the resources

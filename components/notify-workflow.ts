@@ -6,7 +6,7 @@ import { tableArn } from "../model/arns";
 import { caseStateMachineArn, NOTIFY_STATE_MACHINE_NAME, notifyRoleName } from "../model/names";
 import { notifyRolePolicy, stepFunctionsTrustPolicy } from "../model/policies";
 import { STATE_TABLE_NAME } from "../model/state-table";
-import { LOG_RETENTION_DAYS } from "./delivery";
+import { loggedStateMachine } from "./delivery";
 
 /** Arguments of one region's notify workflow. */
 export interface NotifyWorkflowArgs {
@@ -69,21 +69,11 @@ export class NotifyWorkflow extends pulumi.ComponentResource {
       },
       child,
     );
-    const logs = new aws.cloudwatch.LogGroup(
-      `${name}-logs`,
+    const stateMachine = loggedStateMachine(
+      name,
       {
         region,
-        name: `/aws/vendedlogs/states/${NOTIFY_STATE_MACHINE_NAME}`,
-        retentionInDays: LOG_RETENTION_DAYS,
-      },
-      child,
-    );
-    const stateMachine = new aws.sfn.StateMachine(
-      `${name}-state-machine`,
-      {
-        region,
-        name: NOTIFY_STATE_MACHINE_NAME,
-        type: "STANDARD",
+        stateMachineName: NOTIFY_STATE_MACHINE_NAME,
         roleArn: role.arn,
         definition: pulumi.all([args.topicArn, args.opsTopicArn]).apply(([topicArn, opsTopicArn]) =>
           JSON.stringify(
@@ -96,11 +86,6 @@ export class NotifyWorkflow extends pulumi.ComponentResource {
             }),
           ),
         ),
-        loggingConfiguration: {
-          logDestination: pulumi.interpolate`${logs.arn}:*`,
-          includeExecutionData: true,
-          level: "ALL",
-        },
       },
       child,
     );

@@ -152,26 +152,33 @@ export function timeLeft(replyBy: number, now: Date): string {
   return ms >= 0 ? `${span(ms)} left` : `overdue by ${span(-ms)}`;
 }
 
-/** Who, as a person reads it: an assumed role's session (its role and account), else the text as is. */
+/** Who, as a person reads it: an assumed role's session and role, an IAM user, else the text as is. */
 export function shortIdentity(by: string): string {
-  const assumed = /^arn:aws:sts::(\d{12}):assumed-role\/([^/]+)\/(.+)$/.exec(by);
-  if (assumed) return `${assumed[3]} (${assumed[2]}, ${assumed[1]})`;
-  const user = /^arn:aws:iam::(\d{12}):(user|root)\/?(.*)$/.exec(by);
-  return user ? `${user[3] || "root"} (${user[1]})` : by;
+  const assumed = /^arn:aws:sts::\d{12}:assumed-role\/([^/]+)\/(.+)$/.exec(by);
+  if (assumed) return `${assumed[2]} (${assumed[1]})`;
+  const user = /^arn:aws:iam::\d{12}:(?:user\/|)(.+)$/.exec(by);
+  return user ? user[1] : by;
 }
 
-/** The cases as a table that fits the terminal, case IDs whole so they can be copied. */
+/** The reply-by, the time left and the reminders sent, in one cell. */
+function replyCell(row: CaseRow, now: Date): string {
+  if (!row.replyBy) return "none: a risk notice or a test";
+  const state = row.closed ? "closed" : timeLeft(row.replyBy, now);
+  return `${utc(row.replyBy)}, ${state}; ${row.remindersSent} reminder${row.remindersSent === 1 ? "" : "s"} sent`;
+}
+
+/**
+ * The cases as a table that fits the terminal (100 columns when piped): case IDs whole, to be
+ * copied, and the account's ID only there (it starts the case ID).
+ */
 export function casesTable(rows: readonly CaseRow[], now: Date, width?: number): string {
   return renderTable(
-    ["Case", "Account", "Event", "Reply by (time left)", "Reminders sent", "Acknowledged by"],
+    ["Case", "Account", "Event", "Reply by", "Acknowledged by"],
     rows.map((row) => [
       row.caseId,
-      row.label,
+      row.label.replace(/ \(\d{12}\)$/, ""),
       row.closed ? `${row.code} (closed)` : row.code,
-      row.replyBy
-        ? `${utc(row.replyBy)} (${row.closed ? "closed" : timeLeft(row.replyBy, now)})`
-        : "none: a risk notice or a test",
-      row.remindersSent,
+      replyCell(row, now),
       row.acknowledged
         ? `${shortIdentity(row.acknowledged.by)}, ${row.acknowledged.at.slice(0, 16).replace("T", " ")} UTC`
         : "",

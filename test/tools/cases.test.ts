@@ -61,37 +61,46 @@ describe("npm run cases and npm run ack, against the case table (dynalite) and t
   });
   afterEach(() => hub.stop());
 
-  it("lists the open cases: account, event, reply-by and time left, reminders sent, who acknowledged; a table that fits", async () => {
-    const text = await listCases({}, undefined, { ...clientsOf(hub), width: 120 });
+  it("lists the open cases: account, event, reply-by, time left, reminders sent, who acknowledged; a table that fits", async () => {
+    const text = await listCases({}, undefined, { ...clientsOf(hub), width: 100 });
     const lines = text.split("\n");
     assert.equal(
-      lines[0],
+      lines.slice(0, 2).join(" "),
       "2 open cases, from the us-east-1 replica of abuse-alerts-state; npm run ack -- --case <Case> acknowledges one.",
     );
     assert.ok(
-      lines.every((line) => line.length <= 120),
-      "fits 120 columns",
+      lines.every((line) => line.length <= 100),
+      "fits 100 columns, the width of a pipe",
     );
-    const cells = (row: string) => row.split("│").map((cell) => cell.trim());
-    assert.deepEqual(cells(lines[2]).slice(1, -1), [
-      "Case",
-      "Account",
-      "Event",
-      "Reply by (time",
-      "Reminders sent",
-      "Acknowledged",
-    ]);
+    const cells = (row: string) =>
+      row
+        .split("│")
+        .map((cell) => cell.trim())
+        .slice(1, -1);
+    const header = lines.findIndex((line) => line.startsWith("│ Case"));
+    assert.deepEqual(cells(lines[header]), ["Case", "Account", "Event", "Reply by", "Acknowledged by"]);
     const dos = lines.findIndex((line) => line.includes(DOS_CASE));
-    assert.deepEqual(cells(lines[dos]).slice(1, -1), [
+    const rowText = (first: number) =>
+      lines
+        .slice(
+          first,
+          lines.findIndex((line, index) => index > first && /^(│ \d|└)/.test(line)),
+        )
+        .map(cells)
+        .reduce((all, row) => all.map((cell, column) => `${cell} ${row[column]}`.trim()));
+    assert.deepEqual(rowText(dos), [
       DOS_CASE,
       "shop-prod",
       "AWS_ABUSE_DOS_REPORT",
-      "2026-11-20",
-      "0",
+      "2026-11-20 08:14 UTC, 21.3 hours left; 0 reminders sent",
       "",
     ]);
-    assert.match(lines.slice(dos, dos + 4).join(" "), /08:14 UTC .*\(21\.\d hours .*left\)/);
-    assert.match(text, /│ 333333333333-[0-9a-f]{12} │ shop-dev +│ AWS_RISK_CREDENTIALS │ none: a risk/);
+    const risk = lines.findIndex((line) => /│ 333333333333-[0-9a-f]{12} │/.test(line));
+    assert.deepEqual(rowText(risk).slice(1, 4), [
+      "shop-dev",
+      "AWS_RISK_CREDENTIALS _EXPOSED",
+      "none: a risk notice or a test",
+    ]);
     // However narrow, a case ID stays whole, to be copied.
     const narrow = await listCases({}, undefined, { ...clientsOf(hub), width: 60 });
     assert.match(narrow, /│ 222222222221-4f178e4c08f8 │/);
@@ -153,7 +162,7 @@ describe("npm run cases and npm run ack, against the case table (dynalite) and t
     assert.equal(rows.find((row) => row.caseId === DOS_CASE)?.acknowledged?.by, ALICE);
     assert.match(
       await listCases({}, undefined, { ...clientsOf(hub), width: 200 }),
-      /alice \(SecOps, 111111111111\), 2026-11-19 11:59 UTC/,
+      /alice \(SecOps\), 2026-11-19 11:59 UTC/,
     );
     const again = await acknowledgeCase({ case: DOS_CASE }, undefined, clientsOf(hub));
     assert.match(
