@@ -47,6 +47,7 @@ describe("config validation", () => {
       maxDirectAccounts: 30,
       securityContact: undefined,
       accountTags: ["owner", "team", "environment"],
+      routes: [],
     } satisfies AbuseAlertsConfig);
   });
 
