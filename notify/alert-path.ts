@@ -2,7 +2,8 @@ import { jsonata, State } from "./asl";
 import type { NotifyDefinitionArgs } from "./definition";
 import { accountLookups } from "./lookups";
 import { messageExpression } from "./message";
-import { centralTargets, dryRunOrPublish } from "./publish";
+import { dryRunOrPublish } from "./publish";
+import { routedTargets } from "./routes";
 
 /** Where the path of AWS Health events (and test events of their shape) starts. */
 export const ALERT_PATH = "Look up the account";
@@ -13,7 +14,10 @@ export function alertPath(args: NotifyDefinitionArgs): Record<string, State> {
     [ALERT_PATH]: accountLookups(args.directoryAccountId, args.message.accountTags, "Build message"),
     "Build message": {
       Type: "Pass",
-      Assign: { message: jsonata(messageExpression(args.message)), targets: centralTargets(args.topicArn) },
+      Assign: {
+        message: jsonata(messageExpression(args.message)),
+        targets: routedTargets(args.topicArn, args.routes ?? []),
+      },
       Next: "Dry run?",
     },
     ...dryRunOrPublish(""),
