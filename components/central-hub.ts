@@ -1,7 +1,9 @@
 import * as pulumi from "@pulumi/pulumi";
 import { Category, GLOBAL_EVENTS_REGION } from "../config/schema";
+import { RouteConfig } from "../config/routes";
 import { MessageOptions } from "../notify/message";
 import { RegionalHub } from "./regional-hub";
+import { RouteChannel } from "./route-channel";
 import { SlackChannel } from "./slack-channel";
 import { StateTable } from "./state-table";
 
@@ -20,6 +22,8 @@ export interface CentralHubArgs {
   directoryAccountId: string;
   /** What the stack's config changes in the messages. */
   message: MessageOptions;
+  /** Owning teams' channels: each gets the alerts of the accounts its route selects. */
+  routes: readonly RouteConfig[];
 }
 
 /**
@@ -37,6 +41,8 @@ export class CentralHub extends pulumi.ComponentResource {
   public readonly workflowRoleArns: pulumi.Output<string>[];
   /** Name of the workflows' state table, the same in every region. */
   public readonly stateTableName: pulumi.Output<string>;
+  /** ARN of each route's Chatbot channel configuration, by route name. */
+  public readonly routeChannelArns: Record<string, pulumi.Output<string>>;
 
   constructor(name: string, args: CentralHubArgs, opts: pulumi.ComponentResourceOptions = {}) {
     super("abuse-alerts:index:CentralHub", name, {}, opts);
@@ -56,6 +62,7 @@ export class CentralHub extends pulumi.ComponentResource {
               coverageAlerts: region === args.stackSetRegion,
               directoryAccountId: args.directoryAccountId,
               message: args.message,
+              routes: args.routes,
             },
             { parent: this },
           ),
@@ -73,6 +80,22 @@ export class CentralHub extends pulumi.ComponentResource {
       { ...args.slack, topicArns: regional.flatMap(([, hub]) => [hub.topicArn, hub.opsTopicArn]) },
       { parent: this },
     );
+    // A channel per route, on the route's topic of every region: no team sees another's alerts.
+    this.routeChannelArns = Object.fromEntries(
+      args.routes.map((route) => {
+        const routeChannel = new RouteChannel(
+          `${name}-route-${route.name}`,
+          {
+            route: route.name,
+            channel: route.channel,
+            topicArns: regional.map(([, hub]) => hub.routeTopicArns[route.name]),
+            guardrailPolicyArn: channel.guardrailPolicyArn,
+          },
+          { parent: this },
+        );
+        return [route.name, routeChannel.configurationArn];
+      }),
+    );
 
     this.busArns = Object.fromEntries(regional.map(([region, hub]) => [region, hub.busArn]));
     this.topicArns = Object.fromEntries(regional.map(([region, hub]) => [region, hub.topicArn]));
@@ -85,6 +108,7 @@ export class CentralHub extends pulumi.ComponentResource {
       topicArns: this.topicArns,
       chatbotConfigurationArn: this.chatbotConfigurationArn,
       workflowRoleArns: this.workflowRoleArns,
+      routeChannelArns: this.routeChannelArns,
     });
   }
 }

@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { notifyDefinition } from "../notify/definition";
 import { MessageOptions } from "../notify/message";
 import { NOTIFY_STATE_MACHINE_NAME, notifyRoleName } from "../model/names";
+import { RouteTarget } from "../model/routes";
 import { notifyRolePolicy, stepFunctionsTrustPolicy } from "../model/policies";
 
 /** Arguments of one region's notify workflow. */
@@ -16,6 +17,8 @@ export interface NotifyWorkflowArgs {
   directoryAccountId: string;
   /** What the stack's config changes in the messages. */
   message: MessageOptions;
+  /** Owning teams' routes, each with its topic in this region (under the alert topic's key). */
+  routes?: readonly RouteTarget[];
 }
 
 /** CloudWatch Logs' retention closest above a year: every alert's path stays readable that long. */
@@ -46,13 +49,16 @@ export class NotifyWorkflow extends pulumi.ComponentResource {
         inlinePolicies: [
           {
             name: "notify",
-            policy: pulumi
-              .all([args.topicArn, args.topicKeyArn])
-              .apply(([topicArn, keyArn]) =>
-                JSON.stringify(
-                  notifyRolePolicy({ topicArn, keyArn, directoryAccountId: args.directoryAccountId }),
-                ),
+            policy: pulumi.all([args.topicArn, args.topicKeyArn]).apply(([topicArn, keyArn]) =>
+              JSON.stringify(
+                notifyRolePolicy({
+                  topicArn,
+                  keyArn,
+                  directoryAccountId: args.directoryAccountId,
+                  routeTopicArns: args.routes?.map((route) => route.topicArn),
+                }),
               ),
+            ),
           },
         ],
       },
@@ -80,6 +86,7 @@ export class NotifyWorkflow extends pulumi.ComponentResource {
               topicArn,
               directoryAccountId: args.directoryAccountId,
               message: args.message,
+              routes: args.routes,
             }),
           ),
         ),

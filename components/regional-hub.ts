@@ -8,6 +8,7 @@ import {
   centralDlqName,
   eventsRoleName,
   OPS_TOPIC_NAME,
+  routeResourceName,
 } from "../model/names";
 import {
   centralBusPolicy,
@@ -18,6 +19,7 @@ import {
   topicPublishedByRoles,
 } from "../model/policies";
 import { CentralRule, centralRules } from "../model/rules";
+import { RouteSelectors, routeTargetsIn } from "../model/routes";
 import { MessageOptions } from "../notify/message";
 import { deadLetterQueue } from "./delivery";
 import { NotifyWorkflow } from "./notify-workflow";
@@ -40,6 +42,8 @@ export interface RegionalHubArgs {
   directoryAccountId: string;
   /** What the stack's config changes in the messages. */
   message: MessageOptions;
+  /** Owning teams' routes: a topic each, which the workflow publishes the alerts they match to. */
+  routes: readonly RouteSelectors[];
 }
 
 /** Where the hub's children go and how they are named: `${name}-…`, in `region`, under the hub. */
@@ -212,6 +216,7 @@ function notifyPath(
       topicKeyArn: alert.key.arn,
       directoryAccountId: args.directoryAccountId,
       message: args.message,
+      routes: routeTargetsIn(region, args.centralAccountId, args.routes),
     },
     { parent },
   );
@@ -267,6 +272,61 @@ function notifyPath(
     },
   );
   return { workflow, eventsRole };
+}
+
+/**
+ * Each route's topic, under the alert topic's key, which only the workflow's role may publish to
+ * (the workflow names these topics by their ARNs, so they follow it), and an alarm when SNS cannot
+ * deliver to the route's channel. Not protected: a route removed from the config goes.
+ */
+function routeTopics(
+  scope: Scope,
+  args: RegionalHubArgs,
+  publisher: {
+    keyArn: pulumi.Output<string>;
+    workflowRoleArn: pulumi.Output<string>;
+    opsTopicArn: pulumi.Output<string>;
+  },
+): Record<string, pulumi.Output<string>> {
+  const { name, region, parent } = scope;
+  return Object.fromEntries(
+    args.routes.map(({ name: route }) => {
+      const topic = new aws.sns.Topic(
+        `${name}-route-${route}-topic`,
+        {
+          region,
+          name: routeResourceName(route),
+          displayName: `AWS abuse alerts: route ${route}`,
+          kmsMasterKeyId: publisher.keyArn,
+        },
+        { parent },
+      );
+      new aws.sns.TopicPolicy(
+        `${name}-route-${route}-topic-policy`,
+        {
+          region,
+          arn: topic.arn,
+          policy: pulumi
+            .all([topic.arn, publisher.workflowRoleArn])
+            .apply(([arn, role]) => JSON.stringify(topicPublishedByRoles(arn, [role]))),
+        },
+        { parent },
+      );
+      alarm(
+        scope,
+        publisher.opsTopicArn,
+        `route-${route}-notifications-failed`,
+        `SNS could not deliver alerts to the channel of route ${route}`,
+        {
+          namespace: "AWS/SNS",
+          metricName: "NumberOfNotificationsFailed",
+          statistic: "Sum",
+          dimensions: { TopicName: topic.name },
+        },
+      );
+      return [route, topic.arn];
+    }),
+  );
 }
 
 /**
@@ -367,6 +427,8 @@ export class RegionalHub extends pulumi.ComponentResource {
   public readonly opsTopicArn: pulumi.Output<string>;
   /** ARN of the notify workflow's role, which the directory role trusts. */
   public readonly workflowRoleArn: pulumi.Output<string>;
+  /** ARN of each route's topic in this region, by route name. */
+  public readonly routeTopicArns: Record<string, pulumi.Output<string>>;
 
   constructor(name: string, args: RegionalHubArgs, opts: pulumi.ComponentResourceOptions = {}) {
     super("abuse-alerts:index:RegionalHub", name, {}, opts);
@@ -387,6 +449,11 @@ export class RegionalHub extends pulumi.ComponentResource {
       },
     );
     const { workflow, eventsRole } = notifyPath(scope, args, { topic, key, opsTopicArn: opsTopic.arn });
+    this.routeTopicArns = routeTopics(scope, args, {
+      keyArn: key.arn,
+      workflowRoleArn: workflow.roleArn,
+      opsTopicArn: opsTopic.arn,
+    });
     for (const definition of centralRules(args.categories, { coverage: args.coverageAlerts })) {
       rulePath(scope, definition, {
         centralAccountId: args.centralAccountId,
@@ -406,6 +473,7 @@ export class RegionalHub extends pulumi.ComponentResource {
       topicArn: this.topicArn,
       opsTopicArn: this.opsTopicArn,
       workflowRoleArn: this.workflowRoleArn,
+      routeTopicArns: this.routeTopicArns,
     });
   }
 }

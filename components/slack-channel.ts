@@ -1,7 +1,8 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { CHATBOT_API_REGION, CHATBOT_CONFIGURATION_NAME } from "../model/names";
-import { chatbotNotificationsOnlyPolicy, serviceTrustPolicy } from "../model/policies";
+import { CHATBOT_CONFIGURATION_NAME } from "../model/names";
+import { chatbotNotificationsOnlyPolicy } from "../model/policies";
+import { chatbotConfiguration, chatbotRole } from "./delivery";
 
 /** Arguments of the Chatbot (Amazon Q Developer in chat applications) Slack channel. */
 export interface SlackChannelArgs {
@@ -19,6 +20,8 @@ export interface SlackChannelArgs {
 export class SlackChannel extends pulumi.ComponentResource {
   /** ARN of the Chatbot channel configuration. */
   public readonly configurationArn: pulumi.Output<string>;
+  /** The notifications-only policy: the routes' channels take it as role policy and guardrail too. */
+  public readonly guardrailPolicyArn: pulumi.Output<string>;
 
   constructor(name: string, args: SlackChannelArgs, opts: pulumi.ComponentResourceOptions = {}) {
     super("abuse-alerts:index:SlackChannel", name, {}, opts);
@@ -34,37 +37,32 @@ export class SlackChannel extends pulumi.ComponentResource {
       },
       child,
     );
-    const role = new aws.iam.Role(
-      `${name}-role`,
+    const role = chatbotRole(
+      name,
       {
-        name: "abuse-alerts-chatbot",
+        roleName: "abuse-alerts-chatbot",
         description: "abuse-alerts: assumed by AWS Chatbot for the Slack channel",
-        assumeRolePolicy: JSON.stringify(serviceTrustPolicy("chatbot.amazonaws.com")),
+        policyArn: notificationsOnly.arn,
       },
       child,
     );
-    new aws.iam.RolePolicyAttachment(
-      `${name}-role-policy`,
-      { role: role.name, policyArn: notificationsOnly.arn },
-      child,
-    );
-
-    const configuration = new aws.chatbot.SlackChannelConfiguration(
-      `${name}-configuration`,
+    const configuration = chatbotConfiguration(
+      name,
       {
-        region: CHATBOT_API_REGION,
         configurationName: CHATBOT_CONFIGURATION_NAME,
-        slackTeamId: args.workspaceId,
-        slackChannelId: args.channelId,
-        iamRoleArn: role.arn,
-        snsTopicArns: args.topicArns,
-        guardrailPolicyArns: [notificationsOnly.arn],
-        loggingLevel: "ERROR",
+        channel: { kind: "slack", workspaceId: args.workspaceId, channelId: args.channelId },
+        roleArn: role.arn,
+        topicArns: args.topicArns,
+        guardrailPolicyArn: notificationsOnly.arn,
       },
       child,
     );
 
     this.configurationArn = configuration.chatConfigurationArn;
-    this.registerOutputs({ configurationArn: this.configurationArn });
+    this.guardrailPolicyArn = notificationsOnly.arn;
+    this.registerOutputs({
+      configurationArn: this.configurationArn,
+      guardrailPolicyArn: this.guardrailPolicyArn,
+    });
   }
 }

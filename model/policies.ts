@@ -150,15 +150,18 @@ export function chatbotNotificationsOnlyPolicy(): PolicyDocument {
 
 /**
  * The notify workflow's role: run the lookups as the directory role, publish to the alert topic
- * with its key, and write its execution history to CloudWatch Logs (Step Functions' log delivery
- * takes these actions on "*").
+ * (and its region's route topics) with their key, and write its execution history to CloudWatch
+ * Logs (Step Functions' log delivery takes these actions on "*").
  */
 export function notifyRolePolicy(args: {
   topicArn: string;
   keyArn: string;
   /** The management account, whose directory role the lookups run as. */
   directoryAccountId: string;
+  /** The topics of the owning teams' routes in the workflow's region, under the same key. */
+  routeTopicArns?: readonly string[];
 }): PolicyDocument {
+  const routes = args.routeTopicArns ?? [];
   return policy(
     {
       Sid: "LookUpAccounts",
@@ -166,7 +169,12 @@ export function notifyRolePolicy(args: {
       Action: "sts:AssumeRole",
       Resource: directoryRoleArn(args.directoryAccountId),
     },
-    { Sid: "PublishAlerts", Effect: "Allow", Action: "sns:Publish", Resource: args.topicArn },
+    {
+      Sid: "PublishAlerts",
+      Effect: "Allow",
+      Action: "sns:Publish",
+      Resource: routes.length === 0 ? args.topicArn : [args.topicArn, ...routes],
+    },
     {
       Sid: "EncryptForTheTopic",
       Effect: "Allow",

@@ -1,4 +1,5 @@
 import { RouteConfig } from "../config/routes";
+import { routeTopicArn } from "./names";
 
 /**
  * Which channels an alert reaches: the central one, and each route whose selectors match the
@@ -13,6 +14,20 @@ export type RouteSelectors = Pick<RouteConfig, "name" | "organizationalUnits" | 
 export interface RouteTarget extends RouteSelectors {
   topicArn: string;
 }
+
+/** The routes with their topics in one region, where that region's workflow publishes. */
+export const routeTargetsIn = (
+  region: string,
+  centralAccountId: string,
+  routes: readonly RouteSelectors[],
+): RouteTarget[] =>
+  routes.map(({ name, organizationalUnits, accounts, tags }) => ({
+    name,
+    organizationalUnits,
+    accounts,
+    tags,
+    topicArn: routeTopicArn(region, centralAccountId, name),
+  }));
 
 /** A lookup's answer, or why it failed ("Organizations.AccessDeniedException: …"). */
 export type Lookup<T> = { found: T } | { failed: string };

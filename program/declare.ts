@@ -26,6 +26,7 @@ export function declareHub(prepared: Prepared, providers: AccountProviders): Cen
       stackSetRegion: targets ? GLOBAL_EVENTS_REGION : undefined,
       directoryAccountId,
       message: messageOptions(config, targets?.callAs ?? "SELF"),
+      routes: config.routes,
     },
     { provider: providers.of(config.centralAccountId) },
   );
