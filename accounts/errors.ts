@@ -81,15 +81,19 @@ export function unknownOrganizationalUnit(
   organizationalUnitId: string,
   file: string | undefined,
   meant: OrganizationalUnit | undefined,
+  /** The key that names it, and the error Organizations answered with. */
+  { key, code }: { key: string; code: string } = {
+    key: "abuse-alerts:accounts.organizationalUnits",
+    code: "ParentNotFoundException",
+  },
 ): string {
-  const where =
-    file === undefined ? "this organization (ParentNotFoundException)" : `the organization file ${file}`;
+  const where = file === undefined ? `this organization (${code})` : `the organization file ${file}`;
   const fix = meant
     ? `; did you mean ${meant.id} (${meant.name})?`
     : file === undefined
       ? `; check the ID with \`aws organizations describe-organizational-unit --organizational-unit-id ${organizationalUnitId}\``
       : `; check the ID, or ${ANOTHER_ORGANIZATION_FILE}`;
-  return `abuse-alerts:accounts.organizationalUnits: ${organizationalUnitId} is not an OU of ${where}${fix}`;
+  return `${key}: ${organizationalUnitId} is not an OU of ${where}${fix}`;
 }
 
 /** Offline, the way to a different organization than the file's. */
