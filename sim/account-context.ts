@@ -3,7 +3,7 @@ import { OrganizationalUnitNode, OrganizationFile } from "../accounts/org-file";
 import { DiscoveryError } from "../accounts/types";
 import { formatIssues } from "../config/issues";
 import { readJsonFile } from "../lib/json-file";
-import { accountId, SecurityContact } from "../config/schema";
+import { accountId, OU_ID_PATTERN, SecurityContact } from "../config/schema";
 import { TaskCall, TaskFailure, TaskHandler } from "./step-functions";
 
 /** What the workflow's lookups find for one account, as sample data for previews and tests. */
@@ -43,6 +43,11 @@ const contextSchema = z.strictObject(
     ouPath: z
       .array(text("an OU name"), { error: 'the OU names from below the root, e.g. ["Workloads", "Prod"]' })
       .optional(),
+    ouIds: z
+      .array(text("an ID"), {
+        error: 'the root\'s ID, then those of the OUs in ouPath, e.g. ["r-ab12", "ou-ab12-workload1"]',
+      })
+      .optional(),
     tags: z
       .record(z.string(), text("a tag value"), {
         error: 'the account\'s tags, e.g. { "owner": "alice@example.com" }',
@@ -50,7 +55,7 @@ const contextSchema = z.strictObject(
       .optional(),
     securityContact: contactSchema.nullable().optional(),
   },
-  { error: "an account's context as { name, email, ouPath, tags, securityContact }" },
+  { error: "an account's context as { name, email, ouPath, ouIds, tags, securityContact }" },
 );
 const contextsSchema = z.record(accountId, contextSchema, {
   error: "an object of account IDs to { name, email, ouPath, tags, securityContact }",
@@ -72,6 +77,25 @@ function rootInOuPaths(content: unknown): string[] {
   });
 }
 
+/** ouIds that do not pair with ouPath: the root's ID first, then one per OU, as routes read them. */
+function unpairedOuIds(content: unknown): string[] {
+  if (typeof content !== "object" || content === null || Array.isArray(content)) return [];
+  return Object.entries(content).flatMap(([id, context]: [string, unknown]) => {
+    const { ouPath, ouIds } = (context ?? {}) as { ouPath?: unknown; ouIds?: unknown };
+    if (!Array.isArray(ouIds)) return [];
+    const path = Array.isArray(ouPath) ? ouPath : [];
+    const wellFormed =
+      ouIds.length === path.length + 1 &&
+      /^r-[0-9a-z]{4,32}$/.test(String(ouIds[0])) &&
+      ouIds.slice(1).every((ou) => OU_ID_PATTERN.test(String(ou)));
+    return wellFormed
+      ? []
+      : [
+          `${id}.ouIds must be the root's ID (r-…), then the ID of each OU in ouPath (${path.length}), got ${JSON.stringify(ouIds)}`,
+        ];
+  });
+}
+
 /** An --account-context file: account IDs to the context the lookups would find. */
 export function readAccountContexts(path: string): AccountContexts {
   const content = readJsonFile(path, "the account context", {
@@ -83,7 +107,7 @@ export function readAccountContexts(path: string): AccountContexts {
       `${path} is an organization file, not an account context file: pass it with --org ${path}`,
     );
   }
-  const rooted = rootInOuPaths(content);
+  const rooted = [...rootInOuPaths(content), ...unpairedOuIds(content)];
   if (!result.success || rooted.length > 0) {
     const issues = result.success ? [] : result.error.issues;
     const problems = [
@@ -96,7 +120,7 @@ export function readAccountContexts(path: string): AccountContexts {
     ].sort();
     throw new DiscoveryError(
       `${path} is not a valid account context file:\n${problems.map((problem) => `  - ${problem}`).join("\n")}\n` +
-        'Its shape: { "222222222221": { "name": "shop-prod", "email": "…", "ouPath": ["Workloads", "Prod"], "tags": { "owner": "…" }, "securityContact": { … } | null } }',
+        'Its shape: { "222222222221": { "name": "shop-prod", "email": "…", "ouPath": ["Workloads", "Prod"], "ouIds": ["r-…", "ou-…", "ou-…"], "tags": { "owner": "…" }, "securityContact": { … } | null } }',
     );
   }
   return result.data;

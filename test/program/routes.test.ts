@@ -16,7 +16,7 @@ import { validateConfig } from "../../config/schema";
 const REGIONS = ["us-east-1", "us-west-2"];
 const TEAM = "0a1b2c3d-1111-2222-3333-444455556666";
 const TENANT = "9f8e7d6c-aaaa-bbbb-cccc-ddddeeeeffff";
-export const EXAMPLE_ROUTES = [
+const EXAMPLE_ROUTES = [
   { name: "prod", slack: { channelId: "C0PRODTEAM1" }, organizationalUnits: ["ou-ex12-prod0001"] },
   {
     name: "shop",

@@ -760,6 +760,37 @@ describe("the first hour: npm run preview-message", () => {
     );
   });
 
+  it("routes by the OU IDs of --account-context, and refuses ouIds that do not pair with ouPath", async () => {
+    const routes = [
+      { name: "retail", slack: { channelId: "C0RETAIL01" }, organizationalUnits: ["ou-ab12-retail01"] },
+    ];
+    const context = (ouIds: string[]) =>
+      JSON.stringify({
+        "222222222221": { name: "webshop", ouPath: ["Retail"], ouIds, securityContact: null },
+      });
+    const directory = workspace({
+      "Pulumi.test.yaml": stackYaml({ routes }),
+      "context.json": context(["r-ab12", "ou-ab12-retail01"]),
+      "unpaired.json": context(["ou-ab12-retail01"]),
+    });
+    const preview = (file: string) =>
+      inDirectory(directory, () =>
+        runCli(previewMessageCommand(), [dos, "--stack", "test", "--account-context", file]),
+      );
+    const routed = await preview("context.json");
+    assert.equal(routed.code, 0, routed.stderr);
+    assert.match(
+      prose(routed.stdout),
+      /│ Slack channel C0RETAIL01 +│ retail +│ \*Routed to retail\*: OU Retail +│/,
+    );
+    const unpaired = await preview("unpaired.json");
+    assert.equal(unpaired.code, 1);
+    assert.match(
+      unpaired.stderr,
+      /222222222221.ouIds must be the root's ID \(r-…\), then the ID of each OU in ouPath \(1\), got \["ou-ab12-retail01"\]/,
+    );
+  });
+
   it("refuses an ouPath that starts at the root, naming the key, and never shows Root twice", async () => {
     const directory = workspace({
       "rooted.json": JSON.stringify({
