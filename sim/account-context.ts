@@ -5,6 +5,7 @@ import { formatIssues } from "../config/issues";
 import { readJsonFile } from "../lib/json-file";
 import { accountId, OU_ID_PATTERN, SecurityContact } from "../config/schema";
 import { TaskCall, TaskFailure, TaskHandler } from "./step-functions";
+import { AccountPlace } from "../model/routes";
 
 /** What the workflow's lookups find for one account, as sample data for previews and tests. */
 export interface AccountContext {
@@ -150,15 +151,34 @@ export function contextsFromOrganization(
   return contexts;
 }
 
+/** The ID of the root (depth 0) or of an OU on an account's path: its context's, else made up. */
+const unitId = (context: AccountContext | undefined, accountId: string, depth: number) =>
+  context?.ouIds?.[depth] ??
+  (depth === 0 ? "r-offline" : `ou-offl-${accountId}${String(depth).padStart(2, "0")}`);
+
+/**
+ * What routing reads of an account's sample context: its OUs with their IDs (made up, as the
+ * lookups' answers are, when the context has none), its tags. Without context, the lookups fail.
+ */
+export function accountPlace(accountId: string, context: AccountContext | undefined): AccountPlace {
+  const ouPath = context?.ouPath;
+  return {
+    accountId,
+    organizationalUnits:
+      ouPath === undefined
+        ? { failed: "no OU path in the sample context" }
+        : { found: ouPath.map((name, index) => ({ id: unitId(context, accountId, index + 1), name })) },
+    tags: context ? { found: context.tags ?? {} } : { failed: "no sample context" },
+  };
+}
+
 /**
  * Where each OU of the sample context sits: the ID of the root and of each OU on an account's path,
  * by account and depth (0: the root), made up as r-offline and ou-offl-<account><depth> when the
  * context has no IDs.
  */
 function sampleTree(contexts: AccountContexts) {
-  const idAt = (accountId: string, depth: number) =>
-    contexts[accountId]?.ouIds?.[depth] ??
-    (depth === 0 ? "r-offline" : `ou-offl-${accountId}${String(depth).padStart(2, "0")}`);
+  const idAt = (accountId: string, depth: number) => unitId(contexts[accountId], accountId, depth);
   const units = new Map<string, { accountId: string; depth: number }>();
   for (const [accountId, context] of Object.entries(contexts)) {
     for (let depth = 1; depth <= (context.ouPath ?? []).length; depth++) {
