@@ -1,10 +1,38 @@
-import { paginateDescribeSlackWorkspaces } from "@aws-sdk/client-chatbot";
+import { ChatbotClient, paginateDescribeSlackWorkspaces, SlackWorkspace } from "@aws-sdk/client-chatbot";
 import { describeError } from "../../../accounts/errors";
 import { collectPages } from "../../../accounts/organizations";
 import { CHATBOT_API_REGION } from "../../../model/names";
 import { DoctorCheck, Finding } from "../types";
 
 const CHECK = "slack";
+
+/** Chatbot's Slack workspaces in the central account, or the finding that says why they cannot be read. */
+export async function slackWorkspaces(
+  client: ChatbotClient,
+  finding: { check: string; subject: string },
+): Promise<SlackWorkspace[] | Finding> {
+  try {
+    return await collectPages(
+      paginateDescribeSlackWorkspaces({ client }, {}),
+      (page) => page.SlackWorkspaces,
+    );
+  } catch (error) {
+    return {
+      ...finding,
+      status: "fail",
+      detail: `chatbot:DescribeSlackWorkspaces failed in ${CHATBOT_API_REGION}: ${describeError(error)}`,
+      fix: "allow chatbot:DescribeSlackWorkspaces to the member role in the central account",
+    };
+  }
+}
+
+/** How to authorize a Slack workspace for Chatbot, in the central account. */
+export const authorizeWorkspace = (centralAccountId: string, key: string) =>
+  `in account ${centralAccountId}, open the Amazon Q Developer in chat applications (Chatbot) console, Configure new client, Slack, and allow the workspace; or fix ${key}`;
+
+/** The workspaces Chatbot has, for a message: "T… (name), …" or "none". */
+export const listed = (workspaces: readonly SlackWorkspace[]) =>
+  workspaces.map((workspace) => `${workspace.SlackTeamId} (${workspace.SlackTeamName})`).join(", ") || "none";
 
 /** The Slack workspace must be authorized for Chatbot, once, in the central account. */
 export const slackCheck: DoctorCheck = {
@@ -22,24 +50,8 @@ export const slackCheck: DoctorCheck = {
         },
       ];
     }
-    const { credentials } = central;
-    let workspaces;
-    try {
-      workspaces = await collectPages(
-        paginateDescribeSlackWorkspaces({ client: clients.chatbot(credentials) }, {}),
-        (page) => page.SlackWorkspaces,
-      );
-    } catch (error) {
-      return [
-        {
-          check: CHECK,
-          status: "fail",
-          subject,
-          detail: `chatbot:DescribeSlackWorkspaces failed in ${CHATBOT_API_REGION}: ${describeError(error)}`,
-          fix: "allow chatbot:DescribeSlackWorkspaces to the member role in the central account",
-        },
-      ];
-    }
+    const workspaces = await slackWorkspaces(clients.chatbot(central.credentials), { check: CHECK, subject });
+    if (!Array.isArray(workspaces)) return [workspaces];
     const found = workspaces.find((workspace) => workspace.SlackTeamId === config.slack.workspaceId);
     if (found) {
       return [
@@ -51,16 +63,14 @@ export const slackCheck: DoctorCheck = {
         },
       ];
     }
-    const listed =
-      workspaces.map((workspace) => `${workspace.SlackTeamId} (${workspace.SlackTeamName})`).join(", ") ||
-      "none";
-    const finding: Finding = {
-      check: CHECK,
-      status: "fail",
-      subject,
-      detail: `Slack workspace ${config.slack.workspaceId} is not authorized for Chatbot (authorized: ${listed})`,
-      fix: `in account ${config.centralAccountId}, open the Amazon Q Developer in chat applications (Chatbot) console, Configure new client, Slack, and allow the workspace; or fix abuse-alerts:slack.workspaceId`,
-    };
-    return [finding];
+    return [
+      {
+        check: CHECK,
+        status: "fail",
+        subject,
+        detail: `Slack workspace ${config.slack.workspaceId} is not authorized for Chatbot (authorized: ${listed(workspaces)})`,
+        fix: authorizeWorkspace(config.centralAccountId, "abuse-alerts:slack.workspaceId"),
+      },
+    ];
   },
 };
