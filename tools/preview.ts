@@ -89,6 +89,7 @@ export async function previewEvent(event: Event, options: PreviewOptions = {}): 
   if (rules.length === 0) return { forwarded, rules };
   const central = options.centralAccountId ?? "111111111111";
   const directoryAccountId = options.directoryAccountId ?? "100000000001";
+  const definitionRoutes = routeTargetsIn(GLOBAL_EVENTS_REGION, central, options.routes ?? []);
   const definition = notifyDefinition({
     topicArn: TOPIC(central),
     directoryAccountId,
@@ -97,7 +98,7 @@ export async function previewEvent(event: Event, options: PreviewOptions = {}): 
       securityContactConfigured: options.securityContactConfigured ?? false,
       stackSetCallAs: options.stackSetCallAs ?? "SELF",
     },
-    routes: routeTargetsIn(GLOBAL_EVENTS_REGION, central, options.routes ?? []),
+    routes: definitionRoutes,
   });
   const posts: Post[] = [];
   const sampleHandler = contextHandler(options.contexts ?? {}, {
@@ -113,6 +114,9 @@ export async function previewEvent(event: Event, options: PreviewOptions = {}): 
     now: options.now ?? new Date(),
     stateMachineArn: notifyStateMachineArn(region, central),
   });
+  // The Map publishes to its targets at once: the central post first, then the routes' in config order.
+  const order = [TOPIC(central), ...definitionRoutes.map((route) => route.topicArn)];
+  posts.sort((left, right) => order.indexOf(left.topicArn) - order.indexOf(right.topicArn));
   const message = posts.find((post) => post.topicArn === TOPIC(central))?.message;
   if (execution.status !== "SUCCEEDED" || message === undefined) {
     return {
