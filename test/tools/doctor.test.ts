@@ -43,6 +43,7 @@ import { blocksDelivery, renderDoctor } from "../../tools/doctor/report";
 import { DoctorOptions, runDoctor } from "../../tools/doctor/run";
 import { Finding } from "../../tools/doctor/types";
 import { routesCheck } from "../../tools/doctor/checks/routes";
+import { routeTargetsIn } from "../../model/routes";
 import { exampleOrg, MANAGEMENT, SECURITY_CONTACT } from "../helpers/example-org";
 import { prodConfigWith } from "../helpers/offline";
 import { mockOrganizations, serviceError } from "../../sim/fake-organizations";
@@ -205,6 +206,7 @@ function doctor(scenario: Scenario = {}) {
           securityContactConfigured: true,
           stackSetCallAs: "SELF",
         },
+        routes: routeTargetsIn(region, "111111111111", (scenario.config ?? config).routes),
       });
       const executionArn = `${input.stateMachineArn}:run-${executions.size}`;
       executions.set(
@@ -371,7 +373,7 @@ describe("npm run doctor", () => {
           {
             name: "web",
             slack: { workspaceId: "T0OTHERWS1", channelId: "C0WEB00001" },
-            accounts: ["222222222222"],
+            accounts: ["222222222222", "111111111112"],
           },
           {
             name: "payments",
@@ -407,6 +409,11 @@ describe("npm run doctor", () => {
         ],
       );
       assert.ok(chatbotCredentials.every((credentials) => credentials?.accessKeyId === "ASIA111111111111"));
+      // The dry run of the deployed workflow says where a real alert for its sample account would go.
+      assert.match(
+        byCheck(findings, "workflow")[0].detail,
+        /^a dry run found Account log-archive \(111111111112\); .*; Also sent to web \(account 111111111112\)$/,
+      );
     });
 
     it("fails a route whose Slack workspace is not authorized, or disabled by an organization policy", async () => {
