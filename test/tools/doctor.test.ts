@@ -69,6 +69,8 @@ interface Scenario {
   teams?: ConfiguredTeam[];
   /** Names of the Teams channel configurations in each team. */
   teamsConfigurations?: Record<string, string[]>;
+  /** Chatbot refuses to list the onboarded Teams teams. */
+  teamsDenied?: boolean;
   scps?: Record<string, AttachedScp[]>;
   scpsDisabled?: boolean;
   organizationsDenied?: boolean;
@@ -151,9 +153,17 @@ function doctor(scenario: Scenario = {}) {
   chatbotMock.on(DescribeSlackWorkspacesCommand as never).resolves({
     SlackWorkspaces: scenario.workspaces ?? [{ SlackTeamId: "T0123456789", SlackTeamName: "example-corp" }],
   } as never);
-  chatbotMock
-    .on(ListMicrosoftTeamsConfiguredTeamsCommand as never)
-    .resolves({ ConfiguredTeams: scenario.teams ?? [] } as never);
+  if (scenario.teamsDenied) {
+    chatbotMock.on(ListMicrosoftTeamsConfiguredTeamsCommand as never).rejects(
+      Object.assign(new Error("not authorized to perform: chatbot:ListMicrosoftTeamsConfiguredTeams"), {
+        name: "AccessDeniedException",
+      }),
+    );
+  } else {
+    chatbotMock
+      .on(ListMicrosoftTeamsConfiguredTeamsCommand as never)
+      .resolves({ ConfiguredTeams: scenario.teams ?? [] } as never);
+  }
   chatbotMock.on(ListMicrosoftTeamsChannelConfigurationsCommand as never).callsFake(((input: {
     TeamId: string;
   }) => ({
@@ -462,6 +472,22 @@ describe("npm run doctor", () => {
       assert.equal(tenant.status, "fail");
       assert.match(tenant.detail, new RegExp(`is onboarded in tenant ${other}, not ${TENANT}`));
       assert.equal(tenant.fix, `set abuse-alerts:routes[2].teams.tenantId to ${other}`);
+    });
+
+    it("says which Chatbot permission it lacks when it cannot list the onboarded teams", async () => {
+      const findings = await routes({ ...healthy, teamsDenied: true });
+      assert.deepEqual(
+        findings.map((finding) => finding.status),
+        ["ok", "ok", "fail"],
+      );
+      assert.match(
+        findings[2].detail,
+        /^chatbot:ListMicrosoftTeamsConfiguredTeams failed in us-west-2: AccessDeniedException: /,
+      );
+      assert.equal(
+        findings[2].fix,
+        "allow chatbot:ListMicrosoftTeamsConfiguredTeams to the member role in the central account",
+      );
     });
 
     it("fails a Teams route whose team already has another channel configuration, which the provider would mistake for the route's", async () => {

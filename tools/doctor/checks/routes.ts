@@ -5,12 +5,10 @@ import {
   paginateListMicrosoftTeamsConfiguredTeams,
   SlackWorkspace,
 } from "@aws-sdk/client-chatbot";
-import { describeError } from "../../../accounts/errors";
-import { collectPages } from "../../../accounts/organizations";
 import { RouteConfig } from "../../../config/routes";
-import { CHATBOT_API_REGION, routeResourceName } from "../../../model/names";
+import { routeResourceName } from "../../../model/names";
 import { DoctorCheck, Finding } from "../types";
-import { authorizeWorkspace, listed, slackWorkspaces } from "./slack";
+import { authorizeWorkspace, chatbotList, listed, slackWorkspaces } from "./slack";
 
 const CHECK = "routes";
 
@@ -108,24 +106,16 @@ async function teamsRoute(
   const subject = `route ${route.name}`;
   const problem = teamsTeam(route, teams, centralAccountId);
   if (problem) return problem;
-  let others: string[];
-  try {
-    const configurations = await collectPages(
-      paginateListMicrosoftTeamsChannelConfigurations({ client }, { TeamId: channel.teamId }),
-      (page) => page.TeamChannelConfigurations,
-    );
-    others = configurations
-      .map((configuration) => configuration.ConfigurationName ?? configuration.ChatConfigurationArn ?? "?")
-      .filter((name) => name !== routeResourceName(route.name));
-  } catch (error) {
-    return {
-      check: CHECK,
-      status: "fail",
-      subject,
-      detail: `chatbot:ListMicrosoftTeamsChannelConfigurations failed in ${CHATBOT_API_REGION}: ${describeError(error)}`,
-      fix: "allow chatbot:ListMicrosoftTeamsChannelConfigurations to the member role in the central account",
-    };
-  }
+  const configurations = await chatbotList(
+    "ListMicrosoftTeamsChannelConfigurations",
+    { check: CHECK, subject },
+    paginateListMicrosoftTeamsChannelConfigurations({ client }, { TeamId: channel.teamId }),
+    (page) => page.TeamChannelConfigurations,
+  );
+  if (!Array.isArray(configurations)) return configurations;
+  const others = configurations
+    .map((configuration) => configuration.ConfigurationName ?? configuration.ChatConfigurationArn ?? "?")
+    .filter((name) => name !== routeResourceName(route.name));
   if (others.length > 0) {
     return {
       check: CHECK,
@@ -145,22 +135,13 @@ async function teamsRoute(
 }
 
 /** Chatbot's onboarded Teams teams, or the finding that says why they cannot be read. */
-async function configuredTeams(client: ChatbotClient): Promise<ConfiguredTeam[] | Finding> {
-  try {
-    return await collectPages(
-      paginateListMicrosoftTeamsConfiguredTeams({ client }, {}),
-      (page) => page.ConfiguredTeams,
-    );
-  } catch (error) {
-    return {
-      check: CHECK,
-      status: "fail",
-      subject: "routes",
-      detail: `chatbot:ListMicrosoftTeamsConfiguredTeams failed in ${CHATBOT_API_REGION}: ${describeError(error)}`,
-      fix: "allow chatbot:ListMicrosoftTeamsConfiguredTeams to the member role in the central account",
-    };
-  }
-}
+const configuredTeams = (client: ChatbotClient) =>
+  chatbotList(
+    "ListMicrosoftTeamsConfiguredTeams",
+    { check: CHECK, subject: "routes" },
+    paginateListMicrosoftTeamsConfiguredTeams({ client }, {}),
+    (page) => page.ConfiguredTeams,
+  );
 
 /** Each route's channel can be configured: its Slack workspace authorized, or its Teams team onboarded. */
 export const routesCheck: DoctorCheck = {

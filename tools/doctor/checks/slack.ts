@@ -6,25 +6,36 @@ import { DoctorCheck, Finding } from "../types";
 
 const CHECK = "slack";
 
-/** Chatbot's Slack workspaces in the central account, or the finding that says why they cannot be read. */
-export async function slackWorkspaces(
-  client: ChatbotClient,
+/**
+ * Every item of a Chatbot listing in the central account, or the finding that says the call
+ * failed, and what to allow.
+ */
+export async function chatbotList<Page, Item>(
+  action: string,
   finding: { check: string; subject: string },
-): Promise<SlackWorkspace[] | Finding> {
+  pages: AsyncIterable<Page>,
+  items: (page: Page) => Item[] | undefined,
+): Promise<Item[] | Finding> {
   try {
-    return await collectPages(
-      paginateDescribeSlackWorkspaces({ client }, {}),
-      (page) => page.SlackWorkspaces,
-    );
+    return await collectPages(pages, items);
   } catch (error) {
     return {
       ...finding,
       status: "fail",
-      detail: `chatbot:DescribeSlackWorkspaces failed in ${CHATBOT_API_REGION}: ${describeError(error)}`,
-      fix: "allow chatbot:DescribeSlackWorkspaces to the member role in the central account",
+      detail: `chatbot:${action} failed in ${CHATBOT_API_REGION}: ${describeError(error)}`,
+      fix: `allow chatbot:${action} to the member role in the central account`,
     };
   }
 }
+
+/** Chatbot's Slack workspaces in the central account, or the finding that says why they cannot be read. */
+export const slackWorkspaces = (client: ChatbotClient, finding: { check: string; subject: string }) =>
+  chatbotList(
+    "DescribeSlackWorkspaces",
+    finding,
+    paginateDescribeSlackWorkspaces({ client }, {}),
+    (page) => page.SlackWorkspaces,
+  );
 
 /** How to authorize a Slack workspace for Chatbot, in the central account. */
 export const authorizeWorkspace = (centralAccountId: string, key: string) =>
