@@ -518,6 +518,20 @@ describe("the first hour: npm run plan", () => {
     assertPlainError(mixed, /The stack configuration has 2 problems:/);
     assert.doesNotMatch(mixed.stderr, /is required/, "the flat key already names slack.channelId");
     assert.match(mixed.stderr, /pulumi config set --path 'abuse-alerts:regions\[0\]' <value>/);
+
+    // A route's key set as `pulumi config set 'abuse-alerts:routes[0].name' payments`.
+    const route = await planConfigLines([
+      ...stackYaml()
+        .split("\n")
+        .slice(1)
+        .map((line) => line.trim()),
+      "abuse-alerts:routes[0].name: payments",
+    ]);
+    assertPlainError(route, /The stack configuration has 1 problem:/);
+    assert.match(
+      route.stderr,
+      /abuse-alerts:routes\[0\].name is a key with a dot in the name, .*or set it again with pulumi config set --path 'abuse-alerts:routes\[0\].name' <value>/,
+    );
   });
 
   it("warns that aws: keys are not read, and plans anyway", async () => {
