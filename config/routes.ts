@@ -41,7 +41,7 @@ export interface RouteConfig {
 /**
  * At most this many routes. The notify workflow's role names each route's topic of its region in
  * its inline policy, which IAM caps at 10,240 characters for all of a role's inline policies: 50
- * topics take about 4,000, leaving room for the rest. Each route is also a topic per region and a
+ * topics take at most 4,700, leaving room for the rest. Each route is also a topic per region and a
  * Chatbot channel configuration to deploy, and one more publish of every alert it matches.
  */
 export const MAX_ROUTES = 50;
