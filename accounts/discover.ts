@@ -4,8 +4,12 @@ import { AbuseAlertsConfig } from "../config/schema";
 import { getCaller } from "./identity";
 import { AwsOrganizationDirectory } from "./organizations";
 import { ProbeOutcome } from "./probe";
-import { closestCandidate, ID_TYPO } from "../lib/suggest";
-import { unknownOrganizationalUnit } from "./errors";
+import {
+  uncoveredRouteAccounts,
+  unknownRouteAccounts,
+  unknownRouteUnits,
+  unknownUnitProblems,
+} from "./routes";
 import { nearAccount, Selection, selectAccounts } from "./select";
 import { Caller, DiscoveryError, OrganizationDirectory, OrgAccount } from "./types";
 
@@ -50,20 +54,6 @@ export async function awsOrganizationSources(
   };
 }
 
-/** Every OU asked for that the organization does not have, each with the OU it was likely meant to be. */
-async function unknownUnitProblems(directory: OrganizationDirectory, unknown: readonly string[]) {
-  const units = await directory.listOrganizationalUnits();
-  const ids = units.map((unit) => unit.id).sort();
-  return unknown.map((id) => {
-    const meant = closestCandidate(ids, id, ID_TYPO);
-    return unknownOrganizationalUnit(
-      id,
-      directory.file,
-      units.find((unit) => unit.id === meant),
-    );
-  });
-}
-
 /**
  * Exclusions one or two characters off an account that would be covered, and in no account of the
  * organization: a typo, which as written leaves the account meant covered. `directory` answers
@@ -104,13 +94,13 @@ export async function discoverAccounts(
     const organizationId = config.organizationId ?? "";
     const candidates = explicit.map((account) => ({ ...account, state: "ACTIVE" }));
     const scope = "abuse-alerts:accounts.explicit";
-    const earlier = await mistypedExclusions(candidates, exclude, scope);
-    return {
-      caller,
-      organizationId,
-      outsideUnits: [],
-      ...selectAccounts(candidates, { ...rules, scope, earlier }),
-    };
+    // Explicit mode calls no Organizations API: route OUs go unchecked, route accounts must be listed.
+    const earlier = [
+      ...(await mistypedExclusions(candidates, exclude, scope)),
+      ...(await unknownRouteAccounts(config.routes, candidates, scope)),
+    ];
+    const selection = selectAccounts(candidates, { ...rules, scope, earlier });
+    return { caller, organizationId, outsideUnits: [], ...withRouteWarnings(config, selection) };
   }
 
   const organization = await directory.describeOrganization();
@@ -131,12 +121,27 @@ export async function discoverAccounts(
   };
   const orgScope = `organization ${organization.id} (${origin})`;
 
+  const routeUnits = await unknownRouteUnits(config.routes, directory);
   if (organizationalUnits.length === 0) {
     const candidates = await directory.listAccounts();
-    const earlier = await mistypedExclusions(candidates, exclude, orgScope);
-    return { ...base, ...selectAccounts(candidates, { ...rules, scope: orgScope, earlier }) };
+    const earlier = [
+      ...routeUnits,
+      ...(await mistypedExclusions(candidates, exclude, orgScope)),
+      ...(await unknownRouteAccounts(config.routes, candidates, orgScope)),
+    ];
+    const selection = selectAccounts(candidates, { ...rules, scope: orgScope, earlier });
+    return { ...base, ...withRouteWarnings(config, selection) };
   }
-  return { ...base, ...(await selectUnderUnits(config, directory, orgScope, rules)) };
+  const selection = await selectUnderUnits(config, directory, orgScope, { ...rules, earlier: routeUnits });
+  return { ...base, ...withRouteWarnings(config, selection) };
+}
+
+/** The selection, with a warning for each route account it leaves out. */
+function withRouteWarnings<S extends Selection>(config: AbuseAlertsConfig, selection: S): S {
+  return {
+    ...selection,
+    warnings: [...selection.warnings, ...uncoveredRouteAccounts(config.routes, selection)],
+  };
 }
 
 /**
@@ -147,12 +152,24 @@ async function selectUnderUnits(
   config: AbuseAlertsConfig,
   directory: OrganizationDirectory,
   scope: string,
-  rules: { centralAccountId: string; exclude: readonly string[]; elsewhere?: string },
+  rules: {
+    centralAccountId: string;
+    exclude: readonly string[];
+    elsewhere?: string;
+    /** Problems found before, reported with these. */
+    earlier: readonly string[];
+  },
 ): Promise<Selection & { outsideUnits: string[] }> {
   const { organizationalUnits, exclude } = config.accounts;
   const { accounts: underUnits, unknownUnits } = await directory.listAccountsUnder(organizationalUnits);
   const units = organizationalUnits.join(", ");
-  const earlier = unknownUnits.length > 0 ? await unknownUnitProblems(directory, unknownUnits) : [];
+  const earlier = [
+    ...rules.earlier,
+    ...(await unknownUnitProblems(
+      directory,
+      unknownUnits.map((id) => ({ id })),
+    )),
+  ];
   if (
     unknownUnits.length === 0 &&
     !underUnits.some((account) => account.state === "ACTIVE" && !exclude.includes(account.id))
@@ -177,6 +194,8 @@ async function selectUnderUnits(
     } else others = await directory.listAccounts(); // where its near miss may be
   }
   earlier.push(...(await mistypedExclusions(underUnits, exclude, scope, directory)));
+  // A route account outside the selected OUs is in the organization: a warning, after selection.
+  earlier.push(...(await unknownRouteAccounts(config.routes, underUnits, scope, directory)));
   const selection = selectAccounts(underUnits, { ...rules, scope, earlier, others });
   return { outsideUnits, ...selection, warnings: [...warnings, ...selection.warnings] };
 }

@@ -42,7 +42,7 @@ export function networkFailure(error: unknown): string | undefined {
 
 const ORGANIZATIONS_ACCESS =
   "Run with credentials of the organization's management account or of an Organizations delegated administrator " +
-  "(organizations:DescribeOrganization, ListAccounts, ListAccountsForParent, ListOrganizationalUnitsForParent, DescribeAccount, ListRoots), " +
+  "(organizations:DescribeOrganization, ListAccounts, ListAccountsForParent, ListOrganizationalUnitsForParent, DescribeAccount, DescribeOrganizationalUnit, ListRoots), " +
   "or list the accounts in abuse-alerts:accounts.explicit, which makes no Organizations call.";
 
 /** Turns an Organizations error into a message that names the operation, the credentials and the fix. */
@@ -81,15 +81,19 @@ export function unknownOrganizationalUnit(
   organizationalUnitId: string,
   file: string | undefined,
   meant: OrganizationalUnit | undefined,
+  /** The key that names it, and the error Organizations answered with. */
+  { key, code }: { key: string; code: string } = {
+    key: "abuse-alerts:accounts.organizationalUnits",
+    code: "ParentNotFoundException",
+  },
 ): string {
-  const where =
-    file === undefined ? "this organization (ParentNotFoundException)" : `the organization file ${file}`;
+  const where = file === undefined ? `this organization (${code})` : `the organization file ${file}`;
   const fix = meant
     ? `; did you mean ${meant.id} (${meant.name})?`
     : file === undefined
       ? `; check the ID with \`aws organizations describe-organizational-unit --organizational-unit-id ${organizationalUnitId}\``
       : `; check the ID, or ${ANOTHER_ORGANIZATION_FILE}`;
-  return `abuse-alerts:accounts.organizationalUnits: ${organizationalUnitId} is not an OU of ${where}${fix}`;
+  return `${key}: ${organizationalUnitId} is not an OU of ${where}${fix}`;
 }
 
 /** Offline, the way to a different organization than the file's. */

@@ -227,6 +227,13 @@ export class FileOrganizationDirectory implements OrganizationDirectory {
     return Promise.resolve(this.organization.root.id);
   }
 
+  describeOrganizationalUnit(organizationalUnitId: string): Promise<OrganizationalUnit | undefined> {
+    const unit = organizationalUnitId.startsWith("ou-")
+      ? findUnit(this.organization.root, organizationalUnitId)
+      : undefined;
+    return Promise.resolve(unit && { id: unit.id, name: unit.name });
+  }
+
   describeAccount(accountId: string): Promise<OrgAccount | undefined> {
     return Promise.resolve(accountsBelow(this.organization.root).find((account) => account.id === accountId));
   }

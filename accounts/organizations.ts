@@ -2,6 +2,7 @@ import {
   Account,
   DescribeAccountCommand,
   DescribeOrganizationCommand,
+  DescribeOrganizationalUnitCommand,
   DescribePolicyCommand,
   DescribePolicyCommandOutput,
   OrganizationsClient,
@@ -121,6 +122,20 @@ export class AwsOrganizationDirectory implements OrganizationDirectory {
     } catch (error) {
       if (errorCode(error) === "AccountNotFoundException") return undefined;
       throw organizationsError(error, "DescribeAccount", this.options.callerArn);
+    }
+  }
+
+  async describeOrganizationalUnit(organizationalUnitId: string): Promise<OrganizationalUnit | undefined> {
+    try {
+      const { OrganizationalUnit: unit } = await this.limit(() =>
+        this.client.send(
+          new DescribeOrganizationalUnitCommand({ OrganizationalUnitId: organizationalUnitId }),
+        ),
+      );
+      return unit ? { id: unit.Id ?? organizationalUnitId, name: unit.Name ?? "" } : undefined;
+    } catch (error) {
+      if (errorCode(error) === "OrganizationalUnitNotFoundException") return undefined;
+      throw organizationsError(error, "DescribeOrganizationalUnit", this.options.callerArn);
     }
   }
 

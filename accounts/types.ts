@@ -41,6 +41,8 @@ export interface OrganizationDirectory {
   listOrganizationalUnits(): Promise<OrganizationalUnit[]>;
   /** The account, or undefined when it is not in the organization. */
   describeAccount(accountId: string): Promise<OrgAccount | undefined>;
+  /** The OU, or undefined when the organization has none of that ID. */
+  describeOrganizationalUnit(organizationalUnitId: string): Promise<OrganizationalUnit | undefined>;
   /** The organization's root ID (r-…), which a StackSet targets to reach every account. */
   rootId(): Promise<string>;
 }

@@ -23,6 +23,8 @@ export interface CaseWorkflowArgs {
   /** The operations topic, told when an escalation fails, and its key. */
   opsTopicArn: pulumi.Input<string>;
   opsKeyArn: pulumi.Input<string>;
+  /** The owning teams' route topics in this region (under the alert topic's key): a case's posts follow its routes. */
+  routeTopicArns: readonly string[];
   /** Hours before the reply-by at which to remind, largest first. */
   reminders: readonly number[];
   escalation: {
@@ -122,6 +124,7 @@ function caseRole(
                 caseRolePolicy({
                   alert: { topicArn, keyArn },
                   ops: { topicArn: opsTopicArn, keyArn: opsKeyArn },
+                  routeTopicArns: args.routeTopicArns,
                   escalation: escalationArn ? { topicArn: escalationArn, keyArn } : undefined,
                   tableArn: tableArn(region, args.centralAccountId, STATE_TABLE_NAME),
                   pagerDuty: connectionArn && secretArn ? { connectionArn, secretArn } : undefined,

@@ -1,7 +1,9 @@
 import * as pulumi from "@pulumi/pulumi";
 import { Category, GLOBAL_EVENTS_REGION } from "../config/schema";
+import { RouteConfig } from "../config/routes";
 import { MessageOptions } from "../notify/message";
 import { RegionalHub } from "./regional-hub";
+import { RouteChannel } from "./route-channel";
 import { SlackChannel } from "./slack-channel";
 import { StateTable } from "./state-table";
 
@@ -22,6 +24,8 @@ export interface CentralHubArgs {
   message: MessageOptions;
   /** Who hears of an overdue abuse case besides the channel: emails, and PagerDuty's routing key (a secret). */
   escalation: { emails: readonly string[]; pagerDutyRoutingKey?: pulumi.Input<string> };
+  /** Owning teams' channels: each gets the alerts of the accounts its route selects. */
+  routes: readonly RouteConfig[];
 }
 
 /**
@@ -41,6 +45,8 @@ export class CentralHub extends pulumi.ComponentResource {
   public readonly stateTableName: pulumi.Output<string>;
   /** Case workflow ARN per region. */
   public readonly caseStateMachineArns: Record<string, pulumi.Output<string>>;
+  /** ARN of each route's Chatbot channel configuration, by route name. */
+  public readonly routeChannelArns: Record<string, pulumi.Output<string>>;
 
   constructor(name: string, args: CentralHubArgs, opts: pulumi.ComponentResourceOptions = {}) {
     super("abuse-alerts:index:CentralHub", name, {}, opts);
@@ -61,6 +67,7 @@ export class CentralHub extends pulumi.ComponentResource {
               directoryAccountId: args.directoryAccountId,
               message: args.message,
               escalation: args.escalation,
+              routes: args.routes,
             },
             { parent: this },
           ),
@@ -83,6 +90,22 @@ export class CentralHub extends pulumi.ComponentResource {
       },
       { parent: this },
     );
+    // A channel per route, on the route's topic of every region: no team sees another's alerts.
+    this.routeChannelArns = Object.fromEntries(
+      args.routes.map((route) => {
+        const routeChannel = new RouteChannel(
+          `${name}-route-${route.name}`,
+          {
+            route: route.name,
+            channel: route.channel,
+            topicArns: regional.map(([, hub]) => hub.routeTopicArns[route.name]),
+            guardrailPolicyArn: channel.guardrailPolicyArn,
+          },
+          { parent: this },
+        );
+        return [route.name, routeChannel.configurationArn];
+      }),
+    );
 
     this.busArns = Object.fromEntries(regional.map(([region, hub]) => [region, hub.busArn]));
     this.topicArns = Object.fromEntries(regional.map(([region, hub]) => [region, hub.topicArn]));
@@ -99,6 +122,7 @@ export class CentralHub extends pulumi.ComponentResource {
       topicArns: this.topicArns,
       chatbotConfigurationArn: this.chatbotConfigurationArn,
       workflowRoleArns: this.workflowRoleArns,
+      routeChannelArns: this.routeChannelArns,
     });
   }
 }

@@ -4,6 +4,8 @@ import { DEAD_LETTER_RETENTION_SECONDS } from "../model/delivery";
 import { queueArn } from "../model/arns";
 import { EventPattern } from "../model/patterns";
 import { deadLetterQueuePolicy, forwarderRolePolicy, serviceTrustPolicy } from "../model/policies";
+import { RouteChannel } from "../config/routes";
+import { CHATBOT_API_REGION } from "../model/names";
 
 /** CloudWatch Logs' retention closest above a year: every workflow's path stays readable that long. */
 const LOG_RETENTION_DAYS = 400;
@@ -157,4 +159,71 @@ export function forwardToBus(name: string, args: ForwardToBusArgs, opts: pulumi.
     },
     opts,
   );
+}
+
+/**
+ * `${name}-role` and its policy attachment: the role Chatbot assumes for one channel, whose only
+ * permissions are the notifications-only policy (also the channel's guardrail).
+ */
+export function chatbotRole(
+  name: string,
+  args: { roleName: string; description: string; policyArn: pulumi.Input<string> },
+  opts: pulumi.CustomResourceOptions,
+): aws.iam.Role {
+  const role = new aws.iam.Role(
+    `${name}-role`,
+    {
+      name: args.roleName,
+      description: args.description,
+      assumeRolePolicy: JSON.stringify(serviceTrustPolicy("chatbot.amazonaws.com")),
+    },
+    opts,
+  );
+  new aws.iam.RolePolicyAttachment(
+    `${name}-role-policy`,
+    { role: role.name, policyArn: args.policyArn },
+    opts,
+  );
+  return role;
+}
+
+export interface ChatbotConfigurationArgs {
+  configurationName: string;
+  channel: RouteChannel;
+  roleArn: pulumi.Input<string>;
+  /** Topics whose messages the channel posts, from any region. */
+  topicArns: pulumi.Input<pulumi.Input<string>[]>;
+  /** The most the channel may do, whatever its role: Chatbot's default is AdministratorAccess. */
+  guardrailPolicyArn: pulumi.Input<string>;
+}
+
+/**
+ * `${name}-configuration`: a Chatbot channel configuration, Slack or Microsoft Teams, declared
+ * where Chatbot's API is served (not us-east-1), logging its delivery errors.
+ */
+export function chatbotConfiguration(
+  name: string,
+  args: ChatbotConfigurationArgs,
+  opts: pulumi.CustomResourceOptions,
+): { chatConfigurationArn: pulumi.Output<string> } {
+  const common = {
+    region: CHATBOT_API_REGION,
+    configurationName: args.configurationName,
+    iamRoleArn: args.roleArn,
+    snsTopicArns: args.topicArns,
+    guardrailPolicyArns: [args.guardrailPolicyArn],
+    loggingLevel: "ERROR",
+  };
+  const { channel } = args;
+  return channel.kind === "slack"
+    ? new aws.chatbot.SlackChannelConfiguration(
+        `${name}-configuration`,
+        { ...common, slackTeamId: channel.workspaceId, slackChannelId: channel.channelId },
+        opts,
+      )
+    : new aws.chatbot.TeamsChannelConfiguration(
+        `${name}-configuration`,
+        { ...common, teamId: channel.teamId, channelId: channel.channelId, tenantId: channel.tenantId },
+        opts,
+      );
 }

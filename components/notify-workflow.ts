@@ -4,6 +4,7 @@ import { notifyDefinition } from "../notify/definition";
 import { MessageOptions } from "../notify/message";
 import { tableArn } from "../model/arns";
 import { caseStateMachineArn, NOTIFY_STATE_MACHINE_NAME, notifyRoleName } from "../model/names";
+import { RouteTarget } from "../model/routes";
 import { notifyRolePolicy, stepFunctionsTrustPolicy } from "../model/policies";
 import { STATE_TABLE_NAME } from "../model/state-table";
 import { loggedStateMachine } from "./delivery";
@@ -22,6 +23,8 @@ export interface NotifyWorkflowArgs {
   directoryAccountId: string;
   /** What the stack's config changes in the messages. */
   message: MessageOptions;
+  /** Owning teams' routes, each with its topic in this region (under the alert topic's key). */
+  routes?: readonly RouteTarget[];
 }
 
 /**
@@ -61,6 +64,7 @@ export class NotifyWorkflow extends pulumi.ComponentResource {
                     directoryAccountId: args.directoryAccountId,
                     tableArn: tableArn(region, args.centralAccountId, STATE_TABLE_NAME),
                     caseStateMachineArn: caseMachine,
+                    routeTopicArns: args.routes?.map((route) => route.topicArn),
                   }),
                 ),
               ),
@@ -83,6 +87,7 @@ export class NotifyWorkflow extends pulumi.ComponentResource {
               caseStateMachineArn: caseMachine,
               directoryAccountId: args.directoryAccountId,
               message: args.message,
+              routes: args.routes,
             }),
           ),
         ),

@@ -8,6 +8,7 @@ import {
   centralDlqName,
   eventsRoleName,
   OPS_TOPIC_NAME,
+  routeResourceName,
 } from "../model/names";
 import {
   centralBusPolicy,
@@ -18,6 +19,7 @@ import {
   topicPublishedByRoles,
 } from "../model/policies";
 import { CentralRule, centralRules } from "../model/rules";
+import { RouteSelectors, routeTargetsIn } from "../model/routes";
 import { MessageOptions } from "../notify/message";
 import { CaseWorkflow } from "./case-workflow";
 import { deadLetterQueue } from "./delivery";
@@ -43,6 +45,8 @@ export interface RegionalHubArgs {
   message: MessageOptions;
   /** Who hears of an overdue abuse case besides the channel: emails, and PagerDuty's routing key (a secret). */
   escalation: { emails: readonly string[]; pagerDutyRoutingKey?: pulumi.Input<string> };
+  /** Owning teams' routes: a topic each, which the workflow publishes the alerts they match to. */
+  routes: readonly RouteSelectors[];
 }
 
 /** Where the hub's children go and how they are named: `${name}-…`, in `region`, under the hub. */
@@ -239,9 +243,10 @@ function notifyPath(scope: Scope, args: RegionalHubArgs, topics: HubTopics) {
     opsTopicArn: topics.opsTopic.arn,
     opsKeyArn: topics.opsKey.arn,
   };
+  const routes = routeTargetsIn(region, args.centralAccountId, args.routes);
   const workflow = new NotifyWorkflow(
     `${name}-notify`,
-    { ...shared, directoryAccountId: args.directoryAccountId, message: args.message },
+    { ...shared, directoryAccountId: args.directoryAccountId, message: args.message, routes },
     { parent },
   );
   const cases = new CaseWorkflow(
@@ -250,6 +255,7 @@ function notifyPath(scope: Scope, args: RegionalHubArgs, topics: HubTopics) {
       ...shared,
       reminders: args.message.reminders,
       escalation: { ...args.escalation, to: args.message.escalatedTo },
+      routeTopicArns: routes.map((route) => route.topicArn),
     },
     { parent },
   );
@@ -292,6 +298,62 @@ function notifyPath(scope: Scope, args: RegionalHubArgs, topics: HubTopics) {
     timedOut: "the case workflow ran out of its 40 days: a case was not followed to its end",
   });
   return { workflow, cases, eventsRole };
+}
+
+/**
+ * Each route's topic, under the alert topic's key, which only the workflow's role may publish to
+ * (the workflow names these topics by their ARNs, so they follow it), and an alarm when SNS cannot
+ * deliver to the route's channel. Not protected: a route removed from the config goes.
+ */
+function routeTopics(
+  scope: Scope,
+  args: RegionalHubArgs,
+  publisher: {
+    keyArn: pulumi.Output<string>;
+    /** The notify and case workflows' roles: a case's later posts follow its routes. */
+    publisherRoleArns: pulumi.Output<string>[];
+    opsTopicArn: pulumi.Output<string>;
+  },
+): Record<string, pulumi.Output<string>> {
+  const { name, region, parent } = scope;
+  return Object.fromEntries(
+    args.routes.map(({ name: route }) => {
+      const topic = new aws.sns.Topic(
+        `${name}-route-${route}-topic`,
+        {
+          region,
+          name: routeResourceName(route),
+          displayName: `AWS abuse alerts: route ${route}`,
+          kmsMasterKeyId: publisher.keyArn,
+        },
+        { parent },
+      );
+      new aws.sns.TopicPolicy(
+        `${name}-route-${route}-topic-policy`,
+        {
+          region,
+          arn: topic.arn,
+          policy: pulumi
+            .all([topic.arn, ...publisher.publisherRoleArns])
+            .apply(([arn, ...roles]) => JSON.stringify(topicPublishedByRoles(arn, roles))),
+        },
+        { parent },
+      );
+      alarm(
+        scope,
+        publisher.opsTopicArn,
+        `route-${route}-notifications-failed`,
+        `SNS could not deliver alerts to the channel of route ${route}`,
+        {
+          namespace: "AWS/SNS",
+          metricName: "NumberOfNotificationsFailed",
+          statistic: "Sum",
+          dimensions: { TopicName: topic.name },
+        },
+      );
+      return [route, topic.arn];
+    }),
+  );
 }
 
 /**
@@ -394,6 +456,8 @@ export class RegionalHub extends pulumi.ComponentResource {
   public readonly workflowRoleArn: pulumi.Output<string>;
   /** ARN of the case workflow, which the Acknowledge button starts. */
   public readonly caseStateMachineArn: pulumi.Output<string>;
+  /** ARN of each route's topic in this region, by route name. */
+  public readonly routeTopicArns: Record<string, pulumi.Output<string>>;
 
   constructor(name: string, args: RegionalHubArgs, opts: pulumi.ComponentResourceOptions = {}) {
     super("abuse-alerts:index:RegionalHub", name, {}, opts);
@@ -415,6 +479,11 @@ export class RegionalHub extends pulumi.ComponentResource {
       },
     );
     const { workflow, cases, eventsRole } = notifyPath(scope, args, hubTopics);
+    this.routeTopicArns = routeTopics(scope, args, {
+      keyArn: hubTopics.key.arn,
+      publisherRoleArns: [workflow.roleArn, cases.roleArn],
+      opsTopicArn: opsTopic.arn,
+    });
     for (const definition of centralRules(args.categories, { coverage: args.coverageAlerts })) {
       rulePath(scope, definition, {
         centralAccountId: args.centralAccountId,
@@ -436,6 +505,7 @@ export class RegionalHub extends pulumi.ComponentResource {
       opsTopicArn: this.opsTopicArn,
       workflowRoleArn: this.workflowRoleArn,
       caseStateMachineArn: this.caseStateMachineArn,
+      routeTopicArns: this.routeTopicArns,
     });
   }
 }

@@ -2,11 +2,8 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { acknowledgeAction } from "../model/chatbot";
 import { ACKNOWLEDGE_POLICY_NAME, CHATBOT_API_REGION, CHATBOT_CONFIGURATION_NAME } from "../model/names";
-import {
-  chatbotAcknowledgePolicy,
-  chatbotNotificationsOnlyPolicy,
-  serviceTrustPolicy,
-} from "../model/policies";
+import { chatbotAcknowledgePolicy, chatbotNotificationsOnlyPolicy } from "../model/policies";
+import { chatbotRole } from "./delivery";
 
 /** Arguments of the Chatbot (Amazon Q Developer in chat applications) Slack channel. */
 export interface SlackChannelArgs {
@@ -51,18 +48,13 @@ function channelRole(name: string, args: SlackChannelArgs, parent: pulumi.Resour
     },
     child,
   );
-  const role = new aws.iam.Role(
-    `${name}-role`,
+  const role = chatbotRole(
+    name,
     {
-      name: "abuse-alerts-chatbot",
+      roleName: "abuse-alerts-chatbot",
       description: "abuse-alerts: assumed by AWS Chatbot for the Slack channel",
-      assumeRolePolicy: JSON.stringify(serviceTrustPolicy("chatbot.amazonaws.com")),
+      policyArn: notificationsOnly.arn,
     },
-    child,
-  );
-  new aws.iam.RolePolicyAttachment(
-    `${name}-role-policy`,
-    { role: role.name, policyArn: notificationsOnly.arn },
     child,
   );
   new aws.iam.RolePolicyAttachment(
@@ -71,7 +63,7 @@ function channelRole(name: string, args: SlackChannelArgs, parent: pulumi.Resour
     child,
   );
 
-  return { role, guardrails: pulumi.all([notificationsOnly.arn, acknowledge.arn]) };
+  return { role, notificationsOnly, guardrails: pulumi.all([notificationsOnly.arn, acknowledge.arn]) };
 }
 
 /**
@@ -91,12 +83,14 @@ export class SlackChannel extends pulumi.ComponentResource {
   public readonly configurationArn: pulumi.Output<string>;
   /** ARN of the Acknowledge button's custom action. */
   public readonly acknowledgeActionArn: pulumi.Output<string>;
+  /** The notifications-only policy: the routes' channels take it as role policy and guardrail too. */
+  public readonly guardrailPolicyArn: pulumi.Output<string>;
 
   constructor(name: string, args: SlackChannelArgs, opts: pulumi.ComponentResourceOptions = {}) {
     super("abuse-alerts:index:SlackChannel", name, {}, opts);
     const child = { parent: this };
 
-    const { role, guardrails } = channelRole(name, args, this);
+    const { role, notificationsOnly, guardrails } = channelRole(name, args, this);
     // Chatbot's resources are account-wide; its API answers in a few regions, not us-east-1.
     const action = new aws.cloudcontrol.Resource(
       `${name}-acknowledge-action`,
@@ -134,9 +128,11 @@ export class SlackChannel extends pulumi.ComponentResource {
 
     this.configurationArn = property(configuration, "Arn");
     this.acknowledgeActionArn = actionArn;
+    this.guardrailPolicyArn = notificationsOnly.arn;
     this.registerOutputs({
       configurationArn: this.configurationArn,
       acknowledgeActionArn: this.acknowledgeActionArn,
+      guardrailPolicyArn: this.guardrailPolicyArn,
     });
   }
 }

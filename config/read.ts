@@ -58,16 +58,19 @@ function misplacedKeys(fullKeys: readonly string[]): string[] {
 }
 
 /**
- * Project keys whose name holds a dot (`abuse-alerts:slack.channelId`): `pulumi config set`
- * without `--path` stores the dot in the key's name instead of nesting the value. By the object
+ * Project keys whose name holds a dot or an index (`abuse-alerts:slack.channelId`,
+ * `abuse-alerts:routes[0].name`): `pulumi config set` without `--path` stores them in the key's
+ * name instead of nesting the value. By the object
  * they were meant for.
  */
 function dottedKeys(fullKeys: readonly string[]): Map<string, string[]> {
   const byObject = new Map<string, string[]>();
   for (const fullKey of fullKeys) {
     if (!fullKey.startsWith(`${PROJECT}:`)) continue;
-    const [object, ...rest] = fullKey.slice(PROJECT.length + 1).split(".");
-    if (rest.length === 0 || !PROJECT_KEYS.includes(object)) continue;
+    // slack.channelId, regions.0, or routes[0].name: an object's key, or a list's item.
+    const key = fullKey.slice(PROJECT.length + 1);
+    const object = key.split(/[.[]/)[0];
+    if (object === key || !PROJECT_KEYS.includes(object)) continue;
     byObject.set(object, [...(byObject.get(object) ?? []), fullKey]);
   }
   return byObject;

@@ -8,7 +8,11 @@ import {
   DEFAULT_MEMBER_ROLE_NAME,
   DEFAULT_REMINDERS,
 } from "./defaults";
+import { accountId, expected, organizationalUnitId, slackChannelId, slackWorkspaceId, tagKey } from "./ids";
 import { describeValue, formatIssues, IssueContext, schemaAt, uniqueList } from "./issues";
+import { resolveRoute, RouteConfig, routeProblems, routesSchema } from "./routes";
+
+export { accountId, OU_ID_PATTERN, OU_ID_RULE } from "./ids";
 
 /** The Pulumi project name, and so the namespace of every config key. */
 export const PROJECT = "abuse-alerts";
@@ -86,6 +90,8 @@ export interface AbuseAlertsConfig {
   reminders: number[];
   /** Who hears of an open abuse case at its reply-by, besides the channel. */
   escalation: EscalationConfig;
+  /** Owning teams' channels, each also taking the alerts of the accounts it selects. */
+  routes: RouteConfig[];
 }
 
 /** Where a config problem is fixed, and whether the command that found it was deploying. */
@@ -116,13 +122,6 @@ export class ConfigError extends UserError {
   }
 }
 
-// Each schema's error text is what was expected; formatProblem adds the key and the value received.
-const expected = (what: string) => ({ error: what });
-
-const ACCOUNT_ID = 'a 12-digit AWS account ID in quotes, e.g. "111111111111"';
-/** An account ID as every file of the project takes it: text of 12 digits. */
-export const accountId = z.string(expected(ACCOUNT_ID)).regex(/^\d{12}$/, expected(ACCOUNT_ID));
-
 const explicitAccount = z.strictObject(
   {
     id: accountId,
@@ -130,27 +129,6 @@ const explicitAccount = z.strictObject(
   },
   expected('an account as { id: "111111111111", name: security-tooling }'),
 );
-
-const ORGANIZATIONAL_UNIT = "an OU ID such as ou-abcd-12345678";
-/** AWS Organizations' pattern of an OU ID. */
-export const OU_ID_PATTERN = /^ou-[a-z0-9]{4,32}-[a-z0-9]{8,32}$/;
-/** The rule of OU_ID_PATTERN in words: "ou-…-…" alone does not say why ou-ab12-prod1 is not one. */
-export const OU_ID_RULE =
-  "an OU ID: ou-, then the root's part of 4 to 32 lowercase letters or digits, a dash, and 8 to 32 lowercase letters or digits (e.g. ou-abcd-12345678)";
-/** What an OU ID that is not one was likely meant to be: the root, or an OU's name. */
-const organizationalUnitError = {
-  error: (issue: { input?: unknown }) => {
-    const input = typeof issue.input === "string" ? issue.input : "";
-    if (input.startsWith("r-")) {
-      return `${ORGANIZATIONAL_UNIT}, not the root's ID (leave organizationalUnits out to cover the whole organization)`;
-    }
-    if (input !== "" && !input.startsWith("ou-")) {
-      return `${ORGANIZATIONAL_UNIT}, not an OU's name (aws organizations list-organizational-units-for-parent --parent-id <root ID> lists names and IDs)`;
-    }
-    // It looks like one: only the rule itself says what is wrong.
-    return input === "" ? ORGANIZATIONAL_UNIT : OU_ID_RULE;
-  },
-};
 
 const EMAIL = "an email address such as secops@example.com";
 const HOURS = "a whole number of hours from 1 to 23";
@@ -164,24 +142,14 @@ const schema = z.strictObject({
     .regex(/^o-[a-z0-9]{10,32}$/, expected("an organization ID: o- and 10 to 32 lowercase letters or digits"))
     .optional(),
   slack: z.strictObject(
-    {
-      workspaceId: z
-        .string(expected("the Slack workspace (team) ID, e.g. T0123456789"))
-        .regex(
-          /^T[A-Z0-9]{8,}$/,
-          expected("a Slack workspace (team) ID: T and 8 or more capitals or digits"),
-        ),
-      channelId: z
-        .string(expected("the Slack channel ID, e.g. C0123456789"))
-        .regex(/^[CG][A-Z0-9]{8,}$/, expected("a Slack channel ID: C or G and 8 or more capitals or digits")),
-    },
+    { workspaceId: slackWorkspaceId, channelId: slackChannelId },
     expected("an object with workspaceId and channelId"),
   ),
   accounts: z
     .strictObject(
       {
         organizationalUnits: uniqueList(
-          z.string(expected(ORGANIZATIONAL_UNIT)).regex(OU_ID_PATTERN, organizationalUnitError),
+          organizationalUnitId("leave organizationalUnits out to cover the whole organization"),
           "a list of OU IDs, e.g. [ou-abcd-12345678]",
           (ou) => ou,
         )
@@ -247,16 +215,7 @@ const schema = z.strictObject({
       expected("an object with name, title, emailAddress and phoneNumber, all four"),
     )
     .optional(),
-  accountTags: uniqueList(
-    z
-      .string(expected("a tag key such as owner"))
-      .regex(
-        /^[\p{L}\p{Z}\p{N}_.:/=+@-]{1,128}$/u,
-        expected("a tag key: 1 to 128 letters, digits, spaces or _.:/=+@-"),
-      ),
-    "a list of tag keys, e.g. [owner, team, environment]",
-    (key) => key,
-  )
+  accountTags: uniqueList(tagKey, "a list of tag keys, e.g. [owner, team, environment]", (key) => key)
     .max(10, expected("at most 10 tag keys: each is a line of every message"))
     .optional(),
   maxDirectAccounts: z
@@ -300,6 +259,7 @@ const schema = z.strictObject({
       expected("an object with emails, pagerDuty or both"),
     )
     .optional(),
+  routes: routesSchema.optional(),
 });
 
 /** The full key a user writes, e.g. `abuse-alerts:slack.channelId` or `abuse-alerts:regions[1]`. */
@@ -385,6 +345,7 @@ function crossKeyProblems(raw: Record<string, unknown>): string[] {
       `${keyName(["regions"])} must include ${GLOBAL_EVENTS_REGION}: AWS delivers abuse and risk events there (add ${GLOBAL_EVENTS_BACKUP_REGION}, its backup region, too), got ${describeValue(raw.regions)}`,
     );
   }
+  problems.push(...routeProblems(raw.routes, raw.slack, keyName));
   return problems;
 }
 
@@ -428,6 +389,7 @@ export function validateConfig(
     accountTags: parsed.accountTags ?? [...DEFAULT_ACCOUNT_TAGS],
     reminders: [...(parsed.reminders ?? DEFAULT_REMINDERS)].sort((a, b) => b - a),
     escalation: { emails: parsed.escalation?.emails ?? [], pagerDuty: parsed.escalation?.pagerDuty },
+    routes: (parsed.routes ?? []).map((route) => resolveRoute(route, parsed.slack.workspaceId)),
   };
 }
 

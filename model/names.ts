@@ -1,4 +1,4 @@
-import { eventBusArn, roleArn, stateMachineArn } from "./arns";
+import { eventBusArn, roleArn, stateMachineArn, topicArn } from "./arns";
 
 /** Physical names shared by the program, the doctor and the test-event command. */
 
@@ -112,3 +112,13 @@ export const ACKNOWLEDGE_ACTION_NAME = "abuse-alerts-acknowledge";
 
 /** The channel's permission to run the Acknowledge button's command, as role policy and guardrail. */
 export const ACKNOWLEDGE_POLICY_NAME = "abuse-alerts-chatbot-acknowledge";
+
+/**
+ * An owning team's route: its topic in every hub region, its Chatbot channel configuration and
+ * that configuration's role all bear this name (distinct from abuse-alerts-ops, whatever the route's).
+ */
+export const routeResourceName = (route: string) => `abuse-alerts-route-${route}`;
+
+/** A route's topic in a region, which that region's notify workflow publishes to. */
+export const routeTopicArn = (region: string, centralAccountId: string, route: string) =>
+  topicArn(region, centralAccountId, routeResourceName(route));

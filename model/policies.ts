@@ -182,9 +182,13 @@ const publishTo = (sid: string, topics: readonly EncryptedTopic[]): PolicyStatem
   },
 ];
 
+/** The owning teams' route topics of a region, under the alert topic's key. */
+const routeTopics = (args: { alert: EncryptedTopic; routeTopicArns?: readonly string[] }): EncryptedTopic[] =>
+  (args.routeTopicArns ?? []).map((topicArn) => ({ topicArn, keyArn: args.alert.keyArn }));
+
 /**
  * The notify workflow's role: run the lookups as the directory role, publish to the alert topic
- * (and, when a case cannot be followed, to the operations topic) with their keys, keep cases in
+ * and its region's route topics (and, when a case cannot be followed, to the operations topic) with their keys, keep cases in
  * its own region's replica of the state table (Step Functions calls no other region), start the
  * case workflow of its region, and write its execution history to CloudWatch Logs.
  */
@@ -197,6 +201,8 @@ export function notifyRolePolicy(args: {
   tableArn: string;
   /** The case workflow of the same region. */
   caseStateMachineArn: string;
+  /** The topics of the owning teams' routes in the workflow's region, under the same key. */
+  routeTopicArns?: readonly string[];
 }): PolicyDocument {
   return policy(
     {
@@ -205,7 +211,7 @@ export function notifyRolePolicy(args: {
       Action: "sts:AssumeRole",
       Resource: directoryRoleArn(args.directoryAccountId),
     },
-    ...publishTo("PublishAlerts", [args.alert, args.ops]),
+    ...publishTo("PublishAlerts", [args.alert, ...routeTopics(args), args.ops]),
     {
       Sid: "KeepCases",
       Effect: "Allow",
@@ -230,17 +236,19 @@ export interface PagerDutyConnection {
 
 /**
  * The case workflow's role: read and update cases in its region's replica, post in the cases'
- * threads (the alert topic), tell the operations topic when an escalation fails, email the
+ * threads (the alert topic and the route topics), tell the operations topic when an escalation fails, email the
  * escalation topic, and call PagerDuty's Events API, and nothing else, through its connection.
  */
 export function caseRolePolicy(args: {
   alert: EncryptedTopic;
   ops: EncryptedTopic;
+  /** The topics of the owning teams' routes in the workflow's region: a case's posts follow its routes. */
+  routeTopicArns?: readonly string[];
   escalation?: EncryptedTopic;
   tableArn: string;
   pagerDuty?: PagerDutyConnection;
 }): PolicyDocument {
-  const topics = [args.alert, args.ops, ...(args.escalation ? [args.escalation] : [])];
+  const topics = [args.alert, ...routeTopics(args), args.ops, ...(args.escalation ? [args.escalation] : [])];
   const pagerDuty: PolicyStatement[] = args.pagerDuty
     ? [
         // The Service Authorization Reference lists InvokeHTTPEndpoint with no resource type (AWS CDK's

@@ -16,7 +16,8 @@ import {
 import type { NotifyDefinitionArgs } from "./definition";
 import { accountLookups } from "./lookups";
 import { factsExpression, messageExpression } from "./message";
-import { centralTargetList, publishToTargets, tellOperations } from "./publish";
+import { publishToTargets, tellOperations } from "./publish";
+import { routedTargets } from "./routes";
 
 /** Where the path of AWS Health events (and test events of their shape) starts. */
 export const ALERT_PATH = "Identify the case";
@@ -143,7 +144,9 @@ function recordStates(args: NotifyDefinitionArgs): Record<string, State> {
       Assign: {
         facts: jsonata(factsExpression(args.message)),
         // A case's later posts go where its first went; set $targets here, before it is recorded.
-        targets: jsonata(`$count($caseTargets) > 0 ? $caseTargets : ${centralTargetList(args.topicArn)}`),
+        targets: jsonata(
+          `$count($caseTargets) > 0 ? $caseTargets : ${routedTargets(args.topicArn, args.routes ?? [])}`,
+        ),
       },
       Next: "New case?",
     },

@@ -2,6 +2,7 @@ import { jsonata, StateMachineDefinition } from "./asl";
 import { ALERT_PATH, alertPath } from "./alert-path";
 import { COVERAGE_PATH, coveragePath } from "./coverage-path";
 import { MessageOptions } from "./message";
+import { RouteTarget } from "../model/routes";
 
 export interface NotifyDefinitionArgs {
   /** The alert topic the message is published to. */
@@ -14,6 +15,8 @@ export interface NotifyDefinitionArgs {
   directoryAccountId: string;
   /** What the stack's config changes in the messages. */
   message: MessageOptions;
+  /** Owning teams' routes, each with its topic in this region: an alert also goes to each that matches. */
+  routes?: readonly RouteTarget[];
 }
 
 /**

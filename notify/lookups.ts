@@ -72,7 +72,7 @@ function accountBranch(directoryAccountId: string, n: Namer): StateGraph {
   };
 }
 
-/** The OU names from below the root down to the account, walking ListParents up at most 5 levels. */
+/** The OUs (names and IDs) from below the root down to the account, walking ListParents up at most 5 levels. */
 function ouPathBranch(directoryAccountId: string, n: Namer): StateGraph {
   return {
     StartAt: n("Start at the account"),
@@ -82,6 +82,7 @@ function ouPathBranch(directoryAccountId: string, n: Namer): StateGraph {
         Assign: {
           ouChild: jsonata("$accountId"),
           ouNames: jsonata("[]"),
+          ouIds: jsonata("[]"),
           ouDepth: 0,
           ouOfAccount: jsonata("''"),
         },
@@ -125,6 +126,7 @@ function ouPathBranch(directoryAccountId: string, n: Namer): StateGraph {
         {
           Assign: {
             ouNames: jsonata("$append([$states.result.OrganizationalUnit.Name], $ouNames)"),
+            ouIds: jsonata("$append([$ouParent.Id], $ouIds)"),
             ouChild: jsonata("$ouParent.Id"),
             ouDepth: jsonata("$ouDepth + 1"),
           },
@@ -134,7 +136,7 @@ function ouPathBranch(directoryAccountId: string, n: Namer): StateGraph {
       [n("OU path read")]: {
         Type: "Pass",
         Output: jsonata(
-          "{ 'path': $ouNames, 'complete': $ouParent.Type = 'ROOT', 'parentId': $ouOfAccount }",
+          "{ 'path': $ouNames, 'ids': $ouIds, 'complete': $ouParent.Type = 'ROOT', 'parentId': $ouOfAccount }",
         ),
         End: true,
       },
@@ -143,7 +145,7 @@ function ouPathBranch(directoryAccountId: string, n: Namer): StateGraph {
   };
 }
 
-/** The account's tags, every page, of which the message shows `accountTags`. */
+/** The account's tags, every page: the message shows `accountTags`, routes read them all. */
 function tagsBranch(directoryAccountId: string, accountTags: readonly string[], n: Namer): StateGraph {
   return {
     StartAt: n("Start tags"),
@@ -178,7 +180,10 @@ function tagsBranch(directoryAccountId: string, accountTags: readonly string[], 
       },
       [n("Tags listed")]: {
         Type: "Pass",
-        Output: jsonata(`{ 'tags': $merge([$tagList[Key in ${list(accountTags)}].{ Key: Value }]) }`),
+        // The tags messages show, and all of them, which routes select by.
+        Output: jsonata(
+          `{ 'tags': $merge([$tagList[Key in ${list(accountTags)}].{ Key: Value }]), 'all': $merge([$tagList.{ Key: Value }]) }`,
+        ),
         Next: n("Tags read"),
       },
       [n("Tags read")]: done,

@@ -1,5 +1,6 @@
 import { jsonata, literal, Retrier, State } from "./asl";
 import { operationsNotice } from "./case-message";
+import { LIMITS } from "./notification";
 
 /**
  * Every post the workflows make goes through here: the message, published to each of the post's
@@ -26,10 +27,14 @@ export const centralTargets = (topicArn: string) => jsonata(centralTargetList(to
 
 /**
  * The message with a target's note, if it has one, as the first line of its description: the
- * same post for everyone, saying in a route's channel why it is there.
+ * same post for everyone, saying in a route's channel why it is there. The end of the text gives
+ * way to the note, within Chatbot's limit.
  */
-const noted = (message: string) =>
-  `$exists($states.input.note) ? $merge([${message}, { 'content': $merge([${message}.content, { 'description': $states.input.note & '\\n\\n' & ${message}.content.description }]) }]) : ${message}`;
+const noted = (message: string) => {
+  const description = `$states.input.note & '\\n\\n' & ${message}.content.description`;
+  const within = `$length(${description}) > ${LIMITS.description} ? $substring(${description}, 0, ${LIMITS.description - 1}) & '…' : ${description}`;
+  return `$exists($states.input.note) ? $merge([${message}, { 'content': $merge([${message}.content, { 'description': ${within} }]) }]) : ${message}`;
+};
 
 /**
  * `${prefix}Publish`: publishes `message` (a JSONata variable holding the Chatbot notification,

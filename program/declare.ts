@@ -34,6 +34,7 @@ export function declareHub(prepared: Prepared, providers: AccountProviders): Cen
           ? pulumi.secret(config.escalation.pagerDuty.routingKey)
           : undefined,
       },
+      routes: config.routes,
     },
     { provider: providers.of(config.centralAccountId) },
   );

@@ -19,7 +19,9 @@ export function previewMessageCommand(): Command {
       "Show the Slack message the notify workflow makes of an event: its state machine and JSONata, run offline with sample account context.",
     )
     .argument("<event.json>", "an EventBridge event, e.g. examples/events/abuse/dos-report.json", inputPath)
-    .addOption(stackOption("stack whose Pulumi.<name>.yaml gives the categories, tags and Slack channel"))
+    .addOption(
+      stackOption("stack whose Pulumi.<name>.yaml gives the categories, tags, Slack channel and routes"),
+    )
     .addOption(orgOption("organization file whose names, OUs, emails and tags the lookups find"))
     .addOption(
       new Option("--account-context <file>", "what the lookups find, by account ID, instead of --org")

@@ -3,8 +3,9 @@ import { OrganizationalUnitNode, OrganizationFile } from "../accounts/org-file";
 import { DiscoveryError } from "../accounts/types";
 import { formatIssues } from "../config/issues";
 import { readJsonFile } from "../lib/json-file";
-import { accountId, SecurityContact } from "../config/schema";
+import { accountId, OU_ID_PATTERN, SecurityContact } from "../config/schema";
 import { TaskCall, TaskFailure, TaskHandler } from "./step-functions";
+import { AccountPlace } from "../model/routes";
 
 /** What the workflow's lookups find for one account, as sample data for previews and tests. */
 export interface AccountContext {
@@ -43,6 +44,11 @@ const contextSchema = z.strictObject(
     ouPath: z
       .array(text("an OU name"), { error: 'the OU names from below the root, e.g. ["Workloads", "Prod"]' })
       .optional(),
+    ouIds: z
+      .array(text("an ID"), {
+        error: 'the root\'s ID, then those of the OUs in ouPath, e.g. ["r-ab12", "ou-ab12-workload1"]',
+      })
+      .optional(),
     tags: z
       .record(z.string(), text("a tag value"), {
         error: 'the account\'s tags, e.g. { "owner": "alice@example.com" }',
@@ -50,7 +56,7 @@ const contextSchema = z.strictObject(
       .optional(),
     securityContact: contactSchema.nullable().optional(),
   },
-  { error: "an account's context as { name, email, ouPath, tags, securityContact }" },
+  { error: "an account's context as { name, email, ouPath, ouIds, tags, securityContact }" },
 );
 const contextsSchema = z.record(accountId, contextSchema, {
   error: "an object of account IDs to { name, email, ouPath, tags, securityContact }",
@@ -72,6 +78,25 @@ function rootInOuPaths(content: unknown): string[] {
   });
 }
 
+/** ouIds that do not pair with ouPath: the root's ID first, then one per OU, as routes read them. */
+function unpairedOuIds(content: unknown): string[] {
+  if (typeof content !== "object" || content === null || Array.isArray(content)) return [];
+  return Object.entries(content).flatMap(([id, context]: [string, unknown]) => {
+    const { ouPath, ouIds } = (context ?? {}) as { ouPath?: unknown; ouIds?: unknown };
+    if (!Array.isArray(ouIds)) return [];
+    const path = Array.isArray(ouPath) ? ouPath : [];
+    const wellFormed =
+      ouIds.length === path.length + 1 &&
+      /^r-[0-9a-z]{4,32}$/.test(String(ouIds[0])) &&
+      ouIds.slice(1).every((ou) => OU_ID_PATTERN.test(String(ou)));
+    return wellFormed
+      ? []
+      : [
+          `${id}.ouIds must be the root's ID (r-…), then the ID of each OU in ouPath (${path.length}), got ${JSON.stringify(ouIds)}`,
+        ];
+  });
+}
+
 /** An --account-context file: account IDs to the context the lookups would find. */
 export function readAccountContexts(path: string): AccountContexts {
   const content = readJsonFile(path, "the account context", {
@@ -83,7 +108,7 @@ export function readAccountContexts(path: string): AccountContexts {
       `${path} is an organization file, not an account context file: pass it with --org ${path}`,
     );
   }
-  const rooted = rootInOuPaths(content);
+  const rooted = [...rootInOuPaths(content), ...unpairedOuIds(content)];
   if (!result.success || rooted.length > 0) {
     const issues = result.success ? [] : result.error.issues;
     const problems = [
@@ -96,7 +121,7 @@ export function readAccountContexts(path: string): AccountContexts {
     ].sort();
     throw new DiscoveryError(
       `${path} is not a valid account context file:\n${problems.map((problem) => `  - ${problem}`).join("\n")}\n` +
-        'Its shape: { "222222222221": { "name": "shop-prod", "email": "…", "ouPath": ["Workloads", "Prod"], "tags": { "owner": "…" }, "securityContact": { … } | null } }',
+        'Its shape: { "222222222221": { "name": "shop-prod", "email": "…", "ouPath": ["Workloads", "Prod"], "ouIds": ["r-…", "ou-…", "ou-…"], "tags": { "owner": "…" }, "securityContact": { … } | null } }',
     );
   }
   return result.data;
@@ -126,15 +151,34 @@ export function contextsFromOrganization(
   return contexts;
 }
 
+/** The ID of the root (depth 0) or of an OU on an account's path: its context's, else made up. */
+const unitId = (context: AccountContext | undefined, accountId: string, depth: number) =>
+  context?.ouIds?.[depth] ??
+  (depth === 0 ? "r-offline" : `ou-offl-${accountId}${String(depth).padStart(2, "0")}`);
+
+/**
+ * What routing reads of an account's sample context: its OUs with their IDs (made up, as the
+ * lookups' answers are, when the context has none), its tags. Without context, the lookups fail.
+ */
+export function accountPlace(accountId: string, context: AccountContext | undefined): AccountPlace {
+  const ouPath = context?.ouPath;
+  return {
+    accountId,
+    organizationalUnits:
+      ouPath === undefined
+        ? { failed: "no OU path in the sample context" }
+        : { found: ouPath.map((name, index) => ({ id: unitId(context, accountId, index + 1), name })) },
+    tags: context ? { found: context.tags ?? {} } : { failed: "no sample context" },
+  };
+}
+
 /**
  * Where each OU of the sample context sits: the ID of the root and of each OU on an account's path,
  * by account and depth (0: the root), made up as r-offline and ou-offl-<account><depth> when the
  * context has no IDs.
  */
 function sampleTree(contexts: AccountContexts) {
-  const idAt = (accountId: string, depth: number) =>
-    contexts[accountId]?.ouIds?.[depth] ??
-    (depth === 0 ? "r-offline" : `ou-offl-${accountId}${String(depth).padStart(2, "0")}`);
+  const idAt = (accountId: string, depth: number) => unitId(contexts[accountId], accountId, depth);
   const units = new Map<string, { accountId: string; depth: number }>();
   for (const [accountId, context] of Object.entries(contexts)) {
     for (let depth = 1; depth <= (context.ouPath ?? []).length; depth++) {

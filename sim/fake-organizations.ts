@@ -1,6 +1,7 @@
 import {
   DescribeAccountCommand,
   DescribeOrganizationCommand,
+  DescribeOrganizationalUnitCommand,
   DescribePolicyCommand,
   ListParentsCommand,
   ListPoliciesForTargetCommand,
@@ -53,6 +54,7 @@ type CommandName =
   | "ListAccountsForParent"
   | "ListOrganizationalUnitsForParent"
   | "DescribeAccount"
+  | "DescribeOrganizationalUnit"
   | "ListParents"
   | "ListPoliciesForTarget"
   | "DescribePolicy"
@@ -155,6 +157,12 @@ class FakeOrganization {
     return { Account: toAccount(account) };
   };
 
+  describeOrganizationalUnit = (input: PagedInput & { OrganizationalUnitId?: string }) => {
+    const unit = this.unitsById.get(input.OrganizationalUnitId ?? "");
+    if (!unit || unit === this.file.root) throw serviceError("OrganizationalUnitNotFoundException");
+    return { OrganizationalUnit: { Id: unit.id, Name: unit.name } };
+  };
+
   listParents = (input: PagedInput & { ChildId?: string }) => {
     const parent = this.parentOf(input.ChildId);
     return {
@@ -236,6 +244,9 @@ export function mockOrganizations(file: OrganizationFile, options: Organizations
     .on(ListOrganizationalUnitsForParentCommand)
     .callsFake(timed("ListOrganizationalUnitsForParent", org.listOrganizationalUnitsForParent));
   mock.on(DescribeAccountCommand).callsFake(timed("DescribeAccount", org.describeAccount));
+  mock
+    .on(DescribeOrganizationalUnitCommand)
+    .callsFake(timed("DescribeOrganizationalUnit", org.describeOrganizationalUnit));
   mock.on(ListParentsCommand).callsFake(timed("ListParents", org.listParents));
   mock.on(ListPoliciesForTargetCommand).callsFake(timed("ListPoliciesForTarget", org.listPoliciesForTarget));
   mock.on(DescribePolicyCommand).callsFake(timed("DescribePolicy", org.describePolicy));

@@ -11,6 +11,7 @@ import {
 import { caseDefinition } from "../notify/case-definition";
 import { notifyDefinition } from "../notify/definition";
 import { MessageOptions } from "../notify/message";
+import { RouteSelectors, routeTargetsIn } from "../model/routes";
 import { CustomNotification, parseCustomNotification } from "../notify/notification";
 import { AccountContexts, contextHandler } from "./account-context";
 import { VirtualClock } from "./clock";
@@ -36,6 +37,8 @@ export interface HubOptions {
   contexts: AccountContexts;
   message: MessageOptions;
   escalation?: { emails?: boolean; pagerDutyRoutingKey?: string };
+  /** Owning teams' routes: posts of the accounts they select also go to their topics. */
+  routes?: readonly RouteSelectors[];
   replicationSeconds?: number;
 }
 
@@ -121,6 +124,7 @@ export class OfflineHub {
         caseStateMachineArn: this.caseArn(region),
         directoryAccountId: this.options.directoryAccountId,
         message: this.options.message,
+        routes: routeTargetsIn(region, this.central, this.options.routes ?? []),
       }),
     );
     this.sfn.register(

@@ -11,6 +11,7 @@ import { noProgress, ProgressFactory } from "../lib/progress";
 import { paragraph, renderTable } from "../lib/tables";
 import { CloudFormationTemplate, TEMPLATE_BODY_LIMIT } from "../model/forwarder-template";
 import { CallAs } from "../model/stackset-targets";
+import { routesSection } from "./plan-routes";
 
 /** The sample event a plan shows: one of the stack's first category, so the stack would post it. */
 const sampleEvent = (categories: readonly Category[]): string =>
@@ -51,7 +52,11 @@ function configTable(config: AbuseAlertsConfig): string {
       .filter(([, value]) => value !== undefined)
       .map(([key, value]) => [
         `abuse-alerts:${key}`,
-        typeof value === "string" ? value : JSON.stringify(value),
+        key === "routes"
+          ? `${config.routes.length} route${config.routes.length === 1 ? "" : "s"}: see Routes`
+          : typeof value === "string"
+            ? value
+            : JSON.stringify(value),
       ]),
   );
 }
@@ -223,10 +228,11 @@ export async function renderPlan(options: PlanOptions): Promise<Plan> {
   const deployed = run.resources.filter(
     (resource) => resource.custom && resource.type !== "pulumi:providers:aws",
   );
+  const contexts = contextsFromOrganization(organization, config.securityContact);
   const preview = await renderPreview(event, {
     ...stackPreviewOptions(
       config,
-      contextsFromOrganization(organization, config.securityContact),
+      contexts,
       organization.organization.managementAccountId,
       declaredCallAs(run.resources),
     ),
@@ -242,6 +248,7 @@ export async function renderPlan(options: PlanOptions): Promise<Plan> {
     configTable(config),
     "",
     ...accountsSection(context),
+    ...routesSection(config, contexts, run.outputs.coveredAccountIds as string[], names),
     ...stackSetSection(run.resources),
     "Resources per account and region",
     resourceTable(deployed, names, config.regions),

@@ -1,5 +1,6 @@
 import { CallAs } from "../model/stackset-targets";
 import { Category } from "../config/schema";
+import { RouteConfig } from "../config/routes";
 import { DEFAULT_ACCOUNT_TAGS, DEFAULT_REMINDERS } from "../config/defaults";
 import { escalationTargets, MessageOptions } from "../notify/message";
 import { AccountContexts } from "../sim/account-context";
@@ -24,8 +25,11 @@ export interface PreviewOptions {
   handler?: TaskHandler;
   /** When the workflow runs: the "hours left" are counted from it; renderPreview defaults it to the event's arrival. */
   now?: Date;
-  /** The Slack channel the stack posts to, shown on the rendering. */
+  /** The Slack channel the stack posts to, shown on the rendering, and its workspace. */
   channelId?: string;
+  workspaceId?: string;
+  /** Owning teams' routes: the workflow also posts to each that matches the account. */
+  routes?: readonly RouteConfig[];
   /** Hours before the reply-by at which an abuse case is reminded; [6, 1] unless said. */
   reminders?: readonly number[];
   /** Who hears of an overdue case besides the channel; nobody unless said. */

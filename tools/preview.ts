@@ -3,13 +3,19 @@ import { CallAs } from "../model/stackset-targets";
 import { CustomNotification, parseCustomNotification } from "../notify/notification";
 import { renderForSlack } from "./render-slack";
 import { topicArn } from "../model/arns";
-import { ALERT_TOPIC_NAME, caseStateMachineArn, notifyStateMachineArn, OPS_TOPIC_NAME } from "../model/names";
+import {
+  ALERT_TOPIC_NAME,
+  caseStateMachineArn,
+  notifyStateMachineArn,
+  OPS_TOPIC_NAME,
+  routeResourceName,
+} from "../model/names";
 import { forwarderPattern } from "../model/patterns";
 import { CentralRule, centralRules } from "../model/rules";
 import { AbuseAlertsConfig, CATEGORIES, GLOBAL_EVENTS_REGION } from "../config/schema";
 import { matchesPattern } from "../sim/eventbridge";
 import { UserError } from "../lib/errors";
-import { paragraph } from "../lib/tables";
+import { paragraph, renderTable } from "../lib/tables";
 import { ID_TYPO, suggestion } from "../lib/suggest";
 import { readJsonFile } from "../lib/json-file";
 import { fileCaller, readOrganizationFile } from "../accounts/org-file";
@@ -25,11 +31,19 @@ import { notifyDefinition } from "../notify/definition";
 import { messageOptions } from "../notify/message";
 import { unseenCaseHandler } from "../sim/dynamodb";
 import { ExecutionResult, runStateMachine, TaskHandler } from "../sim/step-functions";
+import { decodeTeamsChannelId, RouteConfig } from "../config/routes";
+import { routeTargetsIn } from "../model/routes";
 
 type Event = Record<string, unknown>;
 
 export type { PreviewOptions };
 export { previewMessageOptions };
+
+/** One SNS publish of the workflow: the topic, and the message as published there. */
+export interface Post {
+  topicArn: string;
+  message: string;
+}
 
 export interface EventPreview {
   /** Whether member accounts forward the event. */
@@ -37,8 +51,10 @@ export interface EventPreview {
   /** The central rules that start the workflow for it. */
   rules: CentralRule[];
   execution?: ExecutionResult;
-  /** What the workflow publishes to SNS, verbatim. */
+  /** What the workflow publishes to the central topic, verbatim. */
   message?: string;
+  /** Every publish, the central one first, then each matching route's. */
+  posts?: Post[];
   notification?: CustomNotification;
   /** Why nothing valid would reach Slack, when it would not. */
   error?: string;
@@ -60,17 +76,19 @@ export async function previewEvent(event: Event, options: PreviewOptions = {}): 
   const central = options.centralAccountId ?? "111111111111";
   const directoryAccountId = options.directoryAccountId ?? "100000000001";
   const region = typeof event.region === "string" ? event.region : GLOBAL_EVENTS_REGION;
+  const definitionRoutes = routeTargetsIn(GLOBAL_EVENTS_REGION, central, options.routes ?? []);
   const definition = notifyDefinition({
     topicArn: TOPIC(central),
     opsTopicArn: topicArn(region, central, OPS_TOPIC_NAME),
     caseStateMachineArn: caseStateMachineArn(region, central),
     directoryAccountId,
     message: previewMessageOptions(options),
+    routes: definitionRoutes,
   });
-  let message: string | undefined;
+  const posts: Post[] = [];
   const sampleHandler = contextHandler(options.contexts ?? {}, {
     directoryAccountId,
-    published: (text) => (message = text),
+    published: (text, topicArn) => posts.push({ topicArn, message: text }),
   });
   const lookups = options.handler ?? sampleHandler;
   // The first post of a new case: the table knows nothing of it yet.
@@ -81,6 +99,10 @@ export async function previewEvent(event: Event, options: PreviewOptions = {}): 
     now: options.now ?? new Date(),
     stateMachineArn: notifyStateMachineArn(region, central),
   });
+  // The Map publishes to its targets at once: the central post first, then the routes' in config order.
+  const order = [TOPIC(central), ...definitionRoutes.map((route) => route.topicArn)];
+  posts.sort((left, right) => order.indexOf(left.topicArn) - order.indexOf(right.topicArn));
+  const message = posts.find((post) => post.topicArn === TOPIC(central))?.message;
   if (execution.status !== "SUCCEEDED" || message === undefined) {
     return {
       forwarded,
@@ -90,9 +112,10 @@ export async function previewEvent(event: Event, options: PreviewOptions = {}): 
     };
   }
   try {
-    return { forwarded, rules, execution, message, notification: parseCustomNotification(message) };
+    posts.forEach((post) => parseCustomNotification(post.message));
+    return { forwarded, rules, execution, message, posts, notification: parseCustomNotification(message) };
   } catch (error) {
-    return { forwarded, rules, execution, message, error: (error as Error).message };
+    return { forwarded, rules, execution, message, posts, error: (error as Error).message };
   }
 }
 
@@ -112,6 +135,8 @@ export function stackPreviewOptions(
     directoryAccountId,
     contexts,
     channelId: config.slack.channelId,
+    workspaceId: config.slack.workspaceId,
+    routes: config.routes,
   };
 }
 
@@ -196,6 +221,7 @@ export async function renderPreview(event: Event, options: PreviewOptions = {}):
       : `INVALID: ${preview.error ?? ""}`,
     ...timeline,
     "",
+    ...channelsSection(preview, options),
     "SNS message (what Chatbot receives):",
     preview.notification && preview.message
       ? JSON.stringify(JSON.parse(preview.message), null, 2)
@@ -203,6 +229,45 @@ export async function renderPreview(event: Event, options: PreviewOptions = {}):
   ].join("\n");
   const posted = preview.notification !== undefined;
   return { text, posted, invalid: !posted };
+}
+
+/** Where a route posts, as a person finds the channel. */
+export function routeChannelLabel(route: RouteConfig, centralWorkspaceId?: string): string {
+  const { channel } = route;
+  if (channel.kind === "teams") {
+    return `Microsoft Teams channel ${decodeTeamsChannelId(channel.channelId)} (team ${channel.teamId})`;
+  }
+  const elsewhere = channel.workspaceId !== centralWorkspaceId ? ` in workspace ${channel.workspaceId}` : "";
+  return `Slack channel ${channel.channelId}${elsewhere}`;
+}
+
+/** With routes, which channels get the post, and the line that opens it in each. */
+function channelsSection(preview: EventPreview, options: PreviewOptions): string[] {
+  const routes = options.routes ?? [];
+  if (routes.length === 0 || !preview.posts) return [];
+  const opening = (post: Post) => parseCustomNotification(post.message).content.description.split("\n")[0];
+  const rows = preview.posts.map((post, index) => {
+    if (index === 0) {
+      return [
+        `Slack channel ${options.channelId ?? "(abuse-alerts:slack.channelId)"}`,
+        "(central)",
+        opening(post),
+      ];
+    }
+    const route = routes.find((candidate) => post.topicArn.endsWith(`:${routeResourceName(candidate.name)}`));
+    return route
+      ? [routeChannelLabel(route, options.workspaceId), route.name, opening(post)]
+      : [post.topicArn, "", opening(post)];
+  });
+  const count = preview.posts.length;
+  return [
+    paragraph(
+      `Posted to ${count} channel${count === 1 ? "" : "s"}, the same message opening with a line of its own in each, ` +
+        `by the account's OUs, tags and ID as the lookups found them (${routes.length} route${routes.length === 1 ? "" : "s"} configured):`,
+    ),
+    renderTable(["Channel", "Route", "Opens with"], rows),
+    "",
+  ];
 }
 
 export interface PreviewMessageOptions {

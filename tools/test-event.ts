@@ -116,6 +116,8 @@ export async function describeSent(
     centralAccountId?: string;
     channelId?: string;
     deployment?: AbuseAlertsConfig["deployment"];
+    /** How many routes the stack has: the matching ones get the test too. */
+    routeCount?: number;
   },
 ): Promise<string> {
   const preview = await previewEvent(sent.event, {
@@ -132,6 +134,14 @@ export async function describeSent(
       ? renderForSlack(preview.notification, options.channelId)
       : `(no preview: ${preview.error ?? "no central rule takes this event"})`,
     "",
+    ...(options.routeCount
+      ? [
+          `The channel of each of the stack's ${options.routeCount} routes that matches account ${options.accountId} gets it too, ` +
+            `opening with "Routed to <route>"; the central post opens with which ("Also sent to"). ` +
+            `npm run preview-message -- --account ${options.accountId} <event> shows which, by the organization file.`,
+          "",
+        ]
+      : []),
     "If it does not arrive, follow the event:",
     `  1. Account ${options.accountId}, ${options.region}: ${forwarderNames(options.deployment)} (CloudWatch AWS/Events ` +
       `Invocations, FailedInvocations); npm run coverage says whether the account has its forwarder.`,
@@ -205,5 +215,6 @@ export async function sendTestEventAndDescribe(
     centralAccountId: config?.centralAccountId,
     channelId: config?.slack.channelId,
     deployment: config?.deployment,
+    routeCount: config?.routes.length,
   });
 }

@@ -334,6 +334,77 @@ describe("organization problems, all at once, over AWS and from a file alike", (
     }
   });
 
+  const route = (name: string, selectors: Record<string, unknown>) => ({
+    name,
+    slack: { channelId: `C0${name.toUpperCase().padEnd(9, "0")}` },
+    ...selectors,
+  });
+
+  it("names a route's unknown OU and unknown account with their near misses, with the other problems", async () => {
+    const message = await refusedBothWays({
+      centralAccountId: "111111111119",
+      routes: [
+        route("prod", { organizationalUnits: ["ou-ex12-prod0001", "ou-ex12-prodeu0l"] }),
+        route("web", {
+          accounts: ["222222222222", "222222222229"],
+          organizationalUnits: ["ou-ex12-prodeu0l"],
+        }),
+      ],
+    });
+    assert.equal(
+      message,
+      [
+        "Choosing the accounts to cover in organization o-exampleorg1 (AWS) found 4 problems:",
+        "  - abuse-alerts:routes[0].organizationalUnits: ou-ex12-prodeu0l is not an OU of this organization (OrganizationalUnitNotFoundException); did you mean ou-ex12-prodeu01 (Prod-EU)?",
+        "  - abuse-alerts:routes[1].organizationalUnits: ou-ex12-prodeu0l is not an OU of this organization (OrganizationalUnitNotFoundException); did you mean ou-ex12-prodeu01 (Prod-EU)?",
+        "  - abuse-alerts:routes[1].accounts lists 222222222229, which is not an account of organization o-exampleorg1 (AWS); did you mean 222222222221 (shop-prod)?",
+        "  - abuse-alerts:centralAccountId 111111111119 is not an account of organization o-exampleorg1 (AWS); did you mean 111111111111 (security-tooling)? Otherwise set it to the security account that should host the bus, topic and Chatbot",
+      ].join("\n"),
+    );
+  });
+
+  it("takes a route's account outside the selected OUs, warning that the stack does not cover it", async () => {
+    const [aws, file] = await bothWays({
+      accounts: { organizationalUnits: ["ou-ex12-prodeu01"], exclude: [] },
+      routes: [route("shop", { accounts: ["222222222221", "222222222223"] })],
+    });
+    for (const outcome of [aws, file]) {
+      assert.equal(outcome.status, "fulfilled", String((outcome as PromiseRejectedResult).reason));
+      assert.deepEqual(outcome.value.warnings.slice(-1), [
+        "abuse-alerts:routes[0].accounts lists 222222222221, which this stack does not cover (outside abuse-alerts:accounts.organizationalUnits): its alerts reach neither the central channel nor this route",
+      ]);
+    }
+    const [suspended] = await bothWays({ routes: [route("old", { accounts: ["333333333332"] })] });
+    assert.equal(suspended.status, "fulfilled");
+    assert.match(
+      suspended.value.warnings.join("\n"),
+      /lists 333333333332, which this stack does not cover \(suspended\)/,
+    );
+  });
+
+  it("asks Organizations about each route OU once, and lists the OUs only to find a near miss", async () => {
+    const mocked = mockOrganizations(exampleOrg());
+    await discoverWith(
+      {
+        routes: [
+          route("prod", { organizationalUnits: ["ou-ex12-prod0001"] }),
+          route("eu", { organizationalUnits: ["ou-ex12-prod0001", "ou-ex12-prodeu01"] }),
+        ],
+      },
+      mocked,
+    );
+    const asked = mocked.calls.filter((call) =>
+      /^(DescribeOrganizationalUnit|ListOrganizationalUnitsForParent) /.test(call),
+    );
+    assert.deepEqual(asked, ["DescribeOrganizationalUnit @0", "DescribeOrganizationalUnit @0"]);
+    const plain = mockOrganizations(exampleOrg());
+    await discoverWith({}, plain);
+    assert.ok(
+      !plain.calls.some((call) => call.startsWith("DescribeOrganizationalUnit")),
+      "no routes, no calls",
+    );
+  });
+
   it("walks every OU it can over AWS, naming the unknown ones instead of stopping at the first", async () => {
     const mocked = mockOrganizations(exampleOrg());
     const directory = new AwsOrganizationDirectory(mocked.client);

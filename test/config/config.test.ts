@@ -52,6 +52,7 @@ describe("config validation", () => {
       accountTags: ["owner", "team", "environment"],
       reminders: [6, 1],
       escalation: { emails: [], pagerDuty: undefined },
+      routes: [],
     } satisfies AbuseAlertsConfig);
   });
 

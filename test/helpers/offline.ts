@@ -1,11 +1,25 @@
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DiscoverySources } from "../../accounts/discover";
 import { readStackConfig } from "../../config/stack-file";
 import { OrganizationFile } from "../../accounts/org-file";
 import { OfflineRun, runOffline } from "../../sim/pulumi-runner";
 import { EXAMPLE_ORG_PATH, exampleOrg } from "./example-org";
+import { EXAMPLES_DIR } from "../../tools/examples";
 
 export const PROD_STACK = join(__dirname, "..", "..", "Pulumi.prod.yaml");
+
+/**
+ * Pulumi.prod.yaml with examples/routes.yaml added under its config, as the docs make it: a stack with a route of
+ * each kind for the sample organization. Written to a directory of its own; returns its path.
+ */
+export function routesStackFile(): string {
+  const path = join(mkdtempSync(join(tmpdir(), "abuse-alerts-routes-")), "Pulumi.routes.yaml");
+  const routes = readFileSync(join(EXAMPLES_DIR, "routes.yaml"), "utf8").replace(/^(?=.)/gm, "  ");
+  writeFileSync(path, `${readFileSync(PROD_STACK, "utf8")}${routes}`);
+  return path;
+}
 
 /** The example prod stack's config with some keys replaced (undefined removes a key). */
 export function prodConfigWith(changes: Record<string, unknown> = {}): Record<string, string> {

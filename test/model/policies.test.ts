@@ -1,5 +1,8 @@
 import { strict as assert } from "node:assert";
-import { PolicyDocument } from "../../model/policies";
+import { notifyRolePolicy, PolicyDocument } from "../../model/policies";
+import { routeTopicArn } from "../../model/names";
+import { MAX_ROUTES } from "../../config/routes";
+import { COMMERCIAL_REGIONS } from "../../config/schema";
 import { PlannedResource } from "../../sim/pulumi-runner";
 import { CENTRAL } from "../helpers/example-org";
 import { decide } from "../helpers/iam";
@@ -601,5 +604,26 @@ describe("policies as deployed, in the IAM policy simulator", () => {
         ["states:StartExecution"],
       );
     });
+  });
+});
+
+describe("the workflow role's inline policy with the most routes", () => {
+  it(`stays well under IAM's 10,240 characters with ${MAX_ROUTES} routes of the longest names, in the longest region name`, () => {
+    const region = [...COMMERCIAL_REGIONS].sort((a, b) => b.length - a.length)[0];
+    const names = Array.from({ length: MAX_ROUTES }, (_, index) =>
+      `r${String(index).padStart(2, "0")}`.padEnd(32, "x"),
+    );
+    const key = (id: string) => `arn:aws:kms:${region}:${CENTRAL}:key/0a1b2c3d-1111-2222-3333-44445555${id}`;
+    const document = notifyRolePolicy({
+      alert: { topicArn: `arn:aws:sns:${region}:${CENTRAL}:abuse-alerts`, keyArn: key("6666") },
+      ops: { topicArn: `arn:aws:sns:${region}:${CENTRAL}:abuse-alerts-ops`, keyArn: key("7777") },
+      directoryAccountId: "100000000001",
+      tableArn: `arn:aws:dynamodb:${region}:${CENTRAL}:table/abuse-alerts-state`,
+      caseStateMachineArn: `arn:aws:states:${region}:${CENTRAL}:stateMachine:abuse-alerts-case`,
+      routeTopicArns: names.map((name) => routeTopicArn(region, CENTRAL, name)),
+    });
+    // IAM counts the characters of the policy without its whitespace.
+    const size = JSON.stringify(document).replace(/\s/g, "").length;
+    assert.ok(size < 6000, `${size} characters: room for what other statements the role needs`);
   });
 });

@@ -274,6 +274,26 @@ describe("an open abuse case: reminders, overdue, escalation, acknowledgement (o
     );
   });
 
+  it("a routed account's case: the reminders and the overdue post reach the route's channel too, with its note", async () => {
+    const route = { name: "shop", organizationalUnits: [], accounts: ["222222222221"], tags: {} };
+    hub = await startHub({ routes: [route] });
+    void hub.deliver(sample("abuse/dos-report"), "us-east-1", START);
+    await hub.run();
+    const routeTopic = hub.topicArn("us-east-1", "abuse-alerts-route-shop");
+    const byTopic = (arn: string) => hub.posts().filter((post) => post.topicArn === arn);
+    assert.deepEqual(
+      byTopic(routeTopic).map((post) => post.time.toISOString()),
+      [START, at(REPLY_BY, -6 * HOUR), at(REPLY_BY, -HOUR), REPLY_BY].map((time) => time.toISOString()),
+    );
+    assert.equal(byTopic(hub.topicArn("us-east-1")).length, 4, "and the central channel, each once");
+    for (const post of byTopic(routeTopic)) {
+      assert.match(
+        post.notification?.content.description ?? "",
+        /^\*Routed to shop\*: account 222222222221\n/,
+      );
+    }
+  });
+
   it("acknowledged with the Slack button: the thread hears of it at once, and nothing follows", async () => {
     hub = await startHub({ escalation: { emails: true, pagerDutyRoutingKey: ROUTING_KEY } });
     void hub.deliver(sample("abuse/dos-report"), "us-east-1", START);

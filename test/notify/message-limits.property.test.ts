@@ -7,6 +7,7 @@ import { NOT_COVERED_STATUSES } from "../../model/stackset-failures";
 import { COMMERCIAL_REGIONS } from "../../config/schema";
 import { AccountContext, AccountContexts } from "../../sim/account-context";
 import { LIMITS } from "../../notify/notification";
+import { RouteConfig } from "../../config/routes";
 import { EventPreview, previewEvent, PreviewOptions } from "../../tools/preview";
 import { MANAGEMENT } from "../helpers/example-org";
 import { sampleEvents, stackSetSampleEvents } from "../../tools/examples";
@@ -176,6 +177,36 @@ const contextArbitrary = (tagKeys: readonly string[]): fc.Arbitrary<AccountConte
     { requiredKeys: [] },
   );
 
+/**
+ * Routes that often match, so that their notes open the posts: by account, and by the OUs the
+ * sample lookups make up (ou-offl-<account><depth>), whose names run to 128 characters.
+ */
+const routesArbitrary: fc.Arbitrary<RouteConfig[]> = fc
+  .uniqueArray(fc.string({ unit: fc.constantFrom(..."abcxyz019-"), minLength: 1, maxLength: 32 }), {
+    maxLength: 4,
+  })
+  .chain((names) =>
+    fc.tuple(
+      ...names.map((name, index) =>
+        fc.record({
+          name: fc.constant(name),
+          channel: fc.constant({
+            kind: "slack" as const,
+            workspaceId: "T0123456789",
+            channelId: `C0ROUTE000${index}`,
+          }),
+          organizationalUnits: fc.subarray(
+            ["222222222221", "333333333333", MANAGEMENT].flatMap((id) =>
+              [1, 2, 3, 4, 5].map((depth) => `ou-offl-${id}0${depth}`),
+            ),
+          ),
+          accounts: fc.subarray(["222222222221", "333333333333", MANAGEMENT, "444444444444"]),
+          tags: fc.constant({}),
+        }),
+      ),
+    ),
+  );
+
 /** The stack's accountTags (at most 10 keys), and what the lookups find for a few accounts, some unknown. */
 const stackArbitrary = fc
   .uniqueArray(
@@ -190,6 +221,7 @@ const stackArbitrary = fc
       contexts: fc.dictionary(ACCOUNT_ID, contextArbitrary(accountTags), { maxKeys: 4 }),
       securityContactConfigured: fc.boolean(),
       stackSetCallAs: fc.constantFrom("SELF" as const, "DELEGATED_ADMIN" as const),
+      routes: routesArbitrary,
     }),
   );
 
@@ -312,6 +344,7 @@ type Stack = {
   contexts: AccountContexts;
   securityContactConfigured: boolean;
   stackSetCallAs: "SELF" | "DELEGATED_ADMIN";
+  routes?: RouteConfig[];
 };
 
 async function preview(event: Event, stack: Stack, now?: Date) {
@@ -322,6 +355,7 @@ async function preview(event: Event, stack: Stack, now?: Date) {
     securityContactConfigured: stack.securityContactConfigured,
     stackSetCallAs: stack.stackSetCallAs,
     contexts: stack.contexts,
+    routes: stack.routes,
     now,
   };
   return previewEvent(event, options);
@@ -337,6 +371,12 @@ async function checkHealthEvent({ event, now }: { event: Event; now: Date }, sta
     return false;
   }
   const notification = assertFitsChatbot(result, { event, stack });
+  // Every route's post, its note first, within the limits too.
+  for (const post of result.posts?.slice(1) ?? []) {
+    const routed = parseCustomNotification(post.message).content.description;
+    assert.ok(length(routed) <= LIMITS.description, `a route's description of ${length(routed)}`);
+    assert.match(routed, /^\*Routed to [a-z0-9-]+\*: /);
+  }
   const words = (detail.eventDescription as { latestDescription?: string }[] | undefined)?.[0]
     ?.latestDescription;
   if (words !== undefined) assertQuoted(notification.content.description, "\n\n*AWS says*\n", words);
@@ -388,6 +428,12 @@ describe("Chatbot's limits for any event and account (fast-check)", () => {
           ["coverage"],
         );
         const notification = assertFitsChatbot(result, { event, stack });
+        // Every route's post, its note first, within the limits too.
+        for (const post of result.posts?.slice(1) ?? []) {
+          const routed = parseCustomNotification(post.message).content.description;
+          assert.ok(length(routed) <= LIMITS.description, `a route's description of ${length(routed)}`);
+          assert.match(routed, /^\*Routed to [a-z0-9-]+\*: /);
+        }
         const reason = ((event.detail as Detail)["status-details"] as Detail)["status-reason"] as
           string | undefined;
         if (reason) assertQuoted(notification.content.description, "\n*AWS says* ", reason);

@@ -80,28 +80,57 @@ function assertFitsChatbot(notification: CustomNotification) {
 /** A preview's text as one line: it is wrapped to the terminal's width. */
 const oneLine = (preview: RenderedPreview) => ({ ...preview, text: preview.text.replace(/\n/g, " ") });
 
-describe("the notify workflow's definition", () => {
-  it("is valid Amazon States Language in JSONata mode (asl-validator, paths and ARNs checked)", () => {
-    const result = aslValidator(definition, { checkPaths: true, checkArn: true });
-    assert.ok(result.isValid, result.errorsText("\n"));
-    assert.equal(definition.QueryLanguage, "JSONata");
-    assert.equal(definition.TimeoutSeconds, 86400);
-  });
+/** The same workflow with a route of each kind of selector, and quotes in a tag value. */
+const routedDefinition = notifyDefinition({
+  topicArn: TOPIC,
+  opsTopicArn: "arn:aws:sns:us-east-1:111111111111:abuse-alerts-ops",
+  caseStateMachineArn: "arn:aws:states:us-east-1:111111111111:stateMachine:abuse-alerts-case",
+  directoryAccountId: MANAGEMENT,
+  message: {
+    accountTags: ["owner"],
+    securityContactConfigured: false,
+    stackSetCallAs: "SELF",
+    reminders: [6, 1],
+    escalatedTo: [],
+  },
+  routes: [
+    {
+      name: "payments",
+      topicArn: "arn:aws:sns:us-east-1:111111111111:abuse-alerts-route-payments",
+      organizationalUnits: ["ou-ex12-prod0001"],
+      accounts: ["222222222222"],
+      tags: { team: 'o\'brien \\ "data"' },
+    },
+  ],
+});
 
-  it("has only single-line JSONata expressions that the reference implementation parses", () => {
-    const expressions: string[] = [];
-    const walk = (value: unknown) => {
-      if (typeof value === "string" && value.startsWith("{%")) expressions.push(value);
-      else if (typeof value === "object" && value !== null) Object.values(value).forEach(walk);
-    };
-    walk(definition);
-    assert.ok(expressions.length > 20);
-    for (const expression of expressions) {
-      assert.match(expression, /^\{% .+ %\}$/);
-      assert.doesNotMatch(expression, /\n/);
-      assert.doesNotThrow(() => jsonata(expression.slice(3, -3)), expression.slice(0, 120));
-    }
-  });
+describe("the notify workflow's definition", () => {
+  for (const [label, subject] of [
+    ["without routes", definition],
+    ["with routes", routedDefinition],
+  ] as const) {
+    it(`${label}: is valid Amazon States Language in JSONata mode (asl-validator, paths and ARNs checked)`, () => {
+      const result = aslValidator(subject, { checkPaths: true, checkArn: true });
+      assert.ok(result.isValid, result.errorsText("\n"));
+      assert.equal(subject.QueryLanguage, "JSONata");
+      assert.equal(subject.TimeoutSeconds, 86400);
+    });
+
+    it(`${label}: has only single-line JSONata expressions that the reference implementation parses`, () => {
+      const expressions: string[] = [];
+      const walk = (value: unknown) => {
+        if (typeof value === "string" && value.startsWith("{%")) expressions.push(value);
+        else if (typeof value === "object" && value !== null) Object.values(value).forEach(walk);
+      };
+      walk(subject);
+      assert.ok(expressions.length > 20);
+      for (const expression of expressions) {
+        assert.match(expression, /^\{% .+ %\}$/);
+        assert.doesNotMatch(expression, /\n/);
+        assert.doesNotThrow(() => jsonata(expression.slice(3, -3)), expression.slice(0, 120));
+      }
+    });
+  }
 
   it("runs every lookup as the directory role, and publishes with retries for hours", () => {
     const tasks: { name: string; state: Record<string, unknown> }[] = [];

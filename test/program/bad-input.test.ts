@@ -234,6 +234,93 @@ const cases: { name: string; config?: Record<string, unknown>; org?: Organizatio
       /^abuse-alerts:organizationId is o-otherorg123, but the organization file .*examples\/organization.json reports organization o-exampleorg1; pass --org with a file of your own organization \(npm run export-org writes one\), or fix the key$/,
     ],
   },
+  {
+    name: "a route without a selector",
+    config: { routes: [{ name: "prod", slack: { channelId: "C0PRODTEAM1" } }] },
+    names: [/abuse-alerts:routes\[0\] selects no account/],
+  },
+  {
+    name: "a route with both a Slack and a Teams channel",
+    config: {
+      routes: [
+        {
+          name: "prod",
+          slack: { channelId: "C0PRODTEAM1" },
+          teams: {
+            teamId: "0a1b2c3d-1111-2222-3333-444455556666",
+            channelId: "19:0a1b@thread.tacv2",
+            tenantId: "9f8e7d6c-aaaa-bbbb-cccc-ddddeeeeffff",
+          },
+          tags: { team: "shop" },
+        },
+      ],
+    },
+    names: [/abuse-alerts:routes\[0\] has both slack and teams/],
+  },
+  {
+    name: "a route's Teams tenant that is not an ID",
+    config: {
+      routes: [
+        {
+          name: "data",
+          teams: {
+            teamId: "0a1b2c3d-1111-2222-3333-444455556666",
+            channelId: "19:0a1b@thread.tacv2",
+            tenantId: "contoso",
+          },
+          tags: { team: "data" },
+        },
+      ],
+    },
+    names: [/abuse-alerts:routes\[0\].teams.tenantId must be the Microsoft Entra tenant's ID/],
+  },
+  {
+    name: "a route's OU the organization does not have",
+    config: {
+      routes: [
+        { name: "prod", slack: { channelId: "C0PRODTEAM1" }, organizationalUnits: ["ou-ex12-prod0002"] },
+      ],
+    },
+    names: [
+      /abuse-alerts:routes\[0\].organizationalUnits: ou-ex12-prod0002 is not an OU of the organization file .*; did you mean ou-ex12-prod0001 \(Prod\)\?/,
+    ],
+  },
+  {
+    name: "a route's account the organization does not have, under selected OUs",
+    config: {
+      accounts: { organizationalUnits: ["ou-ex12-workload1"] },
+      routes: [{ name: "web", slack: { channelId: "C0WEB00001" }, accounts: ["222222222229"] }],
+    },
+    names: [
+      /abuse-alerts:routes\[0\].accounts lists 222222222229, which is not an account of organization o-exampleorg1 .*; did you mean 222222222221 \(shop-prod\)\?/,
+    ],
+  },
+  {
+    name: "a route's account outside explicit accounts",
+    config: {
+      accounts: { explicit: explicitAccounts },
+      routes: [{ name: "web", slack: { channelId: "C0WEB00001" }, accounts: ["222222222222"] }],
+    },
+    names: [
+      /abuse-alerts:routes\[0\].accounts lists 222222222222, which is not an account of abuse-alerts:accounts.explicit; did you mean 222222222221 \(shop-prod\)\?/,
+    ],
+  },
+  {
+    name: "route problems and other organization problems, all at once",
+    org: orgWith(CENTRAL, "remove"),
+    config: {
+      routes: [
+        { name: "prod", slack: { channelId: "C0PRODTEAM1" }, organizationalUnits: ["ou-ex12-prod0002"] },
+        { name: "web", slack: { channelId: "C0WEB00001" }, accounts: ["999999999999"] },
+      ],
+    },
+    names: [
+      /found 3 problems:/,
+      /^ {2}- abuse-alerts:routes\[0\].organizationalUnits: ou-ex12-prod0002 is not an OU/m,
+      /^ {2}- abuse-alerts:routes\[1\].accounts lists 999999999999, which is not an account of organization o-exampleorg1 .*; check the ID$/m,
+      /^ {2}- abuse-alerts:centralAccountId 111111111111 is not an account/m,
+    ],
+  },
 ];
 
 describe("bad input: a clear error, and not a single resource", () => {

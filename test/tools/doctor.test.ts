@@ -1,5 +1,12 @@
 import { strict as assert } from "node:assert";
-import { ChatbotClient, DescribeSlackWorkspacesCommand } from "@aws-sdk/client-chatbot";
+import {
+  ChatbotClient,
+  ConfiguredTeam,
+  DescribeSlackWorkspacesCommand,
+  ListMicrosoftTeamsChannelConfigurationsCommand,
+  ListMicrosoftTeamsConfiguredTeamsCommand,
+  SlackWorkspace,
+} from "@aws-sdk/client-chatbot";
 import {
   CloudFormationClient,
   CloudFormationServiceException,
@@ -35,6 +42,8 @@ import { forwarderRequirements, STACKSET_SHAPE, stackSetExecutionRole } from "..
 import { blocksDelivery, renderDoctor } from "../../tools/doctor/report";
 import { DoctorOptions, runDoctor } from "../../tools/doctor/run";
 import { Finding } from "../../tools/doctor/types";
+import { routesCheck } from "../../tools/doctor/checks/routes";
+import { routeTargetsIn } from "../../model/routes";
 import { exampleOrg, MANAGEMENT, SECURITY_CONTACT } from "../helpers/example-org";
 import { prodConfigWith } from "../helpers/offline";
 import { mockOrganizations, serviceError } from "../../sim/fake-organizations";
@@ -55,7 +64,13 @@ interface Scenario {
   trustedServices?: string[];
   identityFails?: boolean;
   deniedAccounts?: string[];
-  workspaces?: { SlackTeamId: string; SlackTeamName: string }[];
+  workspaces?: SlackWorkspace[];
+  /** Microsoft Teams teams onboarded in Chatbot. */
+  teams?: ConfiguredTeam[];
+  /** Names of the Teams channel configurations in each team. */
+  teamsConfigurations?: Record<string, string[]>;
+  /** Chatbot refuses to list the onboarded Teams teams. */
+  teamsDenied?: boolean;
   scps?: Record<string, AttachedScp[]>;
   scpsDisabled?: boolean;
   organizationsDenied?: boolean;
@@ -134,11 +149,29 @@ function doctor(scenario: Scenario = {}) {
   const chatbot = new ChatbotClient({ region: "us-west-2" });
   // @aws-sdk/client-chatbot 3.670, the newest the registry has, types against an older @smithy/types
   // than the other clients; at run time its send() is stubbed the same way.
-  mockClient(chatbot as never)
-    .on(DescribeSlackWorkspacesCommand as never)
-    .resolves({
-      SlackWorkspaces: scenario.workspaces ?? [{ SlackTeamId: "T0123456789", SlackTeamName: "example-corp" }],
-    } as never);
+  const chatbotMock = mockClient(chatbot as never);
+  chatbotMock.on(DescribeSlackWorkspacesCommand as never).resolves({
+    SlackWorkspaces: scenario.workspaces ?? [{ SlackTeamId: "T0123456789", SlackTeamName: "example-corp" }],
+  } as never);
+  if (scenario.teamsDenied) {
+    chatbotMock.on(ListMicrosoftTeamsConfiguredTeamsCommand as never).rejects(
+      Object.assign(new Error("not authorized to perform: chatbot:ListMicrosoftTeamsConfiguredTeams"), {
+        name: "AccessDeniedException",
+      }),
+    );
+  } else {
+    chatbotMock
+      .on(ListMicrosoftTeamsConfiguredTeamsCommand as never)
+      .resolves({ ConfiguredTeams: scenario.teams ?? [] } as never);
+  }
+  chatbotMock.on(ListMicrosoftTeamsChannelConfigurationsCommand as never).callsFake(((input: {
+    TeamId: string;
+  }) => ({
+    TeamChannelConfigurations: (scenario.teamsConfigurations?.[input.TeamId] ?? []).map((name) => ({
+      ConfigurationName: name,
+      TeamId: input.TeamId,
+    })),
+  })) as never);
 
   // The notify workflow, run by the offline interpreter from its real definition and the example
   // organization's context: StartExecution runs it, DescribeExecution returns what it returned.
@@ -187,6 +220,7 @@ function doctor(scenario: Scenario = {}) {
           reminders: [6, 1],
           escalatedTo: [],
         },
+        routes: routeTargetsIn(region, "111111111111", (scenario.config ?? config).routes),
       });
       const executionArn = `${input.stateMachineArn}:run-${executions.size}`;
       executions.set(
@@ -341,6 +375,140 @@ describe("npm run doctor", () => {
       slack.fix ?? "",
       /in account 111111111111, open the Amazon Q Developer in chat applications \(Chatbot\) console/,
     );
+  });
+
+  describe("routes' channels", () => {
+    const TEAM = "0a1b2c3d-1111-2222-3333-444455556666";
+    const TENANT = "9f8e7d6c-aaaa-bbbb-cccc-ddddeeeeffff";
+    const routesConfig = configFromPulumi(
+      prodConfigWith({
+        routes: [
+          { name: "prod", slack: { channelId: "C0PRODTEAM1" }, organizationalUnits: ["ou-ex12-prod0001"] },
+          {
+            name: "web",
+            slack: { workspaceId: "T0OTHERWS1", channelId: "C0WEB00001" },
+            accounts: ["222222222222", "111111111112"],
+          },
+          {
+            name: "payments",
+            teams: { teamId: TEAM, channelId: "19:0a1b@thread.tacv2", tenantId: TENANT },
+            tags: { team: "payments" },
+          },
+        ],
+      }),
+    );
+    const healthy: Scenario = {
+      config: routesConfig,
+      workspaces: [
+        { SlackTeamId: "T0123456789", SlackTeamName: "example-corp" },
+        { SlackTeamId: "T0OTHERWS1", SlackTeamName: "web-corp" },
+      ],
+      teams: [{ TeamId: TEAM, TenantId: TENANT, TeamName: "Payments" }],
+      teamsConfigurations: { [TEAM]: ["abuse-alerts-route-payments"] },
+    };
+    const routes = async (scenario: Scenario) =>
+      byCheck(await doctor(scenario).run({ checks: [routesCheck] }), "routes");
+
+    it("checks every route's channel in the central account: Slack workspaces authorized, the Teams team onboarded", async () => {
+      const { run, chatbotCredentials } = doctor(healthy);
+      const findings = await run();
+      assert.deepEqual(problems(findings), []);
+      assert.ok(findings.some((finding) => finding.check === "routes"));
+      assert.deepEqual(
+        byCheck(findings, "routes").map((finding) => `${finding.subject}: ${finding.detail}`),
+        [
+          "route prod: Slack channel C0PRODTEAM1: workspace T0123456789 (example-corp) is authorized for Chatbot",
+          "route web: Slack channel C0WEB00001: workspace T0OTHERWS1 (web-corp) is authorized for Chatbot",
+          `route payments: Microsoft Teams team ${TEAM} (Payments) is onboarded in Chatbot, tenant ${TENANT}`,
+        ],
+      );
+      assert.ok(chatbotCredentials.every((credentials) => credentials?.accessKeyId === "ASIA111111111111"));
+      // The dry run of the deployed workflow says where a real alert for its sample account would go.
+      assert.match(
+        byCheck(findings, "workflow")[0].detail,
+        /^a dry run found Account log-archive \(111111111112\); .*; Also sent to web \(account 111111111112\)$/,
+      );
+    });
+
+    it("fails a route whose Slack workspace is not authorized, or disabled by an organization policy", async () => {
+      const [, web] = await routes({ ...healthy, workspaces: healthy.workspaces?.slice(0, 1) });
+      assert.equal(web.status, "fail");
+      assert.match(
+        web.detail,
+        /workspace T0OTHERWS1 is not authorized for Chatbot \(authorized: T0123456789 \(example-corp\)\)/,
+      );
+      assert.match(
+        web.fix ?? "",
+        /Configure new client, Slack, .*or fix abuse-alerts:routes\[1\].slack.workspaceId/,
+      );
+      const disabled = await routes({
+        ...healthy,
+        workspaces: [
+          {
+            SlackTeamId: "T0123456789",
+            SlackTeamName: "example-corp",
+            State: "DISABLED",
+            StateReason: "Slack is denied",
+          },
+          { SlackTeamId: "T0OTHERWS1", SlackTeamName: "web-corp" },
+        ],
+      });
+      assert.equal(disabled[0].status, "fail");
+      assert.match(disabled[0].detail, /is disabled in Chatbot: Slack is denied/);
+    });
+
+    it("fails a route whose Teams team is not onboarded, or onboarded under another tenant", async () => {
+      const [, , missing] = await routes({ ...healthy, teams: [] });
+      assert.equal(missing.status, "fail");
+      assert.match(
+        missing.detail,
+        new RegExp(`team ${TEAM} is not onboarded in Chatbot \\(onboarded: none\\)`),
+      );
+      assert.match(
+        missing.fix ?? "",
+        /Configure new client, Microsoft Teams, .*or fix abuse-alerts:routes\[2\].teams/,
+      );
+      const other = "11111111-2222-3333-4444-555555555555";
+      const [, , tenant] = await routes({
+        ...healthy,
+        teams: [{ TeamId: TEAM, TenantId: other, TeamName: "Payments" }],
+      });
+      assert.equal(tenant.status, "fail");
+      assert.match(tenant.detail, new RegExp(`is onboarded in tenant ${other}, not ${TENANT}`));
+      assert.equal(tenant.fix, `set abuse-alerts:routes[2].teams.tenantId to ${other}`);
+    });
+
+    it("says which Chatbot permission it lacks when it cannot list the onboarded teams", async () => {
+      const findings = await routes({ ...healthy, teamsDenied: true });
+      assert.deepEqual(
+        findings.map((finding) => finding.status),
+        ["ok", "ok", "fail"],
+      );
+      assert.match(
+        findings[2].detail,
+        /^chatbot:ListMicrosoftTeamsConfiguredTeams failed in us-west-2: AccessDeniedException: /,
+      );
+      assert.equal(
+        findings[2].fix,
+        "allow chatbot:ListMicrosoftTeamsConfiguredTeams to the member role in the central account",
+      );
+    });
+
+    it("fails a Teams route whose team already has another channel configuration, which the provider would mistake for the route's", async () => {
+      const [, , payments] = await routes({
+        ...healthy,
+        teamsConfigurations: { [TEAM]: ["finance-alarms", "abuse-alerts-route-payments"] },
+      });
+      assert.equal(payments.status, "fail");
+      assert.match(
+        payments.detail,
+        /already has channel configuration finance-alarms: the AWS provider finds a Teams configuration by its team alone \(terraform-provider-aws#38943\)/,
+      );
+      assert.match(
+        payments.fix ?? "",
+        /delete that configuration in account 111111111111, or give the route a channel of another team/,
+      );
+    });
   });
 
   it("fails for every account under an OU whose SCP denies what the forwarder needs, naming OU and policy", async () => {

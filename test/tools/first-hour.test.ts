@@ -521,6 +521,20 @@ describe("the first hour: npm run plan", () => {
     assertPlainError(mixed, /The stack configuration has 2 problems:/);
     assert.doesNotMatch(mixed.stderr, /is required/, "the flat key already names slack.channelId");
     assert.match(mixed.stderr, /pulumi config set --path 'abuse-alerts:regions\[0\]' <value>/);
+
+    // A route's key set as `pulumi config set 'abuse-alerts:routes[0].name' payments`.
+    const route = await planConfigLines([
+      ...stackYaml()
+        .split("\n")
+        .slice(1)
+        .map((line) => line.trim()),
+      "abuse-alerts:routes[0].name: payments",
+    ]);
+    assertPlainError(route, /The stack configuration has 1 problem:/);
+    assert.match(
+      route.stderr,
+      /abuse-alerts:routes\[0\].name is a key with a dot in the name, .*or set it again with pulumi config set --path 'abuse-alerts:routes\[0\].name' <value>/,
+    );
   });
 
   it("warns that aws: keys are not read, and plans anyway", async () => {
@@ -760,6 +774,37 @@ describe("the first hour: npm run preview-message", () => {
     assert.match(
       run.stdout,
       /\*Report sent to\* the root address root@webshop.example, as the account has no security contact/,
+    );
+  });
+
+  it("routes by the OU IDs of --account-context, and refuses ouIds that do not pair with ouPath", async () => {
+    const routes = [
+      { name: "retail", slack: { channelId: "C0RETAIL01" }, organizationalUnits: ["ou-ab12-retail01"] },
+    ];
+    const context = (ouIds: string[]) =>
+      JSON.stringify({
+        "222222222221": { name: "webshop", ouPath: ["Retail"], ouIds, securityContact: null },
+      });
+    const directory = workspace({
+      "Pulumi.test.yaml": stackYaml({ routes }),
+      "context.json": context(["r-ab12", "ou-ab12-retail01"]),
+      "unpaired.json": context(["ou-ab12-retail01"]),
+    });
+    const preview = (file: string) =>
+      inDirectory(directory, () =>
+        runCli(previewMessageCommand(), [dos, "--stack", "test", "--account-context", file]),
+      );
+    const routed = await preview("context.json");
+    assert.equal(routed.code, 0, routed.stderr);
+    assert.match(
+      prose(routed.stdout),
+      /│ Slack channel C0RETAIL01 +│ retail +│ \*Routed to retail\*: OU Retail +│/,
+    );
+    const unpaired = await preview("unpaired.json");
+    assert.equal(unpaired.code, 1);
+    assert.match(
+      unpaired.stderr,
+      /222222222221.ouIds must be the root's ID \(r-…\), then the ID of each OU in ouPath \(1\), got \["ou-ab12-retail01"\]/,
     );
   });
 

@@ -2,11 +2,12 @@ import { strict as assert } from "node:assert";
 import { execFile } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { promisify } from "node:util";
 import { withoutBookkeepingTraces } from "../../sim/pulumi-runner";
 import { EXAMPLE_ORG_PATH } from "../../tools/examples";
 import { renderPlan } from "../../tools/plan";
+import { routesStackFile } from "../helpers/offline";
 
 const ROOT = join(__dirname, "..", "..");
 
@@ -142,5 +143,80 @@ describe("the offline runner", () => {
     const outside = Promise.resolve();
     void debuggablePromise(outside, "test");
     assert.match(traced(outside), /\s+at /, "Pulumi's traces are back once the run is over");
+  });
+});
+
+describe("npm run plan with routes", () => {
+  let text: string;
+  before(async () => {
+    const cwd = process.cwd();
+    process.chdir(dirname(routesStackFile()));
+    try {
+      ({ text } = await renderPlan({ stack: "routes", org: EXAMPLE_ORG_PATH }));
+    } finally {
+      process.chdir(cwd);
+    }
+  });
+  const flat = () => text.replace(/\s+/g, " ");
+
+  it("lists each route with its channel, its selectors and the accounts of the organization file it matches", () => {
+    assert.match(text, /│ abuse-alerts:routes +│ 3 routes: see Routes +│/);
+    assert.match(
+      text,
+      /Routes: 3, each its own topic in every region and its own Chatbot channel configuration/,
+    );
+    assert.match(
+      flat(),
+      /│ prod │ Slack channel C0PRODTEAM1 │ OU ou-ex12-prod0001 \(Prod\) │ 222222222221 shop-prod \(OU │/,
+    );
+    /** A row of the routes table, its wrapped lines put back together, cell by cell. */
+    const cells = (route: string) => {
+      const lines = text.split("\n");
+      const start = lines.findIndex((line) => line.startsWith(`│ ${route} `));
+      const row: string[][] = [];
+      for (const line of lines.slice(start)) {
+        const parts = line
+          .split("│")
+          .slice(1, -1)
+          .map((part) => part.trim());
+        if (!line.startsWith("│") || (row.length > 0 && parts[0] !== "")) break;
+        parts.forEach((part, column) => (row[column] = [...(row[column] ?? []), part]));
+      }
+      return row.map((column) => column.filter(Boolean).join(" ")).join(" | ");
+    };
+    assert.match(
+      cells("prod"),
+      /\| 222222222221 shop-prod \(OU Prod\) 222222222222 payments-prod \(OU Prod\) 222222222223 shop-prod-eu \(OU Prod\)$/,
+    );
+    assert.match(
+      cells("payments"),
+      /^payments \| Microsoft Teams channel 19:0a1b2c3d4e5f60718293a4b5 c6d7e8f9@thread.tacv2 .*\| tag team: payments \| 222222222222 payments-prod \(tag team: payments\)$/,
+    );
+    assert.match(
+      cells("shop-dev"),
+      /\| account 333333333333 \| 333333333333 shop-dev \(account 333333333333\)$/,
+    );
+  });
+
+  it("names the covered accounts no route matches, whose alerts reach the central channel only", () => {
+    assert.match(
+      flat(),
+      /No route matches 3 covered accounts, whose alerts reach the central channel only: 100000000001 management, 111111111111 security-tooling, 111111111112 log-archive\./,
+    );
+  });
+
+  it("counts a topic per route and region, and a channel configuration per route", () => {
+    // Two Slack routes: the central channel is a Cloud Control resource, for its Acknowledge button.
+    assert.match(text, /│ aws:chatbot\/slackChannelConfiguration:SlackChannelConfiguration +│ 2 +│/);
+    assert.match(text, /│ aws:chatbot\/teamsChannelConfiguration:TeamsChannelConfiguration +│ 1 +│/);
+    // The alert, operations and escalation topics, and 3 routes' topics, in 2 regions.
+    assert.match(text, /│ aws:sns\/topic:Topic +│ 12 +│/);
+  });
+
+  it("shows which channels the sample message goes to", () => {
+    assert.match(
+      flat(),
+      /Posted to 2 channels, .*│ Slack channel C0PRODTEAM1 │ prod │ \*Routed to prod\*: OU Prod │/,
+    );
   });
 });

@@ -1,8 +1,11 @@
 import { strict as assert } from "node:assert";
-import { asFromAccount, previewEvent, renderPreview } from "../../tools/preview";
-import { sampleEvents, stackSetSampleEvents } from "../../tools/examples";
+import { join } from "node:path";
+import { asFromAccount, previewEvent, previewMessage, renderPreview } from "../../tools/preview";
+import { EVENTS_DIR, sampleEvents, stackSetSampleEvents } from "../../tools/examples";
 import { contextsFromOrganization } from "../../sim/account-context";
-import { exampleOrg, MANAGEMENT } from "../helpers/example-org";
+import { configOfStackFile, readStackConfig } from "../../config/stack-file";
+import { EXAMPLE_ORG_PATH, exampleOrg, MANAGEMENT } from "../helpers/example-org";
+import { routesStackFile } from "../helpers/offline";
 
 type Event = Record<string, unknown>;
 const sample = (name: string): Event => {
@@ -111,5 +114,60 @@ describe("the case's timeline in preview-message and plan", () => {
     });
     assert.ok(posted);
     assert.doesNotMatch(text, /timeline/);
+  });
+});
+
+describe("preview-message with routes: which channels get the post", () => {
+  const config = () => {
+    const path = routesStackFile();
+    return configOfStackFile(path, readStackConfig(path));
+  };
+  const preview = (account: string) =>
+    previewMessage(join(EVENTS_DIR, "abuse", "dos-report.json"), {
+      config: config(),
+      org: EXAMPLE_ORG_PATH,
+      account,
+    });
+
+  it("an account two routes match: the central channel and both, each with its opening line", async () => {
+    const { text, posted } = await preview("222222222222");
+    assert.ok(posted);
+    const flat = text.replace(/\s+/g, " ");
+    assert.match(flat, /Posted to 3 channels, the same message opening with a line of its own in each/);
+    assert.match(
+      flat,
+      /│ Slack channel C0123456789 │ \(central\) │ \*Also sent to\* prod \(OU Prod\) · payments │/,
+    );
+    assert.match(flat, /│ Slack channel C0PRODTEAM1 │ prod │ \*Routed to prod\*: OU Prod │/);
+    assert.match(flat, /│ Microsoft Teams channel │ payments │ \*Routed to payments\*: tag team: payments │/);
+  });
+
+  it("an account nested below a route's OU, one listed by ID, and one no route matches", async () => {
+    assert.match(
+      (await preview("222222222223")).text.replace(/\s+/g, " "),
+      /Posted to 2 channels.*\*Routed to prod\*: OU Prod/,
+    );
+    assert.match(
+      (await preview("333333333333")).text.replace(/\s+/g, " "),
+      /Posted to 2 channels.*\*Routed to shop-dev\*: account 333333333333/,
+    );
+    const none = (await preview("111111111112")).text.replace(/\s+/g, " ");
+    assert.match(none, /Posted to 1 channel, .*\*Also sent to\* no team: no route matches this account/);
+  });
+
+  it("an account outside the organization: its lookups fail, so the post stays central and says why", async () => {
+    const { text } = await preview("999999999999");
+    assert.match(
+      text.replace(/\s+/g, " "),
+      /Posted to 1 channel, .*\*Routing could not be decided\*: OU path \(Organizations.AccountNotFoundException: You specified an account that doesn't exist \(999999999999\).\); tags \(/,
+    );
+  });
+
+  it("says nothing of channels for a stack without routes", async () => {
+    const { text } = await previewMessage(join(EVENTS_DIR, "abuse", "dos-report.json"), {
+      org: EXAMPLE_ORG_PATH,
+      account: "222222222222",
+    });
+    assert.doesNotMatch(text, /Posted to|Also sent to|Routed to/);
   });
 });

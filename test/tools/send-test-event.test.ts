@@ -102,6 +102,12 @@ describe("npm run send-test-event", () => {
       text,
       /Account 111111111111, us-west-2: bus abuse-alerts, rule abuse-alerts-abuse-test, its dead-letter queue abuse-alerts-abuse-test-dlq and its alarms on the topic abuse-alerts-ops/,
     );
+    assert.doesNotMatch(text, /Routed to/, "no word of routes without routes");
+    const routed = await describeSent(sent, { ...options, routeCount: 3 });
+    assert.match(
+      routed.replace(/\n/g, " "),
+      /The channel of each of the stack's 3 routes that matches account 222222222221 gets it too, opening with "Routed to <route>"; .*npm run preview-message -- --account 222222222221 <event> shows which/,
+    );
     const stackSetText = await describeSent(sent, { ...options, deployment: "stackset" });
     assert.match(
       stackSetText,

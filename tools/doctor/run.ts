@@ -12,6 +12,7 @@ import { workflowCheck } from "./checks/workflow";
 import { memberRoleCheck } from "./checks/member-role";
 import { scpCheck, stackSetScpCheck } from "./checks/scp";
 import { slackCheck } from "./checks/slack";
+import { routesCheck } from "./checks/routes";
 import { stackSetAccessCheck } from "./checks/stackset-access";
 import { stackSetAdminCheck } from "./checks/stackset-admin";
 import { DoctorCheck, DoctorClients, DoctorContext, Finding } from "./types";
@@ -23,6 +24,7 @@ const CHECKS: readonly DoctorCheck[] = [
   contactAccessCheck,
   memberRoleCheck,
   slackCheck,
+  routesCheck,
   scpCheck,
   stackSetScpCheck,
   workflowCheck,

@@ -11,6 +11,8 @@ const DRY_RUN_TIMEOUT_MS = 60_000;
 
 interface DryRunOutput {
   message: { content: { title?: string; description: string } };
+  /** Where a real run would post: the central topic first, its note saying where else (with routes). */
+  targets?: { topicArn: string; note?: string }[];
 }
 
 /** A member account to look up: one that is neither the central nor the management account, if any. */
@@ -67,6 +69,28 @@ function contextFix(missing: string): string {
   ]
     .filter(Boolean)
     .join("; ");
+}
+
+/** What a dry run's message says of the account's context, and where a real alert would go. */
+function dryRunFinding(subject: string, { message, targets }: DryRunOutput): Finding {
+  const routing = targets?.[0]?.note?.replace(/\*/g, "");
+  const lines = message.content.description.split("\n");
+  const found = lines.filter((line) => /^\*(Account|OU|Owner|Report sent to)\*/.test(line)).join("; ");
+  const missing = lines.find((line) => line.startsWith("*Context missing*"));
+  return missing
+    ? {
+        check: CHECK,
+        status: "warn",
+        subject,
+        detail: `alerts go out, without part of the account's context: ${missing.replace("*Context missing*: ", "")}`,
+        fix: contextFix(missing),
+      }
+    : {
+        check: CHECK,
+        status: "ok",
+        subject,
+        detail: `a dry run found ${found.replace(/\*/g, "")}${routing ? `; ${routing}` : ""}`,
+      };
 }
 
 export const workflowCheck: DoctorCheck = {
@@ -129,21 +153,7 @@ export const workflowCheck: DoctorCheck = {
         });
         continue;
       }
-      const { message } = JSON.parse(result.output) as DryRunOutput;
-      const lines = message.content.description.split("\n");
-      const found = lines.filter((line) => /^\*(Account|OU|Owner|Report sent to)\*/.test(line)).join("; ");
-      const missing = lines.find((line) => line.startsWith("*Context missing*"));
-      findings.push(
-        missing
-          ? {
-              check: CHECK,
-              status: "warn",
-              subject,
-              detail: `alerts go out, without part of the account's context: ${missing.replace("*Context missing*: ", "")}`,
-              fix: contextFix(missing),
-            }
-          : { check: CHECK, status: "ok", subject, detail: `a dry run found ${found.replace(/\*/g, "")}` },
-      );
+      findings.push(dryRunFinding(subject, JSON.parse(result.output) as DryRunOutput));
     }
     return findings;
   },
