@@ -8,7 +8,7 @@ import {
   EXPIRES,
   NOW,
   OWN_CASE_KEY,
-  PUT_ITEM,
+  putOnce,
   QUICK_RETRY,
   readCase,
   text,
@@ -104,32 +104,28 @@ function claimStates(): Record<string, State> {
       Type: "Succeed",
       Output: jsonata("{ 'duplicate': true, 'case': $caseId, 'update': $update }"),
     },
-    "Claim the update": {
-      Type: "Task",
-      Resource: PUT_ITEM,
-      Arguments: {
-        TableName: STATE_TABLE_NAME,
-        Item: {
-          pk: CASE_KEY,
-          sk: text(`${literal(UPDATE_PREFIX)} & $update & '#' & $region`),
-          update: text("$update"),
-          lastUpdatedTime: text(
-            "$exists($event.detail.lastUpdatedTime) ? $string($event.detail.lastUpdatedTime) : '-'",
-          ),
-          statusCode: text("$exists($event.detail.statusCode) ? $string($event.detail.statusCode) : '-'"),
-          region: text("$region"),
-          claimedAt: NOW,
-          execution: text("$states.context.Execution.Id"),
-          backupPosting: { BOOL: jsonata("$backupPosting") },
-          expiresAt: EXPIRES,
-        },
-        ConditionExpression: "attribute_not_exists(pk)",
+    "Claim the update": putOnce(
+      {
+        pk: CASE_KEY,
+        sk: text(`${literal(UPDATE_PREFIX)} & $update & '#' & $region`),
+        update: text("$update"),
+        lastUpdatedTime: text(
+          "$exists($event.detail.lastUpdatedTime) ? $string($event.detail.lastUpdatedTime) : '-'",
+        ),
+        statusCode: text("$exists($event.detail.statusCode) ? $string($event.detail.statusCode) : '-'"),
+        region: text("$region"),
+        claimedAt: NOW,
+        execution: text("$states.context.Execution.Id"),
+        backupPosting: { BOOL: jsonata("$backupPosting") },
+        expiresAt: EXPIRES,
       },
-      Retry: QUICK_RETRY,
-      Assign: { caseState: jsonata("$anyCase ? 'update' : 'new'") },
-      Catch: [{ ErrorEquals: [CONDITION_FAILED], Next: "Already posted" }, withoutTheCase(LOOKUPS)],
-      Next: LOOKUPS,
-    },
+      {
+        Retry: QUICK_RETRY,
+        Assign: { caseState: jsonata("$anyCase ? 'update' : 'new'") },
+        Catch: [{ ErrorEquals: [CONDITION_FAILED], Next: "Already posted" }, withoutTheCase(LOOKUPS)],
+        Next: LOOKUPS,
+      },
+    ),
   };
 }
 
@@ -155,42 +151,38 @@ function recordStates(args: NotifyDefinitionArgs): Record<string, State> {
       Choices: [{ Condition: jsonata("$caseState = 'new'"), Next: "Record the case" }],
       Default: "Build message",
     },
-    "Record the case": {
-      Type: "Task",
-      Resource: PUT_ITEM,
-      Arguments: {
-        TableName: STATE_TABLE_NAME,
-        Item: {
-          pk: CASE_KEY,
-          sk: OWN_CASE_KEY,
-          caseId: text("$caseId"),
-          account: text("$facts.account"),
-          label: text("$facts.label"),
-          code: text("$facts.code"),
-          category: text("$facts.test ? 'test' : $facts.category"),
-          eventArn: text("$facts.eventArn"),
-          startMs: { N: jsonata("$string($facts.startMs)") },
-          replyByMs: { N: jsonata("$string($facts.replyByMs)") },
-          replyBySource: text("$facts.replyBySource"),
-          sentTo: text("$facts.sentTo"),
-          threadId: text("$facts.threadId"),
-          targets: text("$string($targets)"),
-          region: text("$region"),
-          follow: { BOOL: jsonata("$facts.follow") },
-          createdAt: NOW,
-          remindersSent: { N: "0" },
-          expiresAt: EXPIRES,
-        },
-        ConditionExpression: "attribute_not_exists(pk)",
+    "Record the case": putOnce(
+      {
+        pk: CASE_KEY,
+        sk: OWN_CASE_KEY,
+        caseId: text("$caseId"),
+        account: text("$facts.account"),
+        label: text("$facts.label"),
+        code: text("$facts.code"),
+        category: text("$facts.test ? 'test' : $facts.category"),
+        eventArn: text("$facts.eventArn"),
+        startMs: { N: jsonata("$string($facts.startMs)") },
+        replyByMs: { N: jsonata("$string($facts.replyByMs)") },
+        replyBySource: text("$facts.replyBySource"),
+        sentTo: text("$facts.sentTo"),
+        threadId: text("$facts.threadId"),
+        targets: text("$string($targets)"),
+        region: text("$region"),
+        follow: { BOOL: jsonata("$facts.follow") },
+        createdAt: NOW,
+        remindersSent: { N: "0" },
+        expiresAt: EXPIRES,
       },
-      Retry: QUICK_RETRY,
-      Catch: [
-        // Another update of the case recorded it a moment ago: this post is an update.
-        { ErrorEquals: [CONDITION_FAILED], Assign: { caseState: "update" }, Next: "Build message" },
-        withoutTheCase("Build message"),
-      ],
-      Next: "Build message",
-    },
+      {
+        Retry: QUICK_RETRY,
+        Catch: [
+          // Another update of the case recorded it a moment ago: this post is an update.
+          { ErrorEquals: [CONDITION_FAILED], Assign: { caseState: "update" }, Next: "Build message" },
+          withoutTheCase("Build message"),
+        ],
+        Next: "Build message",
+      },
+    ),
   };
 }
 

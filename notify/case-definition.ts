@@ -17,7 +17,7 @@ import {
   NOW,
   OWN_CASE_KEY,
   PATIENT_RETRY,
-  PUT_ITEM,
+  putOnce,
   readCase,
   text,
   UPDATE_ITEM,
@@ -186,33 +186,29 @@ function start(args: CaseDefinitionArgs): Record<string, State> {
 function settleStates(args: CaseDefinitionArgs): Record<string, State> {
   const resolveCheck = args.escalation.pagerDutyConnectionArn ? "Resolve PagerDuty?" : "Settled";
   return {
-    "Record the acknowledgement": {
-      Type: "Task",
-      Resource: PUT_ITEM,
-      Arguments: {
-        TableName: STATE_TABLE_NAME,
-        Item: {
-          pk: CASE_KEY,
-          sk: { S: ACK_KEY },
-          by: { S: SLACK_ACKNOWLEDGER },
-          via: { S: "slack" },
-          at: NOW,
-          region: text("$region"),
-          expiresAt: EXPIRES,
+    "Record the acknowledgement": putOnce(
+      {
+        pk: CASE_KEY,
+        sk: { S: ACK_KEY },
+        by: { S: SLACK_ACKNOWLEDGER },
+        via: { S: "slack" },
+        at: NOW,
+        region: text("$region"),
+        expiresAt: EXPIRES,
+      },
+      {
+        Retry: PATIENT_RETRY,
+        Assign: {
+          acked: true,
+          ack: jsonata(
+            `{ 'by': ${literal(SLACK_ACKNOWLEDGER)}, 'via': 'slack', 'at': $states.context.State.EnteredTime }`,
+          ),
         },
-        ConditionExpression: "attribute_not_exists(pk)",
+        // Acknowledged a moment ago, from the terminal or another click: read it back.
+        Catch: [{ ErrorEquals: [CONDITION_FAILED], Next: "Read the case" }],
+        Next: "Settle",
       },
-      Retry: PATIENT_RETRY,
-      Assign: {
-        acked: true,
-        ack: jsonata(
-          `{ 'by': ${literal(SLACK_ACKNOWLEDGER)}, 'via': 'slack', 'at': $states.context.State.EnteredTime }`,
-        ),
-      },
-      // Acknowledged a moment ago, from the terminal or another click: read it back.
-      Catch: [{ ErrorEquals: [CONDITION_FAILED], Next: "Read the case" }],
-      Next: "Settle",
-    },
+    ),
     Settle: {
       Type: "Choice",
       Choices: [

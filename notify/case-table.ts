@@ -1,4 +1,10 @@
-import { ACK_KEY, CASE_PREFIX, RETENTION_SECONDS, UPDATE_PREFIX } from "../model/state-table";
+import {
+  ACK_KEY,
+  CASE_PREFIX,
+  RETENTION_SECONDS,
+  STATE_TABLE_NAME,
+  UPDATE_PREFIX,
+} from "../model/state-table";
 import { jsonata, literal, Retrier, sdk, State } from "./asl";
 
 /**
@@ -8,7 +14,7 @@ import { jsonata, literal, Retrier, sdk, State } from "./asl";
  * optimized putItem and updateItem, conditional where two executions may race.
  */
 
-export const PUT_ITEM = "arn:aws:states:::dynamodb:putItem";
+const PUT_ITEM = "arn:aws:states:::dynamodb:putItem";
 export const UPDATE_ITEM = "arn:aws:states:::dynamodb:updateItem";
 
 /** What a lost race looks like: the optimized integration's name for a failed condition. */
@@ -55,6 +61,19 @@ export const text = (expression: string) => ({ S: jsonata(expression) });
 
 /** The time the state is entered, as DynamoDB's S. */
 export const NOW = text("$states.context.State.EnteredTime");
+
+/**
+ * A put of an item that does not exist yet: a second execution writing the same key fails with
+ * CONDITION_FAILED, which is how a race between executions in one region is settled.
+ */
+export function putOnce(item: Record<string, unknown>, extra: Partial<State>): State {
+  return {
+    Type: "Task",
+    Resource: PUT_ITEM,
+    Arguments: { TableName: STATE_TABLE_NAME, Item: item, ConditionExpression: "attribute_not_exists(pk)" },
+    ...extra,
+  };
+}
 
 /** The Query of a case's partition, strongly consistent within the region. */
 export function readCase(tableName: string, extra: Partial<State>): State {
