@@ -118,6 +118,11 @@ function operandHint(command: Command, operand: string): string | undefined {
   const takes = (flag: string) => command.options.some((option) => option.long === flag);
   if (operand === "help") return `for help, ${command.name()} --help`;
   if (/^\d{12}$/.test(operand) && takes("--account")) return `did you mean --account ${operand}?`;
+  // A case ID: the account, a dash, 12 hex digits (model/state-table.ts), as the alert shows it.
+  if (/^\d{12}-[0-9a-f]{12}$/i.test(operand) && takes("--case")) return `did you mean --case ${operand}?`;
+  // A flag typed without its dashes: json for --json.
+  const flag = command.options.find((option) => option.isBoolean() && option.long === `--${operand}`);
+  if (flag) return `did you mean ${flag.long}?`;
   if (/\.json$/i.test(operand) && takes("--event")) {
     return `did you mean --event ${operand}${takes("--org") ? `, or --org ${operand} for an organization file` : ""}?`;
   }

@@ -15,6 +15,7 @@ function postKind(title: string, first: boolean): string {
   if (title.startsWith(":alarm_clock:")) return "reminder";
   if (title.startsWith(":red_circle:")) return "overdue post";
   if (title.startsWith(":ballot_box_with_check:")) return "acknowledged";
+  if (title.startsWith(":white_check_mark:")) return "resolved";
   return first ? "first post" : "update";
 }
 
@@ -72,6 +73,7 @@ const utc = (time: Date) => time.toISOString().slice(0, 16).replace("T", " ") + 
 /** The timeline as a table, and what stops it. */
 export function renderTimeline(entries: readonly TimelineEntry[]): string {
   const followed = entries.some((entry) => entry.what === "overdue post" || entry.what === "reminder");
+  const closed = entries.some((entry) => entry.what === "resolved");
   return [
     paragraph(
       "The case's timeline if nobody acknowledges it (the notify and case workflows run offline on a virtual clock):",
@@ -83,7 +85,9 @@ export function renderTimeline(entries: readonly TimelineEntry[]): string {
     paragraph(
       followed
         ? "Acknowledging (the Acknowledge button, or npm run ack -- --case <id>) stops the steps after it, and so does AWS closing the report."
-        : "No reminders: only an open abuse report has a reply-by. Acknowledging records who took it.",
+        : closed
+          ? "Nothing is due: AWS closed this report, so there is no reply-by, reminder or escalation."
+          : "No reminders: only an open abuse report has a reply-by. Acknowledging records who took it.",
     ),
   ].join("\n");
 }

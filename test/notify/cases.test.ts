@@ -53,6 +53,26 @@ describe("a case posts once per update, however AWS delivers it (offline hub, tw
     );
   });
 
+  it("an event without lastUpdatedTime or statusCode (as aws-health-tools' samples) posts once, its update recorded with '-' for both", async () => {
+    hub = await startHub();
+    const report = sample("abuse/dos-report");
+    const detail = { ...(report.detail as Record<string, unknown>) };
+    delete detail.lastUpdatedTime;
+    delete detail.statusCode;
+    const bare = { ...report, detail };
+    void hub.deliver(bare, "us-east-1", START);
+    void hub.deliver(bare, "us-east-1", at(START, 2));
+    void hub.deliver({ ...bare, account: MANAGEMENT }, "us-east-1", at(START, 5));
+    await hub.run(at(START, HOUR));
+    assert.deepEqual(timeline(hub.posts()), [[START.toISOString(), "us-east-1", DOS_TITLE]]);
+    const record = (await hub.table.items("us-east-1")).map((item) => fromItem(item));
+    const updates = record.filter((item) => String(item.sk).startsWith("update#"));
+    assert.deepEqual(
+      updates.map((item) => [item.lastUpdatedTime, item.statusCode]),
+      [["-", "-"]],
+    );
+  });
+
   it("the management account's copy (AWS Health's organizational view) posts once, in the same thread", async () => {
     hub = await startHub();
     const report = sample("abuse/dos-report");

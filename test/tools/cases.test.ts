@@ -305,6 +305,19 @@ describe("npm run cases and npm run ack on the command line", () => {
     assert.match(typo.stderr, /unknown option '--cas'/);
     const region = await runCli(ackCommand(), ["--case", DOS_CASE, "--region", "us-est-1"]);
     assert.match(region.stderr, /did you mean us-east-1\?/);
+    const bare = await runCli(ackCommand(), [DOS_CASE]);
+    assert.equal(bare.code, 1);
+    assert.match(bare.stderr, new RegExp(`did you mean --case ${DOS_CASE}\\?`));
+    const emptyNote = await runCli(ackCommand(), ["--case", DOS_CASE, "--note", ""]);
+    assert.equal(emptyNote.code, 1);
+    assert.match(emptyNote.stderr, /--note must be 1 to 500 characters, got 0/);
+  });
+
+  it("npm run cases json (without the dashes) says --json", async () => {
+    const run = await runCli(casesCommand(), ["json"]);
+    assert.equal(run.code, 1);
+    assert.match(run.stderr, /did you mean --json\?/);
+    assert.doesNotMatch(run.stderr, /--stack/);
   });
 
   it("--help of both says what they do", async () => {

@@ -106,6 +106,17 @@ describe("the case's timeline in preview-message and plan", () => {
     );
   });
 
+  it("a report AWS closed: one resolved post, and nothing due", async () => {
+    const { text } = await renderPreview(sample("abuse/dos-report-closed"), { ...options, now: undefined });
+    const timeline = text.slice(text.indexOf("The case's timeline"), text.indexOf("SNS message"));
+    assert.match(timeline, /│ resolved +│ :white_check_mark: Resolved: AWS abuse report/);
+    assert.doesNotMatch(timeline, /│ reminder|│ overdue post|No reminders: only/);
+    assert.match(
+      timeline,
+      /Nothing is due: AWS closed this report, so there is no reply-by, reminder or escalation\./,
+    );
+  });
+
   it("a coverage notice has no timeline: it is posted once", async () => {
     const { text, posted } = await renderPreview(sample("instance-failed-scp"), {
       ...options,
