@@ -32,7 +32,8 @@ export const PROBES_LIMIT_SECONDS = 600;
 const relay = (args: OnboardingDefinitionArgs) => ({
   RoleArn: onboardingRelayRoleArn(args.centralAccountId),
 });
-const elapsed = (since: string) => `($toMillis($now()) - $toMillis(${since})) / 1000`;
+const elapsed = (since: string) =>
+  `($toMillis($states.context.State.EnteredTime) - $toMillis(${since})) / 1000`;
 
 /** Read the event, leave out what the stack leaves out, walk the OU path, read the account. */
 function admission(args: OnboardingDefinitionArgs): Record<string, State> {
@@ -40,15 +41,17 @@ function admission(args: OnboardingDefinitionArgs): Record<string, State> {
     "Read event": {
       Type: "Pass",
       Assign: {
-        accountId: jsonata(`( $e := $states.input; $string(${JOINING_ACCOUNT_EXPRESSION}) )`),
+        accountId: jsonata(
+          `( $e := $states.input; $id := ${JOINING_ACCOUNT_EXPRESSION}; $exists($id) ? $string($id) : '' )`,
+        ),
         trigger: jsonata("$states.input.detail.eventName"),
-        startedAt: jsonata("$now()"),
+        startedAt: jsonata("$states.context.State.EnteredTime"),
         ouPath: [],
-        outcome: "",
-        reason: "",
+        outcome: jsonata("''"),
+        reason: jsonata("''"),
         probes: [],
         contactSet: false,
-        contactError: "",
+        contactError: jsonata("''"),
       },
       Next: "Left out?",
     },
@@ -66,7 +69,7 @@ function admission(args: OnboardingDefinitionArgs): Record<string, State> {
     },
     "Start walk": {
       Type: "Pass",
-      Assign: { cursor: jsonata("$accountId"), parentType: "" },
+      Assign: { cursor: jsonata("$accountId"), parentType: jsonata("''") },
       Next: "Find parent",
     },
     ...scopeWalk("", args, { inScope: "Describe account", outOfScope: "Ignored", failed: "Scope unknown" }),
@@ -198,7 +201,7 @@ function stacksStep(args: OnboardingDefinitionArgs): Record<string, State> {
  * probers, through this account's default bus.
  */
 function probeStep(args: OnboardingDefinitionArgs): Record<string, State> {
-  const request = `$map(${list(args.regions)}, function($region) { { 'Source': ${literal(PROBE_REQUEST_SOURCE)}, 'DetailType': ${literal(PROBE_REQUEST_DETAIL_TYPE)}, 'EventBusName': 'default', 'Detail': $string({ 'accountId': $accountId, 'probeId': $probeId, 'region': $region, 'sentAt': $now() }) } })`;
+  const request = `$map(${list(args.regions)}, function($region) { { 'Source': ${literal(PROBE_REQUEST_SOURCE)}, 'DetailType': ${literal(PROBE_REQUEST_DETAIL_TYPE)}, 'EventBusName': 'default', 'Detail': $string({ 'accountId': $accountId, 'probeId': $probeId, 'region': $region, 'sentAt': $states.context.State.EnteredTime }) } })`;
   return {
     "Check member role": {
       Type: "Task",
@@ -242,7 +245,7 @@ function probeStep(args: OnboardingDefinitionArgs): Record<string, State> {
           JitterStrategy: "FULL",
         },
       ],
-      Assign: { probesSentAt: jsonata("$now()") },
+      Assign: { probesSentAt: jsonata("$states.context.State.EnteredTime") },
       Next: "Wait for probes",
     },
     "Wait for probes": { Type: "Wait", Seconds: 20, Next: "Read probes" },

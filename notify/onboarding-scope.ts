@@ -57,6 +57,8 @@ export function scopeWalk(
       Resource: sdk("organizations", "listParents"),
       Arguments: { ChildId: jsonata("$cursor") },
       Retry: THROTTLED,
+      // The input goes on: the reconcile's next states read the account from it.
+      Output: jsonata("$states.input"),
       Assign: {
         cursor: jsonata("$states.result.Parents[0].Id"),
         parentType: jsonata("$states.result.Parents[0].Type"),

@@ -22,7 +22,7 @@ export function probePath(): Record<string, State> {
       Arguments: {
         TableName: STATE_TABLE_NAME,
         Item: jsonata(
-          `{ 'pk': { 'S': '${probePartition("")}' & $event.detail.probe.id }, 'sk': { 'S': $event.region }, 'accountId': { 'S': $accountId }, 'sentAt': { 'S': $event.detail.probe.sentAt }, 'arrivedAt': { 'S': $now() }, 'execution': { 'S': $states.context.Execution.Id }, '${EXPIRES_AT}': { 'N': $string($floor($toMillis($now()) / 1000) + ${RETENTION_SECONDS}) } }`,
+          `{ 'pk': { 'S': '${probePartition("")}' & $event.detail.probe.id }, 'sk': { 'S': $event.region }, 'accountId': { 'S': $accountId }, 'sentAt': { 'S': $event.detail.probe.sentAt }, 'arrivedAt': { 'S': $states.context.State.EnteredTime }, 'execution': { 'S': $states.context.Execution.Id }, '${EXPIRES_AT}': { 'N': $string($floor($toMillis($states.context.State.EnteredTime) / 1000) + ${RETENTION_SECONDS}) } }`,
         ),
       },
       Retry: [
