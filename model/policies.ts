@@ -17,7 +17,7 @@ export interface PolicyDocument {
   Statement: PolicyStatement[];
 }
 
-const policy = (...statements: PolicyStatement[]): PolicyDocument => ({
+export const policy = (...statements: PolicyStatement[]): PolicyDocument => ({
   Version: "2012-10-17",
   Statement: statements,
 });
