@@ -1,7 +1,7 @@
 import { eventBusArn, roleArn, tableArn, topicArn } from "./arns";
 import { OPS_TOPIC_NAME, STACKSET_NAME } from "./names";
 import { onboardingRelayRoleArn, proberStateMachineArn, reconcileStateMachineArn } from "./onboarding";
-import { policy, PolicyDocument, PolicyStatement } from "./policies";
+import { DELIVER_EXECUTION_LOGS, policy, PolicyDocument, PolicyStatement } from "./policies";
 import { STATE_TABLE_NAME } from "./state-table";
 
 /**
@@ -103,12 +103,13 @@ export function onboardingRolePolicy(scope: OnboardingScope): PolicyDocument {
     },
     ...assumeMemberRole(scope),
     relay(scope),
+    DELIVER_EXECUTION_LOGS,
   );
 }
 
 /** A region's prober: put the probe on a covered account's default bus, as its member role. */
 export function proberRolePolicy(scope: OnboardingScope): PolicyDocument {
-  return policy(...assumeMemberRole(scope));
+  return policy(...assumeMemberRole(scope), DELIVER_EXECUTION_LOGS);
 }
 
 /** The reconcile: list accounts, walk OUs, read and set contacts, start its next page, post through the relay. */
@@ -133,6 +134,7 @@ export function reconcileRolePolicy(scope: OnboardingScope): PolicyDocument {
       Resource: reconcileStateMachineArn(scope.managementAccountId, GLOBAL),
     },
     relay(scope),
+    DELIVER_EXECUTION_LOGS,
   );
 }
 
@@ -147,7 +149,7 @@ export function startProberPolicy(managementAccountId: string, region: string): 
 }
 
 /** The central account's relay: read probe items (their partition only) and post to the operations topic in us-east-1. */
-export function relayRolePolicy(scope: OnboardingScope, opsKeyArn: string): PolicyDocument {
+export function relayRolePolicy(scope: OnboardingScope): PolicyDocument {
   return policy(
     {
       Sid: "ReadProbes",
@@ -166,7 +168,9 @@ export function relayRolePolicy(scope: OnboardingScope, opsKeyArn: string): Poli
       Sid: "EncryptPost",
       Effect: "Allow",
       Action: ["kms:GenerateDataKey*", "kms:Decrypt"],
-      Resource: opsKeyArn,
+      // The topic's key, by its alias: the hub keeps the key's ID to itself.
+      Resource: `arn:aws:kms:${GLOBAL}:${scope.centralAccountId}:key/*`,
+      Condition: { "ForAnyValue:StringEquals": { "kms:ResourceAliases": `alias/${OPS_TOPIC_NAME}` } },
     },
   );
 }

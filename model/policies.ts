@@ -149,7 +149,7 @@ export function chatbotNotificationsOnlyPolicy(): PolicyDocument {
 }
 
 /** Step Functions' log delivery takes these actions on "*". */
-const DELIVER_EXECUTION_LOGS: PolicyStatement = {
+export const DELIVER_EXECUTION_LOGS: PolicyStatement = {
   Sid: "DeliverExecutionLogs",
   Effect: "Allow",
   Action: [

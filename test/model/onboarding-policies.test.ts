@@ -160,7 +160,7 @@ describe("onboarding roles (IAM policy simulator)", () => {
 
   it("relay: reads probe items only, posts to the operations topic only", async () => {
     const key = `arn:aws:kms:us-east-1:${CENTRAL}:key/1234abcd-12ab-34cd-56ef-1234567890ab`;
-    const policy = relayRolePolicy(scope(), key);
+    const policy = relayRolePolicy(scope());
     const table = `arn:aws:dynamodb:us-east-1:${CENTRAL}:table/abuse-alerts-state`;
     const ask = (action: string, resource: string, context?: Record<string, string>) =>
       decide({
@@ -193,6 +193,7 @@ describe("onboarding roles (IAM policy simulator)", () => {
       action: "kms:GenerateDataKey",
       resource: key,
       resourceAccount: CENTRAL,
+      context: { "kms:ResourceAliases": "alias/abuse-alerts-ops" },
       identityPolicies: [policy],
       // The topic's key policy lets the account's IAM policies grant its use.
       resourcePolicy: topicKeyPolicy(CENTRAL, []),
