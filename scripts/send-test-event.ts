@@ -11,6 +11,7 @@ interface Flags {
   category: Category;
   stack: string;
   role?: string;
+  wait?: boolean;
 }
 
 /** The command line: the account is checked in the action, after commander has reported unknown options. */
@@ -33,6 +34,7 @@ export function sendTestEventCommand(): Command {
     )
     .addOption(stackOption("stack whose Pulumi.<name>.yaml gives the member role and the central account"))
     .option("--role <name>", "role to assume in the account (default: the stack's memberRoleName)")
+    .option("--wait", "follow the event hop by hop to the SNS message, with each hop's time and the latency")
     .action(async (flags: Flags, command: Command) => {
       const config = optionalStackConfig(flags.stack, command.getOptionValueSource("stack") === "cli");
       console.log(await sendTestEventAndDescribe(flags, config));
