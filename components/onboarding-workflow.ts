@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { busForwarderRole, forwardToBus, loggedStateMachine } from "./delivery";
 import { Category, SecurityContact } from "../config/schema";
 import { eventBusArn } from "../model/arns";
+import { EventPattern } from "../model/patterns";
 import {
   ONBOARDING_ROLE_NAME,
   ONBOARDING_STATE_MACHINE_NAME,
@@ -192,33 +193,36 @@ export class OnboardingWorkflow extends pulumi.ComponentResource {
         { region, rule: rule.name, targetId: "prober", arn: machine.arn, roleArn: startRole.arn },
         { parent: this },
       );
-      if (region === HOME) continue;
-      // Step Functions calls no other region: the request crosses on EventBridge, bus to bus.
-      const bus = eventBusArn(region, management, "default");
-      const forwarder = busForwarderRole(
-        `${prefix}-relay`,
-        {
-          roleName: `abuse-alerts-probe-relay-${region}`,
-          description: `abuse-alerts: probe requests to ${region}`,
-          busArns: [bus],
-        },
-        { parent: this },
-      );
-      forwardToBus(
-        `${prefix}-relay`,
-        {
-          region: HOME,
-          accountId: management,
-          ruleName: `abuse-alerts-probe-to-${region}`,
-          description: `abuse-alerts: onboarding probe requests for ${region}`,
-          pattern,
-          queueName: `abuse-alerts-probe-to-${region}-dlq`,
-          busArn: bus,
-          roleArn: forwarder.arn,
-        },
-        { parent: this },
-      );
+      if (region !== HOME) this.crossRegion(prefix, management, region, pattern);
     }
+  }
+
+  /** Step Functions calls no other region: a probe request crosses on EventBridge, bus to bus. */
+  private crossRegion(prefix: string, management: string, region: string, pattern: EventPattern): void {
+    const bus = eventBusArn(region, management, "default");
+    const forwarder = busForwarderRole(
+      `${prefix}-relay`,
+      {
+        roleName: `abuse-alerts-probe-relay-${region}`,
+        description: `abuse-alerts: probe requests to ${region}`,
+        busArns: [bus],
+      },
+      { parent: this },
+    );
+    forwardToBus(
+      `${prefix}-relay`,
+      {
+        region: HOME,
+        accountId: management,
+        ruleName: `abuse-alerts-probe-to-${region}`,
+        description: `abuse-alerts: onboarding probe requests for ${region}`,
+        pattern,
+        queueName: `abuse-alerts-probe-to-${region}-dlq`,
+        busArn: bus,
+        roleArn: forwarder.arn,
+      },
+      { parent: this },
+    );
   }
 
   /** The daily reconcile of contacts, started by EventBridge Scheduler. */

@@ -88,16 +88,17 @@ const only = (sim: ManagementSim) => {
   return sim.posts[0].notification.content;
 };
 
+/** Only the topic's ARN, for the definitions alone. */
+const DEFINITION_HUB = {
+  topicArn: () => "arn:aws:sns:us-east-1:111111111111:abuse-alerts-ops",
+} as unknown as OfflineHub;
+
 describe("onboarding workflow (management account, on the virtual clock)", () => {
   const definitions = {
-    onboarding: onboardingDefinition(
-      args({ topicArn: () => "arn:aws:sns:us-east-1:111111111111:abuse-alerts-ops" } as never as OfflineHub),
-    ),
+    onboarding: onboardingDefinition(args(DEFINITION_HUB)),
     prober: proberDefinition({ memberRoleName: ROLE, categories: ["abuse"] }),
     reconcile: reconcileDefinition({
-      ...args({
-        topicArn: () => "arn:aws:sns:us-east-1:111111111111:abuse-alerts-ops",
-      } as never as OfflineHub),
+      ...args(DEFINITION_HUB),
       contact: SECURITY_CONTACT,
     }),
   };

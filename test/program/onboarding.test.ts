@@ -34,7 +34,7 @@ describe("onboarding in the resource graph", () => {
       rules.map((rule) => [
         rule.region,
         rule.inputs.eventBusName ?? "default",
-        JSON.parse(String(rule.inputs.eventPattern)),
+        JSON.parse(String(rule.inputs.eventPattern)) as unknown,
       ]),
       Object.values(patterns).map((pattern) => ["us-east-1", "default", pattern]),
     );
