@@ -31,6 +31,8 @@ export interface SendTestEventOptions {
   region: string;
   category: Category;
   roleName: string;
+  /** Sent as a probe: recorded centrally, not posted (send-test-event --all). */
+  probeId?: string;
 }
 
 export interface SendTestEventClients {
@@ -238,7 +240,7 @@ export async function sendTestEventAndDescribe(
 }
 
 /** The trace's clients on real AWS: Step Functions built the project's way, real time. */
-function defaultTraceClients(sts: STSClient): TraceClients {
+export function defaultTraceClients(sts: STSClient): TraceClients {
   return {
     sts,
     sfn: (region, credentials) => awsClient(SFNClient, region, credentials),

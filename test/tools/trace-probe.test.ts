@@ -123,7 +123,7 @@ describe("npm run send-test-event -- --wait: the probe followed hop by hop", () 
     assert.match(text, /2\. arrival on the central bus +2026-11-21T10:00:02\.000Z {2}\+2\.0 s/);
     assert.match(text, /SNS message 5f1c0000-sns/);
     assert.match(text, /NumberOfNotificationsDelivered/);
-    assert.match(text, /End to end \(put to published\): 4\.0 s/);
+    assert.match(text, /End to end \(put to message published\): 4\.0 s/);
   });
 
   it("stops at the central bus when no execution takes the event, after its limit on the trace's clock", async () => {
