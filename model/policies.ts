@@ -17,7 +17,7 @@ export interface PolicyDocument {
   Statement: PolicyStatement[];
 }
 
-const policy = (...statements: PolicyStatement[]): PolicyDocument => ({
+export const policy = (...statements: PolicyStatement[]): PolicyDocument => ({
   Version: "2012-10-17",
   Statement: statements,
 });
@@ -149,7 +149,7 @@ export function chatbotNotificationsOnlyPolicy(): PolicyDocument {
 }
 
 /** Step Functions' log delivery takes these actions on "*". */
-const DELIVER_EXECUTION_LOGS: PolicyStatement = {
+export const DELIVER_EXECUTION_LOGS: PolicyStatement = {
   Sid: "DeliverExecutionLogs",
   Effect: "Allow",
   Action: [

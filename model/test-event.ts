@@ -30,6 +30,8 @@ export function testEventEntry(options: {
   region: string;
   sentBy: string;
   now: Date;
+  /** A probe: the central workflow records its arrival (notify/probe-path.ts) instead of posting it. */
+  probeId?: string;
 }): TestEventEntry {
   const { category, accountId, region, sentBy, now } = options;
   const stamp = now.toISOString().replace(/[-:.]/g, "");
@@ -67,6 +69,7 @@ export function testEventEntry(options: {
       affectedAccount: accountId,
       page: "1",
       totalPages: "1",
+      ...(options.probeId ? { probe: { id: options.probeId, sentAt: now.toISOString() } } : {}),
     }),
   };
 }

@@ -102,7 +102,7 @@ export function alertFacts(options: MessageOptions): string {
           ? 'the security contact if one is set (the lookup failed), else the root address' & ($exists($account.email) ? ' ' & $account.email : '')
           : 'the root address' & ($exists($account.email) ? ' ' & $account.email : '') & ', as the account has no security contact: ' & ${literal(
             options.securityContactConfigured
-              ? "run pulumi up --refresh to set the configured one"
+              ? "the daily reconcile (abuse-alerts-contacts-reconcile, management account) sets the configured one; start it to set it now"
               : "set abuse-alerts:securityContact",
           )});
       {

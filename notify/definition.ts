@@ -1,6 +1,7 @@
 import { jsonata, StateMachineDefinition } from "./asl";
 import { ALERT_PATH, alertPath } from "./alert-path";
 import { COVERAGE_PATH, coveragePath } from "./coverage-path";
+import { IS_PROBE, PROBE_PATH, probePath } from "./probe-path";
 import { MessageOptions } from "./message";
 import { RouteTarget } from "../model/routes";
 
@@ -60,11 +61,15 @@ export function notifyDefinition(args: NotifyDefinitionArgs): StateMachineDefini
       },
       "Which path?": {
         Type: "Choice",
-        Choices: [{ Condition: jsonata("$kind = 'coverage'"), Next: COVERAGE_PATH }],
+        Choices: [
+          { Condition: jsonata("$kind = 'coverage'"), Next: COVERAGE_PATH },
+          { Condition: jsonata(IS_PROBE), Next: PROBE_PATH },
+        ],
         Default: ALERT_PATH,
       },
       ...alertPath(args),
       ...coveragePath(args),
+      ...probePath(),
     },
   };
 }

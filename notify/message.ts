@@ -15,7 +15,7 @@ import { AbuseAlertsConfig } from "../config/schema";
 export interface MessageOptions {
   /** Account tags every message shows (abuse-alerts:accountTags). */
   accountTags: readonly string[];
-  /** abuse-alerts:securityContact is set: an account without one is fixed by `pulumi up --refresh`. */
+  /** abuse-alerts:securityContact is set: an account without one is fixed by the daily contacts reconcile. */
   securityContactConfigured: boolean;
   /** How the forwarder StackSet is administered, for the command a coverage notice gives. */
   stackSetCallAs: CallAs;

@@ -2,7 +2,6 @@ import * as pulumi from "@pulumi/pulumi";
 import { AccountForwarder } from "../components/account-forwarder";
 import { CentralHub } from "../components/central-hub";
 import { DirectoryRole } from "../components/directory-role";
-import { SecurityContacts } from "../components/security-contacts";
 import { StackSetFailureForwarder } from "../components/stackset-failure-forwarder";
 import { StackSetForwarder } from "../components/stackset-forwarder";
 import { GLOBAL_EVENTS_REGION } from "../config/schema";
@@ -82,25 +81,5 @@ export function declareForwarders(prepared: Prepared, providers: AccountProvider
       centralBusArn: hub.busArns[GLOBAL_EVENTS_REGION],
     },
     administrator,
-  );
-}
-
-/** The SECURITY contact of every covered account, when the stack sets one. */
-export function declareContacts(prepared: Prepared, providers: AccountProviders): void {
-  const { config, discovery } = prepared;
-  if (!config.securityContact) return;
-  const callerAccountId = discovery.caller.accountId;
-  const management = discovery.managementAccountId;
-  // The management account sets its own contact, through its own provider: it holds the directory role.
-  const viaManagement = management !== undefined && management !== callerAccountId;
-  new SecurityContacts(
-    "security-contacts",
-    {
-      contact: config.securityContact,
-      accountIds: discovery.covered.map((account) => account.id),
-      callerAccountId,
-      management: viaManagement ? { accountId: management, provider: providers.of(management) } : undefined,
-    },
-    { provider: providers.of(callerAccountId) },
   );
 }

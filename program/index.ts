@@ -4,7 +4,8 @@ import { createStsClient } from "../accounts/identity";
 import { createOrganizationsClient } from "../accounts/organizations";
 import { probeMemberRoles } from "../accounts/probe";
 import { strandedAccounts, strandedMessage } from "../accounts/stranded";
-import { declareContacts, declareForwarders, declareHub } from "./declare";
+import { declareForwarders, declareHub } from "./declare";
+import { declareOnboarding } from "./onboarding";
 import { prepare } from "./prepare";
 import { AccountProviders } from "./providers";
 
@@ -52,7 +53,7 @@ export async function abuseAlerts(sources?: SourcesFactory) {
   );
   const hub = declareHub(prepared, providers);
   declareForwarders(prepared, providers, hub);
-  declareContacts(prepared, providers);
+  declareOnboarding(prepared, providers);
 
   return {
     centralEventBusArns: hub.busArns,

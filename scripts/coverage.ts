@@ -1,4 +1,5 @@
 import { Command } from "commander";
+import { callerOnboardings, renderOnboardings } from "../tools/coverage/onboarding";
 import { loadStackFileConfig } from "../config/stack-file";
 import { runCommand, wholeNumber } from "../lib/cli";
 import { progressBar } from "../lib/progress";
@@ -21,6 +22,7 @@ export function coverageCommand(): Command {
         progress: progressBar,
       });
       console.log(renderCoverage(report));
+      console.log(renderOnboardings(await callerOnboardings()));
       if (hasGaps(report)) process.exitCode = 1;
     });
 }

@@ -1,7 +1,9 @@
 import { Command } from "commander";
 import { CATEGORIES, Category, COMMERCIAL_REGIONS } from "../config/schema";
 import { optionalStackConfig } from "../config/stack-file";
-import { oneOf, runCommand } from "../lib/cli";
+import { oneOf, runCommand, wholeNumber } from "../lib/cli";
+import { progressBar } from "../lib/progress";
+import { awsProbeAllClients, probeAllAndDescribe } from "../tools/probe-all";
 import { stackOption } from "../tools/options";
 import { sendTestEventAndDescribe } from "../tools/test-event";
 
@@ -11,6 +13,9 @@ interface Flags {
   category: Category;
   stack: string;
   role?: string;
+  wait?: boolean;
+  all?: boolean;
+  concurrency: number;
 }
 
 /** The command line: the account is checked in the action, after commander has reported unknown options. */
@@ -33,9 +38,17 @@ export function sendTestEventCommand(): Command {
     )
     .addOption(stackOption("stack whose Pulumi.<name>.yaml gives the member role and the central account"))
     .option("--role <name>", "role to assume in the account (default: the stack's memberRoleName)")
+    .option("--wait", "follow the event hop by hop to the SNS message, with each hop's time and the latency")
+    .option("--all", "probe every covered account in every region (posts nothing), and print a table")
+    .option("--concurrency <n>", "probes at once with --all (1-32)", wholeNumber(1, 32), 8)
     .action(async (flags: Flags, command: Command) => {
       const config = optionalStackConfig(flags.stack, command.getOptionValueSource("stack") === "cli");
-      console.log(await sendTestEventAndDescribe(flags, config));
+      const regionGiven = command.getOptionValueSource("region") === "cli";
+      console.log(
+        flags.all
+          ? await probeAllAndDescribe({ ...flags, regionGiven }, config, awsProbeAllClients(), progressBar)
+          : await sendTestEventAndDescribe(flags, config),
+      );
     });
 }
 

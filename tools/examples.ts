@@ -37,3 +37,10 @@ export function sampleEvents(group?: string): SampleEvent[] {
 export function stackSetSampleEvents(): SampleEvent[] {
   return readEvents(STACKSET_EVENTS_DIR, "");
 }
+
+export const ONBOARDING_EVENTS_DIR = join(EXAMPLES_DIR, "onboarding-events");
+
+/** Every sample Organizations event of the onboarding rules (CloudTrail via EventBridge), named by file. */
+export function onboardingSampleEvents(): SampleEvent[] {
+  return readEvents(ONBOARDING_EVENTS_DIR, "");
+}

@@ -1,4 +1,5 @@
 import { EventBridgeClient, PutEventsCommand } from "@aws-sdk/client-eventbridge";
+import { SFNClient } from "@aws-sdk/client-sfn";
 import { STSClient } from "@aws-sdk/client-sts";
 import type { AwsCredentialIdentity } from "@smithy/types";
 import { awsClient } from "../accounts/clients";
@@ -23,12 +24,15 @@ import { AbuseAlertsConfig, Category } from "../config/schema";
 import { UserError } from "../lib/errors";
 import { TaskFailure, TaskHandler } from "../sim/step-functions";
 import { previewEvent } from "./preview";
+import { renderTrace, traceProbe, TraceClients } from "./trace-probe";
 
 export interface SendTestEventOptions {
   accountId: string;
   region: string;
   category: Category;
   roleName: string;
+  /** Sent as a probe: recorded centrally, not posted (send-test-event --all). */
+  probeId?: string;
 }
 
 export interface SendTestEventClients {
@@ -176,6 +180,8 @@ export interface SendTestEventRequest {
   region: string;
   category: Category;
   role?: string;
+  /** Follow the event hop by hop to the SNS message (tools/trace-probe.ts). */
+  wait?: boolean;
 }
 
 /**
@@ -185,7 +191,7 @@ export interface SendTestEventRequest {
 export async function sendTestEventAndDescribe(
   request: SendTestEventRequest,
   config: AbuseAlertsConfig | undefined,
-  clients: SendTestEventClients = {
+  clients: SendTestEventClients & { trace?: TraceClients } = {
     sts: createStsClient(),
     eventBridge: (region, credentials) => awsClient(EventBridgeClient, region, credentials),
   },
@@ -209,7 +215,21 @@ export async function sendTestEventAndDescribe(
     category: request.category,
     roleName: request.role ?? config?.memberRoleName ?? DEFAULT_MEMBER_ROLE_NAME,
   };
+  if (request.wait && !config) {
+    throw new TestEventError(
+      "--wait follows the event into the central account, which the stack's config names: run it where Pulumi.<stack>.yaml is, or pass --stack <name>",
+    );
+  }
+  const at = clients.now?.() ?? new Date();
   const sent = await sendTestEvent(clients, options);
+  if (request.wait && config) {
+    const trace = await traceProbe(
+      clients.trace ?? defaultTraceClients(clients.sts),
+      { ...sent, at },
+      { centralAccountId: config.centralAccountId, region: request.region, roleName: options.roleName },
+    );
+    return renderTrace(trace);
+  }
   return describeSent(sent, {
     ...options,
     centralAccountId: config?.centralAccountId,
@@ -217,4 +237,14 @@ export async function sendTestEventAndDescribe(
     deployment: config?.deployment,
     routeCount: config?.routes.length,
   });
+}
+
+/** The trace's clients on real AWS: Step Functions built the project's way, real time. */
+export function defaultTraceClients(sts: STSClient): TraceClients {
+  return {
+    sts,
+    sfn: (region, credentials) => awsClient(SFNClient, region, credentials),
+    now: () => new Date(),
+    sleep: (seconds) => new Promise((resolve) => setTimeout(resolve, seconds * 1000)),
+  };
 }

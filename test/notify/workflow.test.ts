@@ -361,7 +361,7 @@ describe("the message, evaluated with the reference JSONata implementation", () 
     });
     assert.match(
       missed.content.description,
-      /as the account has no security contact: run pulumi up --refresh to set the configured one/,
+      /as the account has no security contact: the daily reconcile \(abuse-alerts-contacts-reconcile, management account\) sets the configured one; start it to set it now/,
     );
     const unknown = await notificationOf(event("abuse/dos-report"), {
       handler: failing("account:getAlternateContact"),

@@ -1,74 +1,88 @@
 import { strict as assert } from "node:assert";
-import { PlannedResource } from "../../sim/pulumi-runner";
-import { exampleOrg, MANAGEMENT, PROD_COVERED, SECURITY_CONTACT } from "../helpers/example-org";
+import { CheckpointResource, upgradeDeletes } from "../../sim/upgrade";
+import { exampleOrg, MANAGEMENT, PROD_COVERED } from "../helpers/example-org";
 import { prodConfigWith, runProgram } from "../helpers/offline";
 
 const CONTACT_TYPE = "aws:account/alternativeContact:AlternativeContact";
-const contactsOf = (resources: PlannedResource[]) =>
-  resources.filter((resource) => resource.type === CONTACT_TYPE);
-const providerAccount = (resources: PlannedResource[], contact: PlannedResource) =>
-  resources.find((resource) => resource.urn === contact.provider)?.account;
+const PROJECT_URN = "urn:pulumi:test::abuse-alerts";
 
-describe("the SECURITY alternate contact of every covered account", () => {
+/**
+ * The SECURITY contacts as the last release's checkpoint holds them (components/security-contacts.ts
+ * until this change, unchanged since commit 41db102): a SecurityContacts component and an
+ * AlternativeContact per covered account under it, each declared `retainOnDelete: true`.
+ */
+function releasedContacts(accounts: readonly string[]): CheckpointResource[] {
+  const component = `${PROJECT_URN}::abuse-alerts:index:SecurityContacts::security-contacts`;
+  return [
+    {
+      urn: component,
+      type: "abuse-alerts:index:SecurityContacts",
+      custom: false,
+      protect: false,
+      retainOnDelete: false,
+      account: MANAGEMENT,
+    },
+    ...accounts.map((id) => ({
+      urn: `${PROJECT_URN}::abuse-alerts:index:SecurityContacts$${CONTACT_TYPE}::security-contacts-${id}`,
+      type: CONTACT_TYPE,
+      custom: true,
+      protect: false,
+      retainOnDelete: true,
+      account: MANAGEMENT,
+    })),
+  ];
+}
+
+describe("SECURITY contacts are no longer Pulumi resources", () => {
   for (const deployment of ["direct", "stackset"]) {
-    it(`${deployment}: one per covered account, through the caller's provider, the management account without accountId`, async () => {
+    it(`${deployment}: no AlternativeContact is declared; the onboarding workflows set them`, async () => {
       const { resources } = await runProgram(prodConfigWith({ deployment }));
-      const contacts = contactsOf(resources);
       assert.deepEqual(
-        contacts.map((contact) => contact.name.replace("security-contacts-", "")).sort(),
-        PROD_COVERED,
+        resources.filter((resource) => resource.type === CONTACT_TYPE),
+        [],
       );
-      for (const contact of contacts) {
-        const accountId = contact.name.replace("security-contacts-", "");
-        assert.equal(contact.inputs.alternateContactType, "SECURITY");
-        assert.equal(contact.inputs.name, SECURITY_CONTACT.name);
-        assert.equal(contact.inputs.title, SECURITY_CONTACT.title);
-        assert.equal(contact.inputs.emailAddress, SECURITY_CONTACT.emailAddress);
-        assert.equal(contact.inputs.phoneNumber, SECURITY_CONTACT.phoneNumber);
-        assert.equal(contact.retainOnDelete, true, "a destroy never blanks an account's contact");
-        assert.equal(
-          providerAccount(resources, contact),
-          MANAGEMENT,
-          "declared with the caller's credentials",
-        );
-        assert.equal(contact.inputs.accountId, accountId === MANAGEMENT ? undefined : accountId);
-      }
+      const machines = resources.filter((resource) => resource.type === "aws:sfn/stateMachine:StateMachine");
+      const reconcile = machines.find((machine) => machine.inputs.name === "abuse-alerts-contacts-reconcile");
+      assert.ok(reconcile, "the daily reconcile");
+      assert.equal(reconcile.account, MANAGEMENT, "in the management account, which the Account API answers");
+      assert.match(
+        String(reconcile.inputs.definition),
+        /"Resource":"arn:aws:states:::aws-sdk:account:putAlternateContact"/,
+      );
     });
   }
 
-  it("declares nothing for skipped accounts: excluded, suspended, closed, pending closure", async () => {
+  it("the update after upgrading deletes nothing in the accounts: the released contacts were retainOnDelete", async () => {
     const { resources } = await runProgram(prodConfigWith());
-    const names = contactsOf(resources).map((contact) => contact.name);
-    for (const skipped of ["333333333331", "333333333332", "444444444441", "444444444442"]) {
-      assert.ok(!names.includes(`security-contacts-${skipped}`), skipped);
-    }
+    const checkpoint: CheckpointResource[] = [...resources, ...releasedContacts(PROD_COVERED)];
+    const deletes = upgradeDeletes(checkpoint, resources);
+    assert.equal(deletes.length, PROD_COVERED.length + 1, "the contacts and their component leave the state");
+    assert.deepEqual(
+      deletes.filter((step) => step.providerDelete),
+      [],
+      "no provider Delete: no contact is blanked",
+    );
+    assert.deepEqual(
+      deletes.filter((step) => step.refused),
+      [],
+    );
   });
 
-  it("from a delegated administrator: the management account sets its own through its provider, the caller its own", async () => {
-    const delegated = "111111111112";
-    const organization = {
-      ...exampleOrg(),
-      caller: { accountId: delegated, arn: `arn:aws:sts::${delegated}:assumed-role/Admin/me` },
-    };
-    for (const deployment of ["direct", "stackset"]) {
-      const { resources } = await runProgram(prodConfigWith({ deployment }), { organization });
-      const byAccount = new Map(
-        contactsOf(resources).map((contact) => [contact.name.replace("security-contacts-", ""), contact]),
-      );
-      const management = byAccount.get(MANAGEMENT) ?? assert.fail("management account contact");
-      assert.equal(management.inputs.accountId, undefined);
-      assert.equal(providerAccount(resources, management), MANAGEMENT);
-      const own = byAccount.get(delegated) ?? assert.fail("caller's contact");
-      assert.equal(own.inputs.accountId, undefined);
-      assert.equal(providerAccount(resources, own), delegated);
-      const member = byAccount.get("222222222221") ?? assert.fail("member contact");
-      assert.equal(member.inputs.accountId, "222222222221");
-      assert.equal(providerAccount(resources, member), delegated);
-    }
+  it("the same update would blank every contact had they not been retainOnDelete (the check can fail)", async () => {
+    const { resources } = await runProgram(prodConfigWith());
+    const unretained = releasedContacts(PROD_COVERED).map((resource) => ({
+      ...resource,
+      retainOnDelete: false,
+    }));
+    const deletes = upgradeDeletes([...resources, ...unretained], resources);
+    assert.equal(deletes.filter((step) => step.providerDelete).length, PROD_COVERED.length);
   });
 
-  it("is left alone when abuse-alerts:securityContact is not set", async () => {
-    const { resources } = await runProgram(prodConfigWith({ securityContact: undefined }));
-    assert.deepEqual(contactsOf(resources), []);
+  it("skipped accounts get nothing in the workflows either: the excluded account only to be refused", async () => {
+    const { resources } = await runProgram(prodConfigWith(), { organization: exampleOrg() });
+    const role = resources.find((resource) => resource.name === "onboarding-prober-us-east-1-role");
+    assert.ok(role);
+    const policy = JSON.stringify(role.inputs.inlinePolicies);
+    assert.match(policy, /NeverExcluded.*333333333331/);
   });
 });

@@ -50,13 +50,13 @@ describe("npm run bench (its logic; the figures are the script's to print)", () 
     assert.equal(large.organizationsCalls, 1 + 1 + Math.ceil(600 / 20), "discovery's pages, and ListRoots");
     assert.ok(large.wallMs > 0 && large.peakRssMb > 0);
 
-    const contacts = await measure("stackset", 600, true);
-    assert.equal(contacts.providers, 2, "the contacts go through the caller's provider");
-    assert.equal(contacts.perAccount, 1, "one contact per member account");
+    const contacts = await measure("stackset", 3000, true);
+    assert.equal(contacts.providers, 2);
+    assert.equal(contacts.perAccount, 0, "contacts are set by the onboarding workflows, not declared");
     assert.equal(
-      contacts.resources,
-      large.resources + 1 + contacts.covered,
-      "a component and one contact per covered account",
+      contacts.resources - large.resources,
+      (await measure("stackset", 60, true)).resources - small.resources,
+      "the contacts' reconcile is a fixed set of resources",
     );
 
     const text = renderBench([direct, small], new Date("2026-11-21T10:00:00Z"));

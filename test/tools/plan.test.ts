@@ -55,8 +55,9 @@ describe("npm run plan", () => {
     assert.match(text, /│ 333333333331 │ sandbox-playground +│ skipped │ excluded/);
     assert.match(text, /│ Account +│ Name +│ global │ us-east-1 │ us-west-2 │ Total │/);
     assert.match(text, /│ 222222222221 │ shop-prod +│ 1 +│ 3 +│ 3 +│ 7 +│/);
-    // 7 accounts × 2 regions forwarding, and 2 regions × 4 central rules (abuse, risk, and their tests).
-    assert.match(text, /│ aws:cloudwatch\/eventRule:EventRule +│ 22 +│/);
+    // 7 accounts × 2 regions forwarding, 2 regions × 4 central rules (abuse, risk, and their tests), and
+    // onboarding's: 3 on Organizations' events, a prober's per region, and us-west-2's probe requests crossing.
+    assert.match(text, /│ aws:cloudwatch\/eventRule:EventRule +│ 28 +│/);
     assert.match(
       text,
       /What the security team sees for .*dos-report.json, processed at\s+2026-11-19T08:14:03.000Z \(--event and\s+--now for others\)/,

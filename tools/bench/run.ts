@@ -86,7 +86,7 @@ export function renderBench(results: readonly BenchResult[], measuredOn: Date): 
       ]),
     ),
     "Resources: AWS resources, components and providers Pulumi manages. Per account: those each covered member account adds.",
-    "+ contacts: with abuse-alerts:securityContact, one SECURITY contact per covered account, through the caller's provider.",
+    "+ contacts: with abuse-alerts:securityContact: the daily contact reconcile (its workflow, roles and schedule); no resource per account.",
     "AWS calls: Organizations requests (every page, 20 items each) + STS AssumeRole probes of the member role.",
     `Provider memory: one plugin process per AWS provider at ${PROVIDER_MEMORY_MB.low}-${PROVIDER_MEMORY_MB.high} MB each (pulumi-aws#5226, #5860), which a real pulumi up adds.`,
   ].join("\n");
