@@ -11,7 +11,11 @@ import { stackSetTargets } from "../../model/stackset-targets";
 import { OrgAccount } from "../../accounts/types";
 import { syntheticOrganization } from "../../sim/synthetic-org";
 import { resolveTemplate } from "../../sim/cloudformation";
-import { forwarderTemplate, TEMPLATE_BODY_LIMIT } from "../../model/forwarder-template";
+import {
+  CloudFormationTemplate,
+  forwarderTemplate,
+  TEMPLATE_BODY_LIMIT,
+} from "../../model/forwarder-template";
 import { forwarderPattern, stackInstanceFailurePattern } from "../../model/patterns";
 import { PolicyDocument } from "../../model/policies";
 import { validateConfig } from "../../config/schema";
@@ -24,6 +28,7 @@ import { decide } from "../helpers/iam";
 import { prodConfigWith, runProgram } from "../helpers/offline";
 
 const STACKSET = { deployment: "stackset" };
+const TEMPLATE_ARGS = { centralAccountId: CENTRAL, categories: ["abuse", "risk"] as const };
 const REGIONS = ["us-east-1", "us-west-2"];
 const ofType = (resources: PlannedResource[], type: string) =>
   resources.filter((resource) => resource.type === type);
@@ -86,20 +91,31 @@ describe("deployment: stackset, the resource graph", () => {
     const template = parsed<ReturnType<typeof forwarderTemplate>>(stackSet, "templateBody");
     assert.deepEqual(
       template,
-      forwarderTemplate({ centralAccountId: CENTRAL, categories: ["abuse", "risk"] }),
+      forwarderTemplate({
+        centralAccountId: CENTRAL,
+        categories: ["abuse", "risk"],
+        excludedAccounts: ["333333333331"],
+      }),
     );
   });
 
-  it("targets the root in every region, minus the excluded account, with soft failure tolerance and long timeouts", () => {
+  it("targets the root in every region, one instance each, the excluded account left to the template, with soft failure tolerance", () => {
     const instances = ofType(resources, "aws:cloudformation/stackSetInstance:StackSetInstance");
     assert.deepEqual(instances.map((instance) => input(instance, "stackSetInstanceRegion")).sort(), REGIONS);
+    assert.deepEqual(
+      instances.map((instance) => instance.name),
+      REGIONS.map((region) => `stackset-r-ex12-${region}`),
+    );
+    const stackSet = named(resources, "stackset-stackset");
+    assert.deepEqual(parsed<CloudFormationTemplate>(stackSet, "templateBody").Conditions?.Excluded, {
+      "Fn::Equals": [{ Ref: "AWS::AccountId" }, "333333333331"],
+    });
     for (const instance of instances) {
       assert.equal(instance.account, MANAGEMENT);
       assert.equal(input(instance, "stackSetName"), "abuse-alerts-forwarder");
       assert.deepEqual(input(instance, "deploymentTargets"), {
         organizationalUnitIds: ["r-ex12"],
-        accountFilterType: "DIFFERENCE",
-        accounts: ["333333333331"],
+        accountFilterType: "NONE",
       });
       assert.deepEqual(input(instance, "operationPreferences"), {
         regionConcurrencyType: "PARALLEL",
@@ -142,6 +158,7 @@ describe("deployment: stackset, who is reached and how", () => {
       organizationalUnitIds: ["ou-ex12-workload1"],
       accountFilterType: "NONE",
     });
+    assert.equal(instance.name, "stackset-ou-ex12-workload1-us-east-1");
     assert.deepEqual(outputs.directForwarderAccountIds, [CENTRAL]);
     assert.deepEqual(providersOf(resources), [MANAGEMENT, CENTRAL]);
   });
@@ -332,9 +349,15 @@ describe("StackSet targets over any organization (fast-check)", () => {
       targeted
         .flatMap((unit) => accountsBelow(unit))
         .filter((account) => account.state === "ACTIVE" && account.id !== MANAGEMENT)
-        .filter(
-          (account) => targets.accountFilterType !== "DIFFERENCE" || !targets.accounts.includes(account.id),
-        )
+        // The template's condition, resolved per account: no forwarder in the excluded ones.
+        .filter((account) => {
+          const stack = resolveTemplate(forwarderTemplate({ ...TEMPLATE_ARGS, ...targets }), {
+            accountId: account.id,
+            region: "us-east-1",
+            stackName: "StackSet-abuse-alerts-forwarder-1",
+          });
+          return "ForwardRule" in stack;
+        })
         .map((account) => account.id),
     );
   }
