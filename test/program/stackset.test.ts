@@ -8,7 +8,6 @@ import {
   OrganizationFile,
 } from "../../accounts/org-file";
 import { stackSetTargets } from "../../model/stackset-targets";
-import { OrgAccount } from "../../accounts/types";
 import { syntheticOrganization } from "../../sim/synthetic-org";
 import { resolveTemplate } from "../../sim/cloudformation";
 import {
@@ -22,6 +21,7 @@ import { validateConfig } from "../../config/schema";
 import { matchesPattern } from "../../sim/eventbridge";
 import { PlannedResource } from "../../sim/pulumi-runner";
 import { CENTRAL, exampleOrg, MANAGEMENT, minimalConfig, PROD_COVERED } from "../helpers/example-org";
+import { allUnitIds, organizationArbitrary } from "../helpers/random-org";
 import { specProblems } from "../helpers/cfnspec";
 import { sampleEvents } from "../../tools/examples";
 import { decide } from "../helpers/iam";
@@ -302,42 +302,6 @@ describe("the forwarder template, resolved per account and region as CloudFormat
 });
 
 describe("StackSet targets over any organization (fast-check)", () => {
-  /** An OU tree of random shape, accounts of random states, unique IDs. */
-  const organizationArbitrary = fc
-    .tuple(
-      fc.array(fc.tuple(fc.nat(12), fc.constantFrom("ACTIVE", "ACTIVE", "ACTIVE", "SUSPENDED", "CLOSED")), {
-        minLength: 1,
-        maxLength: 40,
-      }),
-      fc.nat(),
-    )
-    .map(([placements, seed]): OrganizationFile => {
-      const units: OrganizationalUnitNode[] = Array.from({ length: 13 }, (_, index) => ({
-        id: `ou-prop-${String(index).padStart(8, "0")}`,
-        name: `OU${index}`,
-        accounts: [],
-        organizationalUnits: [],
-      }));
-      const root: OrganizationalUnitNode = {
-        id: "r-prop",
-        name: "Root",
-        accounts: [{ id: MANAGEMENT, name: "management", state: "ACTIVE" }],
-        organizationalUnits: [],
-      };
-      // Each OU hangs under the root or an earlier OU: nested up to 12 levels.
-      units.forEach((unit, index) => {
-        const parent = index === 0 ? root : [root, ...units.slice(0, index)][(seed >> index) % (index + 1)];
-        parent.organizationalUnits?.push(unit);
-      });
-      const place = (account: OrgAccount, slot: number) =>
-        (slot === 12 ? root : units[slot]).accounts?.push(account);
-      place({ id: CENTRAL, name: "central", state: "ACTIVE" }, seed % 13);
-      placements.forEach(([slot, state], index) =>
-        place({ id: String(300000000000 + index), name: `a${index}`, state }, slot),
-      );
-      return { organization: { id: "o-exampleorg1", managementAccountId: MANAGEMENT }, root };
-    });
-
   /** What a service-managed StackSet deploys to: ACTIVE accounts under the target OUs, nested ones too, minus the filter, never the management account. */
   function deployedTo(file: OrganizationFile, targets: ReturnType<typeof stackSetTargets>): Set<string> {
     const units = (unit: OrganizationalUnitNode): OrganizationalUnitNode[] => [
@@ -406,7 +370,3 @@ describe("StackSet targets over any organization (fast-check)", () => {
     );
   });
 });
-
-function allUnitIds(root: OrganizationalUnitNode): string[] {
-  return (root.organizationalUnits ?? []).flatMap((unit) => [unit.id, ...allUnitIds(unit)]);
-}
