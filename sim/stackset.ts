@@ -1,6 +1,8 @@
 import { accountsBelow, findUnit, OrganizationalUnitNode, OrganizationFile } from "../accounts/org-file";
 import { OrgAccount } from "../accounts/types";
+import { COVERAGE_WINDOW_PREFIX } from "../model/state-table";
 import { Template, resolveTemplate } from "./cloudformation";
+import { TaskCall } from "./step-functions";
 
 /**
  * A service-managed StackSet offline, as CloudFormation runs one with auto-deployment on and
@@ -97,4 +99,27 @@ function detach(unit: OrganizationalUnitNode, accountId: string): OrgAccount | u
     if (found) return found;
   }
   return undefined;
+}
+
+/**
+ * What the coverage notices' table and CloudFormation reads find when one instance failure is
+ * alone: its window holds only it, no summary covered it and no rollout runs. Previews answer
+ * with it, so `npm run preview-message` shows the account's own notice. Undefined for other calls.
+ */
+export function aloneInItsWindow(event: {
+  detail?: { "stack-id"?: string };
+}): (call: TaskCall) => Promise<unknown> | undefined {
+  return (call) => {
+    if (call.resource.endsWith(":cloudformation:listStackSetOperations"))
+      return Promise.resolve({ Summaries: [] });
+    if (!call.resource.endsWith(":dynamodb:query")) return undefined;
+    const args = call.arguments as { ExpressionAttributeValues?: { ":pk"?: { S?: string } } };
+    const pk = args.ExpressionAttributeValues?.[":pk"]?.S ?? "";
+    if (!pk.startsWith(COVERAGE_WINDOW_PREFIX)) return undefined;
+    const [, , , region, account] = (event.detail?.["stack-id"] ?? "").split(":");
+    const sk = `${account ?? "unknown"}/${region ?? "unknown"}`;
+    return Promise.resolve({
+      Items: [{ pk: { S: pk }, sk: { S: sk }, event: { S: JSON.stringify(event) } }],
+    });
+  };
 }

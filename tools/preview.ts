@@ -30,6 +30,7 @@ import { caseTimeline, renderTimeline } from "./timeline";
 import { notifyDefinition } from "../notify/definition";
 import { messageOptions } from "../notify/message";
 import { unseenCaseHandler } from "../sim/dynamodb";
+import { aloneInItsWindow } from "../sim/stackset";
 import { ExecutionResult, runStateMachine, TaskHandler } from "../sim/step-functions";
 import { decodeTeamsChannelId, RouteConfig } from "../config/routes";
 import { routeTargetsIn } from "../model/routes";
@@ -91,9 +92,12 @@ export async function previewEvent(event: Event, options: PreviewOptions = {}): 
     published: (text, topicArn) => posts.push({ topicArn, message: text }),
   });
   const lookups = options.handler ?? sampleHandler;
-  // The first post of a new case: the table knows nothing of it yet.
+  // The first post of a new case: the table knows nothing of it yet. A failed stack instance: alone in its window.
+  const alone = aloneInItsWindow(event);
   const handler: TaskHandler = (call) =>
-    call.resource.endsWith(":sns:publish") ? sampleHandler(call) : (unseenCaseHandler(call) ?? lookups(call));
+    call.resource.endsWith(":sns:publish")
+      ? sampleHandler(call)
+      : (alone(call) ?? unseenCaseHandler(call) ?? lookups(call));
   const execution = await runStateMachine(definition, event, {
     handler,
     now: options.now ?? new Date(),

@@ -15,7 +15,7 @@ import {
   forwarderTemplate,
   TEMPLATE_BODY_LIMIT,
 } from "../../model/forwarder-template";
-import { forwarderPattern, stackInstanceFailurePattern } from "../../model/patterns";
+import { forwarderPattern, stackSetCoveragePattern } from "../../model/patterns";
 import { PolicyDocument } from "../../model/policies";
 import { validateConfig } from "../../config/schema";
 import { matchesPattern } from "../../sim/eventbridge";
@@ -130,7 +130,7 @@ describe("deployment: stackset, the resource graph", () => {
     const rule = named(resources, "stackset-failures-rule");
     assert.equal(rule.account, MANAGEMENT);
     assert.equal(rule.region, "us-east-1");
-    assert.deepEqual(parsed(rule, "eventPattern"), stackInstanceFailurePattern());
+    assert.deepEqual(parsed(rule, "eventPattern"), stackSetCoveragePattern());
     const target = named(resources, "stackset-failures-target");
     assert.equal(input(target, "arn"), `arn:aws:events:us-east-1:${CENTRAL}:event-bus/abuse-alerts`);
     assert.equal(input(target, "roleArn"), `arn:aws:iam::${MANAGEMENT}:role/abuse-alerts-stackset-failures`);
@@ -144,7 +144,7 @@ describe("deployment: stackset, the resource graph", () => {
       [`${CENTRAL} us-east-1`],
       "one coverage rule, on the central bus of the StackSet's region",
     );
-    assert.deepEqual(parsed(coverage[0], "eventPattern"), stackInstanceFailurePattern());
+    assert.deepEqual(parsed(coverage[0], "eventPattern"), stackSetCoveragePattern());
   });
 });
 
