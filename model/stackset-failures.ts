@@ -1,3 +1,6 @@
+import { STACKSET_NAME } from "./names";
+import type { PolicyDocument } from "./policies";
+
 /**
  * What a failed stack instance of the forwarder StackSet means, shared by the coverage notices the
  * workflow posts and the rows `npm run coverage` prints, so both say the same thing.
@@ -91,3 +94,21 @@ export const RESULTS_PAGES = 50;
 
 /** Accounts a notice names per reason; the rest are counted. */
 export const ACCOUNTS_NAMED_PER_REASON = 20;
+
+/**
+ * What the notify workflows read of the StackSet through the directory role in the management
+ * account: its operations (is a rollout running?) and an operation's results (the summary).
+ */
+export function stackSetOperationsReadPolicy(): PolicyDocument {
+  return {
+    Version: "2012-10-17",
+    Statement: [
+      {
+        Sid: "ReadStackSetOperations",
+        Effect: "Allow",
+        Action: ["cloudformation:ListStackSetOperations", "cloudformation:ListStackSetOperationResults"],
+        Resource: `arn:aws:cloudformation:*:*:stackset/${STACKSET_NAME}:*`,
+      },
+    ],
+  };
+}

@@ -13,6 +13,8 @@ import { planUpdate, StateResource } from "../../sim/pulumi-plan";
 import { PlannedResource } from "../../sim/pulumi-runner";
 import { StackSetSim } from "../../sim/stackset";
 import { specProblems } from "../helpers/cfnspec";
+import { decide } from "../helpers/iam";
+import { PolicyDocument } from "../../model/policies";
 import { CENTRAL, exampleOrg } from "../helpers/example-org";
 import { prodConfigWith, runProgram } from "../helpers/offline";
 
@@ -331,5 +333,32 @@ describe("exclusions in the template, resolved per account as CloudFormation wou
     // Lifting the exclusion is a template update: the account's stacks gain the forwarder.
     sim.updateTemplate(forwarderTemplate(TEMPLATE_ARGS));
     assert.ok(sim.forwarders().has(`${excluded}/us-east-1`));
+  });
+});
+
+describe("the directory role reads the StackSet's operations for the summaries (IAM policy simulator)", () => {
+  it("lists this StackSet's operations and their results, and nothing of another StackSet", async () => {
+    const { resources } = await runProgram(prodConfigWith({ deployment: "stackset" }));
+    const role = resources.find((resource) => resource.name === "directory-role");
+    assert.ok(role);
+    const policies = (role.inputs.inlinePolicies as { name: string; policy: string }[]).map(
+      (inline) => JSON.parse(inline.policy) as PolicyDocument,
+    );
+    const read = (action: string, stackSet: string) =>
+      decide({
+        principal: "arn:aws:iam::100000000001:role/abuse-alerts-directory",
+        action,
+        resource: `arn:aws:cloudformation:us-east-1:100000000001:stackset/${stackSet}:3f3a3fbe`,
+        resourceAccount: "100000000001",
+        identityPolicies: policies,
+      });
+    for (const action of [
+      "cloudformation:ListStackSetOperationResults",
+      "cloudformation:ListStackSetOperations",
+    ]) {
+      assert.equal(await read(action, "abuse-alerts-forwarder"), "Allowed", action);
+      assert.equal(await read(action, "someone-elses"), "ImplicitlyDenied", action);
+    }
+    assert.equal(await read("cloudformation:UpdateStackSet", "abuse-alerts-forwarder"), "ImplicitlyDenied");
   });
 });
