@@ -83,7 +83,8 @@ export function coveragePath(args: NotifyDefinitionArgs): Record<string, State> 
     },
     ...operationStates(args),
     ...windowStates(args),
-    ...windowReading(args),
+    ...windowReading(),
+    ...windowOutcome(args),
     [LOOK_UP]: accountLookups(
       args.directoryAccountId,
       args.message.accountTags,
@@ -249,8 +250,8 @@ function windowStates(args: NotifyDefinitionArgs): Record<string, State> {
   };
 }
 
-/** The window's failures, less those a summary named: none, one account's notice, or one for all. */
-function windowReading(args: NotifyDefinitionArgs): Record<string, State> {
+/** The window's failures, every page, and the instances the summaries posted since it began named. */
+function windowReading(): Record<string, State> {
   const query = (pk: unknown, extra: Record<string, unknown> = {}) => ({
     Type: "Task",
     Resource: sdk("dynamodb", "query"),
@@ -263,7 +264,6 @@ function windowReading(args: NotifyDefinitionArgs): Record<string, State> {
       ...extra,
     },
   });
-  const window = windowSummary(args.message.stackSetCallAs);
   return {
     "Coverage: read the window": {
       ...query(WINDOW_KEY),
@@ -307,6 +307,13 @@ function windowReading(args: NotifyDefinitionArgs): Record<string, State> {
       Catch: [{ ErrorEquals: ["States.ALL"], Next: "Coverage: what is left?" }],
       Next: "Coverage: what is left?",
     },
+  };
+}
+
+/** What a window posts: nothing when summaries named it all, one account's notice, or one for all. */
+function windowOutcome(args: NotifyDefinitionArgs): Record<string, State> {
+  const window = windowSummary(args.message.stackSetCallAs);
+  return {
     "Coverage: what is left?": {
       Type: "Pass",
       Assign: { failed: jsonata("$append([], $gathered[$not(key in $covered)])") },

@@ -186,7 +186,9 @@ export class OfflineHub {
     if (call.resource === "arn:aws:states:::sns:publish") return Promise.resolve(this.publish(call));
     if (call.resource.startsWith("arn:aws:states:::aws-sdk:cloudformation:")) {
       if (this.options.cloudFormation) return this.options.cloudFormation(call);
-      return Promise.reject(new TaskFailure("CloudFormation.CloudFormationException", "not answered offline"));
+      return Promise.reject(
+        new TaskFailure("CloudFormation.CloudFormationException", "not answered offline"),
+      );
     }
     return lookups(call);
   }

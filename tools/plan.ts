@@ -144,11 +144,12 @@ function stackSetSection(resources: PlannedResource[]): string[] {
       `Template: ${Buffer.byteLength(body)} of ${TEMPLATE_BODY_LIMIT} bytes, per account and region:`,
     ),
     renderTable(
-      ["Resource", "Type", "Name"],
+      ["Resource", "Type", "Name", "Where"],
       Object.entries(template.Resources).map(([id, resource]) => [
         id,
         resource.Type,
         physicalName(resource.Properties),
+        resource.Condition ? "not excluded" : "all",
       ]),
     ),
     "",

@@ -11,7 +11,7 @@ import { at, ends, HOUR, startHub, timeline } from "../helpers/hub";
 function sample(name: string): Record<string, unknown> {
   const found = stackSetSampleEvents().find((fixture) => fixture.name === name);
   assert.ok(found, name);
-  return structuredClone(found.event) as Record<string, unknown>;
+  return structuredClone<Record<string, unknown>>(found.event);
 }
 
 const STACKSET_ARN =
