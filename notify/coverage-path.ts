@@ -252,21 +252,11 @@ function windowStates(args: NotifyDefinitionArgs): Record<string, State> {
 
 /** The window's failures, every page, and the instances the summaries posted since it began named. */
 function windowReading(): Record<string, State> {
-  const query = (pk: unknown, extra: Record<string, unknown> = {}) => ({
-    Type: "Task",
-    Resource: sdk("dynamodb", "query"),
-    Retry: QUICK_RETRY,
-    Arguments: {
-      TableName: STATE_TABLE_NAME,
-      KeyConditionExpression: "pk = :pk",
-      ExpressionAttributeValues: { ":pk": pk },
-      ConsistentRead: true,
-      ...extra,
-    },
-  });
+  const query = { Type: "Task", Resource: sdk("dynamodb", "query"), Retry: QUICK_RETRY };
   return {
     "Coverage: read the window": {
-      ...query(WINDOW_KEY),
+      ...query,
+      // The page after the last one read, once there is one.
       Arguments: jsonata(
         `$merge([{ 'TableName': ${literal(STATE_TABLE_NAME)}, 'KeyConditionExpression': 'pk = :pk', 'ConsistentRead': true, 'ExpressionAttributeValues': { ':pk': { 'S': ${literal(COVERAGE_WINDOW_PREFIX)} & $string($window) } } }, $exists($lastKey.pk) ? { 'ExclusiveStartKey': $lastKey } : {}])`,
       ),
@@ -291,16 +281,16 @@ function windowReading(): Record<string, State> {
     },
     // Summaries posted since the window began name the instances they covered.
     "Coverage: read the summaries": {
-      ...query(
-        { S: COVERAGE_OPERATIONS_KEY },
-        {
-          KeyConditionExpression: "pk = :pk AND sk >= :since",
-          ExpressionAttributeValues: {
-            ":pk": { S: COVERAGE_OPERATIONS_KEY },
-            ":since": { S: jsonata("$fromMillis($window)") },
-          },
+      ...query,
+      Arguments: {
+        TableName: STATE_TABLE_NAME,
+        KeyConditionExpression: "pk = :pk AND sk >= :since",
+        ExpressionAttributeValues: {
+          ":pk": { S: COVERAGE_OPERATIONS_KEY },
+          ":since": { S: jsonata("$fromMillis($window)") },
         },
-      ),
+        ConsistentRead: true,
+      },
       Assign: {
         covered: jsonata("$append([], $states.result.Items.$parse(instances.S))"),
       },

@@ -90,7 +90,7 @@ export function operationSummary(callAs: CallAs): string {
         'title': $cut(':warning: StackSet rollout ' & $status & ': ' & ($exists($readError.Error) ? 'its results could not be read' : $unit($uncovered, 'account') & ' not covered'), ${LIMITS.title}),
         'description': $cut($join($flat([
           'The abuse-alerts StackSet\\u0027s operation ' & $operation & ' ended ' & $status & '. ' &
-            ($uncovered > 0 ? $unit($count($failed), 'stack instance') & ' failed in ' & $unit($uncovered, 'account') & ': ' & $lost($array($distinct($failed.region))) : 'No stack instance failed.'),
+            ($uncovered > 0 ? $unit($count($failed), 'stack instance') & ' failed in ' & $unit($uncovered, 'account') & ': ' & $lost($array($distinct($failed.region))) : ($exists($readError.Error) ? '' : 'No stack instance failed.')),
           $cancelled > 0 ? $unit($cancelled, 'stack instance') & ' were cancelled once the failures passed the tolerance: they keep the stack they had (none, for a new one) until the operation runs again.',
           $truncated ? 'Only the first ' & ${RESULTS_PAGE_SIZE * RESULTS_PAGES} & ' results were read: npm run coverage has the rest.',
           $exists($readError.Error) ? 'Its results could not be read (' & $readError.Error & ': ' & $cut($readError.Cause, 200) & '): npm run coverage lists them.',

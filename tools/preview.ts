@@ -167,9 +167,18 @@ function unpostedReason(event: Event, options: PreviewOptions, forwarded: boolea
   if (other && options.coverage === false) {
     return "it is a coverage notice of the forwarder StackSet, which only a stack with abuse-alerts:deployment stackset posts (this one is direct)";
   }
+  const detailed = (event.detail as { "status-details"?: { "detailed-status"?: string } } | undefined)?.[
+    "status-details"
+  ]?.["detailed-status"];
+  if (detailed === "CANCELLED") {
+    return "a cancelled stack instance is counted in its operation's summary, not posted on its own";
+  }
+  if (detailed === "SKIPPED_SUSPENDED_ACCOUNT") {
+    return "a suspended account the StackSet skipped is never posted: npm run coverage lists it";
+  }
   return forwarded
     ? "member accounts forward it, but no central rule posts it (a later page of a paged event is not posted again)"
-    : "it is neither an AWS Health abuse or risk event (source aws.health, or abuse-alerts.test for tests) nor a failed stack instance of the forwarder StackSet, so no rule takes it";
+    : "it is neither an AWS Health abuse or risk event (source aws.health, or abuse-alerts.test for tests) nor a failed operation or stack instance of the forwarder StackSet, so no rule takes it";
 }
 
 export interface RenderedPreview {

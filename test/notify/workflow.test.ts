@@ -777,6 +777,10 @@ describe("test events and coverage notices, through the same builder", () => {
     for (const name of ["stackset/instance-suspended", "stackset/instance-cancelled"]) {
       const preview = await renderPreview(event(name));
       assert.equal(preview.posted, false, name);
+      assert.match(
+        oneLine(preview).text,
+        /counted in its operation's summary, not posted on its own|never posted: npm run coverage lists it/,
+      );
     }
     // Even if one reached the workflow, it would end without a call, let alone a post.
     const execution = await runStateMachine(routedDefinition, event("stackset/instance-suspended"), {
