@@ -166,7 +166,8 @@ export function accountsBelow(unit: OrganizationalUnitNode): OrgAccount[] {
   return [...(unit.accounts ?? []), ...(unit.organizationalUnits ?? []).flatMap(accountsBelow)];
 }
 
-function findUnit(unit: OrganizationalUnitNode, id: string): OrganizationalUnitNode | undefined {
+/** The OU (or root) of that ID under a unit, itself included. */
+export function findUnit(unit: OrganizationalUnitNode, id: string): OrganizationalUnitNode | undefined {
   if (unit.id === id) return unit;
   for (const child of unit.organizationalUnits ?? []) {
     const found = findUnit(child, id);

@@ -2,6 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { DIRECTORY_ROLE_NAME } from "../model/names";
 import { directoryRolePolicy, directoryTrustPolicy } from "../model/policies";
+import { stackSetOperationsReadPolicy } from "../model/stackset-failures";
 
 /** Arguments of the role the notify workflows look accounts up with. */
 export interface DirectoryRoleArgs {
@@ -29,7 +30,11 @@ export class DirectoryRole extends pulumi.ComponentResource {
         assumeRolePolicy: pulumi
           .all(args.workflowRoleArns)
           .apply((arns) => JSON.stringify(directoryTrustPolicy(arns, args.stateMachineArns))),
-        inlinePolicies: [{ name: "read-account-context", policy: JSON.stringify(directoryRolePolicy()) }],
+        inlinePolicies: [
+          { name: "read-account-context", policy: JSON.stringify(directoryRolePolicy()) },
+          // The coverage summaries: the StackSet's operations and their results.
+          { name: "read-stackset-operations", policy: JSON.stringify(stackSetOperationsReadPolicy()) },
+        ],
       },
       { parent: this },
     );

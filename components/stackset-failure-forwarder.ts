@@ -4,7 +4,7 @@ import {
   STACKSET_FAILURES_ROLE_NAME,
   STACKSET_FAILURES_RULE_NAME,
 } from "../model/names";
-import { stackInstanceFailurePattern } from "../model/patterns";
+import { stackSetCoveragePattern } from "../model/patterns";
 import { busForwarderRole, forwardToBus } from "./delivery";
 
 /** Arguments of the forwarding of StackSet failures from the StackSet's account. */
@@ -44,7 +44,7 @@ export class StackSetFailureForwarder extends pulumi.ComponentResource {
         ruleName: STACKSET_FAILURES_RULE_NAME,
         description:
           "abuse-alerts: forwards failed stack instances of the forwarder StackSet to the security account",
-        pattern: stackInstanceFailurePattern(),
+        pattern: stackSetCoveragePattern(),
         queueName: STACKSET_FAILURES_DLQ_NAME,
         busArn: args.centralBusArn,
         roleArn: role.arn,

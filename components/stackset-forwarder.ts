@@ -4,6 +4,8 @@ import { StackSetTargets } from "../model/stackset-targets";
 import { Category } from "../config/schema";
 import { forwarderTemplateBody } from "../model/forwarder-template";
 import { STACKSET_NAME } from "../model/names";
+import { stackSetInstanceDeclarations } from "../model/stackset-instances";
+import { rolloutTimeout } from "../model/stackset-rollout";
 
 /** Arguments of the StackSet that deploys the forwarder to the member accounts. */
 export interface StackSetForwarderArgs {
@@ -38,10 +40,19 @@ const INSTANCE_PREFERENCES = {
  * concurrency at the tolerance plus one account, so said here as it runs: 10% at once, ten waves.
  */
 const TEMPLATE_UPDATE_PREFERENCES = {
-  regionConcurrencyType: "PARALLEL",
+  regionConcurrencyType: "PARALLEL" as const,
   maxConcurrentPercentage: 10,
   failureTolerancePercentage: 10,
 };
+
+/**
+ * What `pulumi up` waits for a StackSet or instance operation, instead of the provider's 30
+ * minutes: a template update at 10% a wave is ten waves (the regions in parallel), at most 20
+ * minutes each, and may queue behind another rollout: 6h40m (model/stackset-rollout.ts). Instance
+ * operations (25% a wave) are shorter, but may queue behind a template update: the same wait.
+ */
+export const ROLLOUT_TIMEOUT = rolloutTimeout({ ...TEMPLATE_UPDATE_PREFERENCES, regions: 1 });
+const ROLLOUT_TIMEOUTS = { create: ROLLOUT_TIMEOUT, update: ROLLOUT_TIMEOUT, delete: ROLLOUT_TIMEOUT };
 
 /**
  * One service-managed StackSet with auto-deployment, and its stack instances in every region,
@@ -68,7 +79,7 @@ export class StackSetForwarder extends pulumi.ComponentResource {
         autoDeployment: { enabled: true, retainStacksOnAccountRemoval: false },
         callAs: targets.callAs,
         capabilities: ["CAPABILITY_NAMED_IAM"],
-        templateBody: forwarderTemplateBody(args),
+        templateBody: forwarderTemplateBody({ ...args, excludedAccounts: targets.excludedAccounts }),
         // An update queues behind a running auto-deployment instead of failing.
         managedExecution: { active: true },
         operationPreferences: TEMPLATE_UPDATE_PREFERENCES,
@@ -77,31 +88,38 @@ export class StackSetForwarder extends pulumi.ComponentResource {
         parent: this,
         // Unused with SERVICE_MANAGED; the provider showed a diff on it at every run (fixed 2026-01).
         ignoreChanges: ["administrationRoleArn"],
+        customTimeouts: ROLLOUT_TIMEOUTS,
       },
     );
 
-    for (const region of args.regions) {
+    // One instance per target OU and region: adding or removing an OU adds or removes its own,
+    // and the others stay as they are. None is replaced in place, so none is deleteBeforeReplace.
+    for (const declaration of stackSetInstanceDeclarations(
+      name,
+      targets.organizationalUnitIds,
+      args.regions,
+    )) {
       new aws.cloudformation.StackSetInstance(
-        `${name}-${region}`,
+        declaration.name,
         {
           stackSetName: stackSet.name,
-          stackSetInstanceRegion: region,
+          stackSetInstanceRegion: declaration.region,
           callAs: targets.callAs,
           deploymentTargets: {
-            organizationalUnitIds: targets.organizationalUnitIds,
-            accountFilterType: targets.accountFilterType,
-            accounts: targets.accounts.length > 0 ? targets.accounts : undefined,
+            organizationalUnitIds: [declaration.organizationalUnitId],
+            accountFilterType: "NONE",
           },
           operationPreferences: INSTANCE_PREFERENCES,
           retainStack: false,
         },
         {
           parent: this,
-          // The provider replaces an instance whose targets change. Created first, the new one would
-          // collide with the old, whose deletion then removes the stacks of OUs kept in both.
-          deleteBeforeReplace: true,
-          // The provider waits for the whole operation; a large organization takes longer than 30 minutes.
-          customTimeouts: { create: "3h", update: "3h", delete: "3h" },
+          aliases: declaration.legacyName ? [{ name: declaration.legacyName }] : [],
+          // Exclusions live in the template now. An instance carried over from the one-per-region
+          // declaration keeps its old DIFFERENCE filter: the provider would replace the instance for
+          // it, and the replacement's delete would remove every stack of the OU.
+          ignoreChanges: ["deploymentTargets.accountFilterType", "deploymentTargets.accounts"],
+          customTimeouts: ROLLOUT_TIMEOUTS,
         },
       );
     }

@@ -1,6 +1,6 @@
 import { Category } from "../config/schema";
 import { STACKSET_NAME } from "./names";
-import { NOT_COVERED_STATUSES } from "./stackset-failures";
+import { POSTED_INSTANCE_STATUSES, SUMMARIZED_OPERATION_STATUSES } from "./stackset-failures";
 
 /** An EventBridge event pattern. */
 export type EventPattern = { [field: string]: unknown };
@@ -55,18 +55,26 @@ export function centralPattern(
 /** CloudFormation's event for a StackSet's stack instance, in the StackSet's account and region. */
 export const STACK_INSTANCE_DETAIL_TYPE = "CloudFormation StackSet StackInstance Status Change";
 
+/** CloudFormation's event for a StackSet operation (a rollout, an auto-deployment) as a whole. */
+export const STACKSET_OPERATION_DETAIL_TYPE = "CloudFormation StackSet Operation Status Change";
+
 /**
- * Stack instances of this project's StackSet that failed, in any account and region: forwarded
- * from the StackSet's account to the central bus, and posted as coverage alerts there. Successes
- * are not forwarded: a first rollout would post one per account and region.
+ * What the coverage notices are built from, forwarded from the StackSet's account to the central
+ * bus: this project's StackSet's operations that failed or were stopped (one summary each), and
+ * its stack instances that failed (gathered, when no summary covers them). Not forwarded:
+ * successes (a first rollout would post one per account and region), CANCELLED instances (the
+ * operation's summary counts them), suspended accounts (every operation skips them).
  */
-export function stackInstanceFailurePattern(): EventPattern {
+export function stackSetCoveragePattern(): EventPattern {
   return {
     source: ["aws.cloudformation"],
-    "detail-type": [STACK_INSTANCE_DETAIL_TYPE],
+    "detail-type": [STACK_INSTANCE_DETAIL_TYPE, STACKSET_OPERATION_DETAIL_TYPE],
     detail: {
       "stack-set-arn": [{ wildcard: `arn:aws:cloudformation:*:*:stackset/${STACKSET_NAME}:*` }],
-      "status-details": { "detailed-status": NOT_COVERED_STATUSES },
+      // Instance statuses (CURRENT, OUTDATED, INOPERABLE) never equal an operation's.
+      "status-details": {
+        $or: [{ "detailed-status": POSTED_INSTANCE_STATUSES }, { status: SUMMARIZED_OPERATION_STATUSES }],
+      },
     },
   };
 }

@@ -1,5 +1,5 @@
 import { Category } from "../config/schema";
-import { centralPattern, EventPattern, stackInstanceFailurePattern } from "./patterns";
+import { centralPattern, EventPattern, stackSetCoveragePattern } from "./patterns";
 
 /** A rule on the central bus: which events start the notify workflow. */
 export interface CentralRule {
@@ -51,7 +51,7 @@ export function centralRules(
       name: "abuse-alerts-coverage",
       test: false,
       description: "abuse-alerts: accounts the forwarder StackSet could not deploy to",
-      pattern: stackInstanceFailurePattern(),
+      pattern: stackSetCoveragePattern(),
     },
   ];
 }

@@ -28,9 +28,12 @@ export interface StackSetAdministration {
 export interface StackSetTargets extends StackSetAdministration {
   /** The configured OUs, or the organization's root: nested OUs and accounts that join later included. */
   organizationalUnitIds: string[];
-  /** DIFFERENCE: every account under the OUs but `accounts`; NONE: all of them. */
-  accountFilterType: "NONE" | "DIFFERENCE";
-  accounts: string[];
+  /**
+   * Accounts under those OUs that get no forwarder. They are left out by the template's condition
+   * (model/forwarder-template.ts), not by the instances' account filter: CloudFormation applies
+   * account filters to the operations Pulumi starts, never to auto-deployments.
+   */
+  excludedAccounts: string[];
 }
 
 /** The covered accounts the StackSet cannot reach, and how the caller administers it. */
@@ -48,7 +51,7 @@ export function stackSetAdministration(discovery: StackSetDiscovery): StackSetAd
 
 /**
  * The StackSet's deployment targets for the discovered accounts: the same accounts the direct
- * mode would cover, the accounts that join later included. `exclude` becomes a DIFFERENCE filter
+ * mode would cover, the accounts that join later included. `exclude` becomes the template's list
  * of the excluded accounts the organization has (the management account is never a target).
  */
 export function stackSetTargets(
@@ -63,8 +66,7 @@ export function stackSetTargets(
   return {
     ...stackSetAdministration(discovery),
     organizationalUnitIds: organizationalUnits.length > 0 ? [...organizationalUnits] : [rootId],
-    accountFilterType: excluded.length > 0 ? "DIFFERENCE" : "NONE",
-    accounts: excluded,
+    excludedAccounts: excluded,
   };
 }
 

@@ -79,3 +79,14 @@ export function toItem(values: Record<string, CaseValue>): Record<string, Stored
     ]),
   );
 }
+
+/**
+ * Coverage items, none of which can collide with a case (`case#…`) or a probe: partitions
+ * `coverage#window#<window start>` (sort keys `<account>/<region>`: one failed instance each, and
+ * `~claim`, which the one execution that posts the window's notice writes) and
+ * `coverage#operation` (sort key `<end time>#<operation ID>`: an operation whose summary was
+ * posted, with the instances it named, so a window's notice leaves them out).
+ */
+export const COVERAGE_WINDOW_PREFIX = `${ITEM_KINDS.coverage}#window#`;
+export const COVERAGE_OPERATIONS_KEY = `${ITEM_KINDS.coverage}#operation`;
+export const COVERAGE_CLAIM_KEY = "~claim";

@@ -14,7 +14,7 @@ import { jsonata, literal, Retrier, sdk, State } from "./asl";
  * optimized putItem and updateItem, conditional where two executions may race.
  */
 
-const PUT_ITEM = "arn:aws:states:::dynamodb:putItem";
+export const PUT_ITEM = "arn:aws:states:::dynamodb:putItem";
 export const UPDATE_ITEM = "arn:aws:states:::dynamodb:updateItem";
 
 /** What a lost race looks like: the optimized integration's name for a failed condition. */

@@ -26,7 +26,7 @@ export interface ResolvedResource {
   properties: Record<string, unknown>;
 }
 
-interface Template {
+export interface Template {
   Parameters?: Record<string, { Type: string; Default?: string }>;
   Conditions?: Record<string, unknown>;
   Resources: Record<string, { Type: string; Condition?: string; Properties?: Record<string, unknown> }>;
@@ -71,6 +71,12 @@ function identity(
     }
     case "AWS::SQS::QueuePolicy":
       return { ref: generatedName(context, logicalId), attributes: {} };
+    // Its Ref is a presigned S3 URL nobody signals: the resource deploys nothing.
+    case "AWS::CloudFormation::WaitConditionHandle":
+      return {
+        ref: `https://cloudformation-waitcondition-${region}.s3.amazonaws.com/${encodeURIComponent(context.stackName)}/${logicalId}`,
+        attributes: {},
+      };
     case "AWS::Events::Rule": {
       const name = named("Name");
       const bus = typeof properties.EventBusName === "string" ? properties.EventBusName : "default";
@@ -228,9 +234,9 @@ class TemplateResolver {
       case "Fn::Not":
         return !this.resolve(list(1)[0]);
       case "Fn::And":
-        return (argument as unknown[]).every((item) => this.resolve(item) === true);
+        return conditionList(key, argument).every((item) => this.resolve(item) === true);
       case "Fn::Or":
-        return (argument as unknown[]).some((item) => this.resolve(item) === true);
+        return conditionList(key, argument).some((item) => this.resolve(item) === true);
       case "Condition":
         return this.condition(String(argument));
       default:
@@ -282,6 +288,14 @@ class TemplateResolver {
       throw new TemplateError(`names that refer to each other or to nothing (${reasons})`);
     }
   }
+}
+
+/** Fn::And and Fn::Or take between 2 and 10 conditions; CloudFormation refuses other counts. */
+function conditionList(key: string, argument: unknown): unknown[] {
+  if (!Array.isArray(argument) || argument.length < 2 || argument.length > 10) {
+    throw new TemplateError(`${key} takes 2 to 10 conditions, got ${JSON.stringify(argument)}`);
+  }
+  return argument;
 }
 
 /** Every resource of the template, resolved for one stack; resources whose condition is false are left out. */

@@ -40,6 +40,8 @@ export interface HubOptions {
   /** Owning teams' routes: posts of the accounts they select also go to their topics. */
   routes?: readonly RouteSelectors[];
   replicationSeconds?: number;
+  /** Answers the workflow's CloudFormation calls (the StackSet's operations and their results); none: access denied. */
+  cloudFormation?: (call: TaskCall) => Promise<unknown>;
 }
 
 /** Something published to a topic: a post in a thread, an operations notice, or an escalation email. */
@@ -182,6 +184,12 @@ export class OfflineHub {
     if (this.table.handles(call.resource)) return this.table.answer(call);
     if (this.http.handles(call.resource)) return this.http.answer(call);
     if (call.resource === "arn:aws:states:::sns:publish") return Promise.resolve(this.publish(call));
+    if (call.resource.startsWith("arn:aws:states:::aws-sdk:cloudformation:")) {
+      if (this.options.cloudFormation) return this.options.cloudFormation(call);
+      return Promise.reject(
+        new TaskFailure("CloudFormation.CloudFormationException", "not answered offline"),
+      );
+    }
     return lookups(call);
   }
 

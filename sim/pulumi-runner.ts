@@ -39,6 +39,14 @@ export interface PlannedResource {
   protect: boolean;
   /** Kept in AWS when Pulumi deletes it. */
   retainOnDelete: boolean;
+  /** Deleted before its replacement is created. */
+  deleteBeforeReplace: boolean;
+  /** The URNs it may have had in the state before (its aliases, resolved as the engine resolves them). */
+  aliases: string[];
+  /** Input paths whose changes the engine ignores. */
+  ignoreChanges: string[];
+  /** How long the engine waits for the provider: create, update, delete ("" for the provider's default). */
+  customTimeouts: { create: string; update: string; delete: string };
   /** URNs of the resources whose outputs it takes: the engine creates those first. */
   dependencies: string[];
   /** Paths of the inputs the engine is handed as secrets (e.g. `authParameters.apiKey.value`): it encrypts them in the state. */
@@ -190,14 +198,35 @@ interface RegisterRequest {
   getProvider(): string;
   getProtect(): boolean | undefined;
   getRetainondelete(): boolean | undefined;
+  getDeletebeforereplace(): boolean;
+  getIgnorechangesList(): string[];
+  getAliasesList(): { getUrn(): string; getSpec(): AliasSpec | undefined }[];
+  getCustomtimeouts(): { getCreate(): string; getUpdate(): string; getDelete(): string } | undefined;
   getDependenciesList(): string[];
   getObject(): { toJavaScript(): unknown } | undefined;
+}
+
+/** An alias as the SDK sends it: a name (and optionally a type or parent) relative to the resource. */
+interface AliasSpec {
+  getName(): string;
+  getType(): string;
+  getParenturn(): string;
+  getNoparent(): boolean;
 }
 
 /** What the engine is told of a resource at registration: the mock monitor keeps none of it. */
 type Registration = Pick<
   PlannedResource,
-  "parent" | "provider" | "protect" | "retainOnDelete" | "dependencies" | "secretInputs"
+  | "parent"
+  | "provider"
+  | "protect"
+  | "retainOnDelete"
+  | "deleteBeforeReplace"
+  | "aliases"
+  | "ignoreChanges"
+  | "customTimeouts"
+  | "dependencies"
+  | "secretInputs"
 >;
 
 /** Where a registration's inputs hold values marked secret, which the mock monitor unwraps. */
@@ -249,11 +278,31 @@ class Recorder {
       : request.getType();
     this.qualifiedTypes.set(this.urn(mockType, request.getName()), qualified);
     this.byTypeAndName.set(`${request.getType()}::${request.getName()}`, qualified);
+    const timeouts = request.getCustomtimeouts();
     this.registrations.set(this.urn(qualified, request.getName()), {
       parent: parentType ? this.urn(parentType, parent.split("::")[3]) : "",
       provider: request.getProvider().split("::").slice(0, -1).join("::"),
       protect: request.getProtect() ?? false,
       retainOnDelete: request.getRetainondelete() ?? false,
+      deleteBeforeReplace: request.getDeletebeforereplace(),
+      aliases: request.getAliasesList().map((alias) => {
+        const spec = alias.getSpec();
+        if (!spec) return alias.getUrn();
+        // A spec with only a name keeps the resource's type and parent (the engine's rule).
+        const aliasParent = spec.getNoparent() ? undefined : spec.getParenturn() || parent;
+        const aliasParentType = aliasParent ? this.qualifiedTypes.get(aliasParent) : undefined;
+        const type = spec.getType() || request.getType();
+        return this.urn(
+          aliasParentType ? `${aliasParentType}$${type}` : type,
+          spec.getName() || request.getName(),
+        );
+      }),
+      ignoreChanges: request.getIgnorechangesList(),
+      customTimeouts: {
+        create: timeouts?.getCreate() ?? "",
+        update: timeouts?.getUpdate() ?? "",
+        delete: timeouts?.getDelete() ?? "",
+      },
       dependencies: request.getDependenciesList(),
       secretInputs: secretPaths(request.getObject()?.toJavaScript()),
     });
@@ -303,6 +352,10 @@ class Recorder {
       provider: "",
       protect: false,
       retainOnDelete: false,
+      deleteBeforeReplace: false,
+      aliases: [],
+      ignoreChanges: [],
+      customTimeouts: { create: "", update: "", delete: "" },
       dependencies: [],
       secretInputs: [],
       ...resource,

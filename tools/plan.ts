@@ -9,7 +9,7 @@ import { previewTime, readEventFile, renderPreview, stackPreviewOptions } from "
 import { contextsFromOrganization } from "../sim/account-context";
 import { noProgress, ProgressFactory } from "../lib/progress";
 import { paragraph, renderTable } from "../lib/tables";
-import { CloudFormationTemplate, TEMPLATE_BODY_LIMIT } from "../model/forwarder-template";
+import { CloudFormationTemplate, TEMPLATE_BODY_LIMIT, templateExclusions } from "../model/forwarder-template";
 import { CallAs } from "../model/stackset-targets";
 import { routesSection } from "./plan-routes";
 
@@ -107,13 +107,18 @@ function stackSetSection(resources: PlannedResource[]): string[] {
   const instances = resources.filter(
     (resource) => resource.type === "aws:cloudformation/stackSetInstance:StackSetInstance",
   );
-  const targets = instances[0]?.inputs.deploymentTargets as {
-    organizationalUnitIds: string[];
-    accountFilterType: string;
-    accounts?: string[];
-  };
+  const units = [
+    ...new Set(
+      instances.flatMap(
+        (instance) =>
+          (instance.inputs.deploymentTargets as { organizationalUnitIds: string[] }).organizationalUnitIds,
+      ),
+    ),
+  ];
+  const regions = [...new Set(instances.map((instance) => String(instance.inputs.stackSetInstanceRegion)))];
   const body = stackSet.inputs.templateBody as string;
   const template = JSON.parse(body) as CloudFormationTemplate;
+  const excluded = templateExclusions(template);
   const administrator =
     stackSet.inputs.callAs === "DELEGATED_ADMIN"
       ? `delegated administrator ${stackSet.account} (callAs DELEGATED_ADMIN)`
@@ -129,19 +134,22 @@ function stackSetSection(resources: PlannedResource[]): string[] {
         `without a pulumi up), managed execution on, administered by the ${administrator}.`,
     ),
     paragraph(
-      `Targets: ${targets.organizationalUnitIds.join(", ")}` +
-        (targets.accountFilterType === "DIFFERENCE" ? ` except ${(targets.accounts ?? []).join(", ")}` : "") +
-        `, nested OUs included; stack instances in ${instances.map((instance) => String(instance.inputs.stackSetInstanceRegion)).join(", ")}.`,
+      `Targets: ${units.join(", ")}, nested OUs included; stack instances in ${regions.join(", ")}` +
+        ` (one declaration per OU and region).` +
+        (excluded.length > 0
+          ? ` The template's condition leaves the forwarder out of ${excluded.join(", ")} (auto-deployment included).`
+          : ""),
     ),
     paragraph(
       `Template: ${Buffer.byteLength(body)} of ${TEMPLATE_BODY_LIMIT} bytes, per account and region:`,
     ),
     renderTable(
-      ["Resource", "Type", "Name"],
+      ["Resource", "Type", "Name", "Where"],
       Object.entries(template.Resources).map(([id, resource]) => [
         id,
         resource.Type,
         physicalName(resource.Properties),
+        resource.Condition ? "not excluded" : "all",
       ]),
     ),
     "",

@@ -30,6 +30,7 @@ import { caseTimeline, renderTimeline } from "./timeline";
 import { notifyDefinition } from "../notify/definition";
 import { messageOptions } from "../notify/message";
 import { unseenCaseHandler } from "../sim/dynamodb";
+import { aloneInItsWindow } from "../sim/stackset";
 import { ExecutionResult, runStateMachine, TaskHandler } from "../sim/step-functions";
 import { decodeTeamsChannelId, RouteConfig } from "../config/routes";
 import { routeTargetsIn } from "../model/routes";
@@ -91,9 +92,12 @@ export async function previewEvent(event: Event, options: PreviewOptions = {}): 
     published: (text, topicArn) => posts.push({ topicArn, message: text }),
   });
   const lookups = options.handler ?? sampleHandler;
-  // The first post of a new case: the table knows nothing of it yet.
+  // The first post of a new case: the table knows nothing of it yet. A failed stack instance: alone in its window.
+  const alone = aloneInItsWindow(event);
   const handler: TaskHandler = (call) =>
-    call.resource.endsWith(":sns:publish") ? sampleHandler(call) : (unseenCaseHandler(call) ?? lookups(call));
+    call.resource.endsWith(":sns:publish")
+      ? sampleHandler(call)
+      : (alone(call) ?? unseenCaseHandler(call) ?? lookups(call));
   const execution = await runStateMachine(definition, event, {
     handler,
     now: options.now ?? new Date(),
@@ -163,9 +167,18 @@ function unpostedReason(event: Event, options: PreviewOptions, forwarded: boolea
   if (other && options.coverage === false) {
     return "it is a coverage notice of the forwarder StackSet, which only a stack with abuse-alerts:deployment stackset posts (this one is direct)";
   }
+  const detailed = (event.detail as { "status-details"?: { "detailed-status"?: string } } | undefined)?.[
+    "status-details"
+  ]?.["detailed-status"];
+  if (detailed === "CANCELLED") {
+    return "a cancelled stack instance is counted in its operation's summary, not posted on its own";
+  }
+  if (detailed === "SKIPPED_SUSPENDED_ACCOUNT") {
+    return "a suspended account the StackSet skipped is never posted: npm run coverage lists it";
+  }
   return forwarded
     ? "member accounts forward it, but no central rule posts it (a later page of a paged event is not posted again)"
-    : "it is neither an AWS Health abuse or risk event (source aws.health, or abuse-alerts.test for tests) nor a failed stack instance of the forwarder StackSet, so no rule takes it";
+    : "it is neither an AWS Health abuse or risk event (source aws.health, or abuse-alerts.test for tests) nor a failed operation or stack instance of the forwarder StackSet, so no rule takes it";
 }
 
 export interface RenderedPreview {

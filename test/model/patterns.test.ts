@@ -1,5 +1,5 @@
 import { strict as assert } from "node:assert";
-import { centralPattern, forwarderPattern, stackInstanceFailurePattern } from "../../model/patterns";
+import { centralPattern, forwarderPattern, stackSetCoveragePattern } from "../../model/patterns";
 import { matchesPattern } from "../../sim/eventbridge";
 import { sampleEvents, stackSetSampleEvents } from "../../tools/examples";
 
@@ -79,10 +79,12 @@ describe("event patterns against sample AWS Health events", () => {
 describe("the StackSet failure pattern against sample CloudFormation events", () => {
   const expected: Record<string, boolean> = {
     "instance-failed-scp": true,
-    "instance-suspended": true,
+    "instance-suspended": false,
     "instance-succeeded": false,
     "other-stackset-failed": false,
-    "operation-failed": false,
+    "operation-failed": true,
+    "operation-succeeded": false,
+    "instance-cancelled": false,
   };
   const events = stackSetSampleEvents();
 
@@ -92,7 +94,7 @@ describe("the StackSet failure pattern against sample CloudFormation events", ()
 
   for (const { name, event } of events) {
     it(`${name}: ${expected[name] ? "a coverage alert" : "nothing"}`, () => {
-      assert.equal(matchesPattern(stackInstanceFailurePattern(), event as never), expected[name]);
+      assert.equal(matchesPattern(stackSetCoveragePattern(), event as never), expected[name]);
       assert.equal(matchesPattern(forwarderPattern(["abuse", "risk"]), event as never), false);
     });
   }

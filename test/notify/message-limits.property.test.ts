@@ -3,7 +3,8 @@ import fc from "fast-check";
 import jsonata from "jsonata";
 import { CustomNotification, parseCustomNotification } from "../../notify/notification";
 import { acknowledgedMessage, overdueMessage, reminderMessage } from "../../notify/case-message";
-import { NOT_COVERED_STATUSES } from "../../model/stackset-failures";
+import { POSTED_INSTANCE_STATUSES } from "../../model/stackset-failures";
+import { operationSummary, windowSummary } from "../../notify/coverage-summary";
 import { COMMERCIAL_REGIONS } from "../../config/schema";
 import { AccountContext, AccountContexts } from "../../sim/account-context";
 import { LIMITS } from "../../notify/notification";
@@ -305,7 +306,7 @@ const healthEventArbitrary = (entityLength: number) =>
     });
 
 const coverageFixtures = stackSetSampleEvents().filter((fixture) =>
-  ["instance-failed-scp", "instance-suspended"].includes(fixture.name),
+  ["instance-failed-scp"].includes(fixture.name),
 );
 
 /** A failed stack instance of the forwarder StackSet: any region, any account, AWS's reason any text. */
@@ -319,7 +320,7 @@ const coverageEventArbitrary = fc
     account: ACCOUNT_ID,
     stackGiven: fc.nat(9).map((roll) => roll > 0),
     reason: fc.option(text(10_000), { nil: undefined }),
-    status: fc.constantFrom(...NOT_COVERED_STATUSES),
+    status: fc.constantFrom(...POSTED_INSTANCE_STATUSES),
     action: fc.constantFrom(undefined, "CREATE", "UPDATE", "DELETE"),
   })
   .map((generated) => {
@@ -439,6 +440,90 @@ describe("Chatbot's limits for any event and account (fast-check)", () => {
         if (reason) assertQuoted(notification.content.description, "\n*AWS says* ", reason);
       }),
       { numRuns: 250 },
+    );
+  });
+});
+
+/** A rollout's or a window's failed and cancelled instances: many accounts, regions, any reason. */
+const failuresArbitrary = fc.array(
+  fc.record({
+    account: fc.oneof(ACCOUNT_ID, fc.stringMatching(/^\d{12}$/)),
+    region: fc.oneof(
+      fc.constantFrom(...COMMERCIAL_REGIONS),
+      fc.stringMatching(/^[a-z]{2}(-[a-z]{1,12}){1,3}-\d{1,2}$/),
+    ),
+    status: fc.constantFrom("FAILED", "FAILED", "CANCELLED"),
+    reason: fc.option(
+      fc.oneof(
+        text(2000),
+        fc.constant(
+          "User: arn:aws:sts::222222222221:assumed-role/x is not authorized ... explicit deny in a service control policy",
+        ),
+        fc.constant("abuse-alerts-stackset-dlq already exists"),
+      ),
+      { nil: undefined },
+    ),
+    ou: fc.option(fc.stringMatching(/^ou-[a-z0-9]{4}-[a-z0-9]{8}$/), { nil: undefined }),
+  }),
+  { minLength: 2, maxLength: 400 },
+);
+
+describe("Chatbot's limits for the coverage summaries (fast-check)", () => {
+  it("a rollout's summary: valid, within every limit, for any results", async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        failuresArbitrary,
+        fc.constantFrom("FAILED", "STOPPED"),
+        fc.boolean(),
+        fc.constantFrom<"SELF" | "DELEGATED_ADMIN">("SELF", "DELEGATED_ADMIN"),
+        async (results, status, unread, callAs) => {
+          const bindings = {
+            event: {
+              id: "e",
+              detail: {
+                "stack-set-arn":
+                  "arn:aws:cloudformation:us-east-1:100000000001:stackset/abuse-alerts-forwarder:x",
+                "stack-set-operation-id": "ce69adce-2221-4483-8c4b-c51f284f25e8",
+                "status-details": { status },
+              },
+            },
+            results: unread ? [] : results,
+            token: unread ? "" : "next",
+            readError: unread ? { Error: "CloudFormation.AccessDenied", Cause: "denied" } : {},
+          };
+          const notification = (await jsonata(operationSummary(callAs)).evaluate({}, bindings)) as unknown;
+          const message = JSON.stringify(notification);
+          const parsed = parseCustomNotification(message);
+          assertFitsChatbot(
+            { forwarded: true, rules: [], message, notification: parsed },
+            { results, bindings },
+          );
+          const failed = new Set(
+            results.filter((result) => result.status === "FAILED").map((result) => result.account),
+          );
+          if (!unread)
+            assert.match(parsed.content.title ?? "", new RegExp(`: ${failed.size} accounts? not covered`));
+        },
+      ),
+      { numRuns: 80 },
+    );
+  });
+
+  it("a window's notice: valid, within every limit, for any failures", async () => {
+    await fc.assert(
+      fc.asyncProperty(failuresArbitrary, async (failures) => {
+        const failed = failures.map((failure) => ({ ...failure, status: "FAILED" }));
+        const bindings = {
+          failed,
+          windowStart: Date.parse("2026-11-19T11:00:00Z"),
+          windowEnd: Date.parse("2026-11-19T11:15:00Z"),
+        };
+        const notification = (await jsonata(windowSummary("SELF")).evaluate({}, bindings)) as unknown;
+        const message = JSON.stringify(notification);
+        const parsed = parseCustomNotification(message);
+        assertFitsChatbot({ forwarded: true, rules: [], message, notification: parsed }, { failures });
+      }),
+      { numRuns: 80 },
     );
   });
 });

@@ -773,14 +773,23 @@ describe("test events and coverage notices, through the same builder", () => {
     assert.equal(notification.metadata?.threadId, "coverage/unknown/an unknown region");
   });
 
-  it("a suspended account the StackSet skipped: nothing to do until it is reinstated", async () => {
-    const notification = await notificationOf(event("stackset/instance-suspended"));
-    assert.match(
-      notification.content.title ?? "",
-      /Not covered: 555555555552 in us-east-1, forwarder stack SKIPPED_SUSPENDED_ACCOUNT/,
-    );
-    assert.match(notification.content.nextSteps?.[0] ?? "", /The account is suspended/);
-    assert.doesNotMatch(notification.content.description, /AWS says/, "an empty reason is left out");
+  it("a suspended account the StackSet skipped, or a cancelled instance: never posted", async () => {
+    for (const name of ["stackset/instance-suspended", "stackset/instance-cancelled"]) {
+      const preview = await renderPreview(event(name));
+      assert.equal(preview.posted, false, name);
+      assert.match(
+        oneLine(preview).text,
+        /counted in its operation's summary, not posted on its own|never posted: npm run coverage lists it/,
+      );
+    }
+    // Even if one reached the workflow, it would end without a call, let alone a post.
+    const execution = await runStateMachine(routedDefinition, event("stackset/instance-suspended"), {
+      handler: () => Promise.reject(new Error("no call expected")),
+      now: NOW,
+    });
+    assert.equal(execution.status, "SUCCEEDED");
+    assert.equal(execution.path.at(-1), "Coverage: not posted");
+    assert.deepEqual(execution.calls, []);
   });
 
   it("the previews say when nothing would be posted", async () => {

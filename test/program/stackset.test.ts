@@ -8,22 +8,27 @@ import {
   OrganizationFile,
 } from "../../accounts/org-file";
 import { stackSetTargets } from "../../model/stackset-targets";
-import { OrgAccount } from "../../accounts/types";
 import { syntheticOrganization } from "../../sim/synthetic-org";
 import { resolveTemplate } from "../../sim/cloudformation";
-import { forwarderTemplate, TEMPLATE_BODY_LIMIT } from "../../model/forwarder-template";
-import { forwarderPattern, stackInstanceFailurePattern } from "../../model/patterns";
+import {
+  CloudFormationTemplate,
+  forwarderTemplate,
+  TEMPLATE_BODY_LIMIT,
+} from "../../model/forwarder-template";
+import { forwarderPattern, stackSetCoveragePattern } from "../../model/patterns";
 import { PolicyDocument } from "../../model/policies";
 import { validateConfig } from "../../config/schema";
 import { matchesPattern } from "../../sim/eventbridge";
 import { PlannedResource } from "../../sim/pulumi-runner";
 import { CENTRAL, exampleOrg, MANAGEMENT, minimalConfig, PROD_COVERED } from "../helpers/example-org";
+import { allUnitIds, organizationArbitrary } from "../helpers/random-org";
 import { specProblems } from "../helpers/cfnspec";
 import { sampleEvents } from "../../tools/examples";
 import { decide } from "../helpers/iam";
 import { prodConfigWith, runProgram } from "../helpers/offline";
 
 const STACKSET = { deployment: "stackset" };
+const TEMPLATE_ARGS = { centralAccountId: CENTRAL, categories: ["abuse", "risk"] as const };
 const REGIONS = ["us-east-1", "us-west-2"];
 const ofType = (resources: PlannedResource[], type: string) =>
   resources.filter((resource) => resource.type === type);
@@ -86,20 +91,31 @@ describe("deployment: stackset, the resource graph", () => {
     const template = parsed<ReturnType<typeof forwarderTemplate>>(stackSet, "templateBody");
     assert.deepEqual(
       template,
-      forwarderTemplate({ centralAccountId: CENTRAL, categories: ["abuse", "risk"] }),
+      forwarderTemplate({
+        centralAccountId: CENTRAL,
+        categories: ["abuse", "risk"],
+        excludedAccounts: ["333333333331"],
+      }),
     );
   });
 
-  it("targets the root in every region, minus the excluded account, with soft failure tolerance and long timeouts", () => {
+  it("targets the root in every region, one instance each, the excluded account left to the template, with soft failure tolerance", () => {
     const instances = ofType(resources, "aws:cloudformation/stackSetInstance:StackSetInstance");
     assert.deepEqual(instances.map((instance) => input(instance, "stackSetInstanceRegion")).sort(), REGIONS);
+    assert.deepEqual(
+      instances.map((instance) => instance.name),
+      REGIONS.map((region) => `stackset-r-ex12-${region}`),
+    );
+    const stackSet = named(resources, "stackset-stackset");
+    assert.deepEqual(parsed<CloudFormationTemplate>(stackSet, "templateBody").Conditions?.Excluded, {
+      "Fn::Equals": [{ Ref: "AWS::AccountId" }, "333333333331"],
+    });
     for (const instance of instances) {
       assert.equal(instance.account, MANAGEMENT);
       assert.equal(input(instance, "stackSetName"), "abuse-alerts-forwarder");
       assert.deepEqual(input(instance, "deploymentTargets"), {
         organizationalUnitIds: ["r-ex12"],
-        accountFilterType: "DIFFERENCE",
-        accounts: ["333333333331"],
+        accountFilterType: "NONE",
       });
       assert.deepEqual(input(instance, "operationPreferences"), {
         regionConcurrencyType: "PARALLEL",
@@ -114,7 +130,7 @@ describe("deployment: stackset, the resource graph", () => {
     const rule = named(resources, "stackset-failures-rule");
     assert.equal(rule.account, MANAGEMENT);
     assert.equal(rule.region, "us-east-1");
-    assert.deepEqual(parsed(rule, "eventPattern"), stackInstanceFailurePattern());
+    assert.deepEqual(parsed(rule, "eventPattern"), stackSetCoveragePattern());
     const target = named(resources, "stackset-failures-target");
     assert.equal(input(target, "arn"), `arn:aws:events:us-east-1:${CENTRAL}:event-bus/abuse-alerts`);
     assert.equal(input(target, "roleArn"), `arn:aws:iam::${MANAGEMENT}:role/abuse-alerts-stackset-failures`);
@@ -128,7 +144,7 @@ describe("deployment: stackset, the resource graph", () => {
       [`${CENTRAL} us-east-1`],
       "one coverage rule, on the central bus of the StackSet's region",
     );
-    assert.deepEqual(parsed(coverage[0], "eventPattern"), stackInstanceFailurePattern());
+    assert.deepEqual(parsed(coverage[0], "eventPattern"), stackSetCoveragePattern());
   });
 });
 
@@ -142,6 +158,7 @@ describe("deployment: stackset, who is reached and how", () => {
       organizationalUnitIds: ["ou-ex12-workload1"],
       accountFilterType: "NONE",
     });
+    assert.equal(instance.name, "stackset-ou-ex12-workload1-us-east-1");
     assert.deepEqual(outputs.directForwarderAccountIds, [CENTRAL]);
     assert.deepEqual(providersOf(resources), [MANAGEMENT, CENTRAL]);
   });
@@ -280,42 +297,6 @@ describe("the forwarder template, resolved per account and region as CloudFormat
 });
 
 describe("StackSet targets over any organization (fast-check)", () => {
-  /** An OU tree of random shape, accounts of random states, unique IDs. */
-  const organizationArbitrary = fc
-    .tuple(
-      fc.array(fc.tuple(fc.nat(12), fc.constantFrom("ACTIVE", "ACTIVE", "ACTIVE", "SUSPENDED", "CLOSED")), {
-        minLength: 1,
-        maxLength: 40,
-      }),
-      fc.nat(),
-    )
-    .map(([placements, seed]): OrganizationFile => {
-      const units: OrganizationalUnitNode[] = Array.from({ length: 13 }, (_, index) => ({
-        id: `ou-prop-${String(index).padStart(8, "0")}`,
-        name: `OU${index}`,
-        accounts: [],
-        organizationalUnits: [],
-      }));
-      const root: OrganizationalUnitNode = {
-        id: "r-prop",
-        name: "Root",
-        accounts: [{ id: MANAGEMENT, name: "management", state: "ACTIVE" }],
-        organizationalUnits: [],
-      };
-      // Each OU hangs under the root or an earlier OU: nested up to 12 levels.
-      units.forEach((unit, index) => {
-        const parent = index === 0 ? root : [root, ...units.slice(0, index)][(seed >> index) % (index + 1)];
-        parent.organizationalUnits?.push(unit);
-      });
-      const place = (account: OrgAccount, slot: number) =>
-        (slot === 12 ? root : units[slot]).accounts?.push(account);
-      place({ id: CENTRAL, name: "central", state: "ACTIVE" }, seed % 13);
-      placements.forEach(([slot, state], index) =>
-        place({ id: String(300000000000 + index), name: `a${index}`, state }, slot),
-      );
-      return { organization: { id: "o-exampleorg1", managementAccountId: MANAGEMENT }, root };
-    });
-
   /** What a service-managed StackSet deploys to: ACTIVE accounts under the target OUs, nested ones too, minus the filter, never the management account. */
   function deployedTo(file: OrganizationFile, targets: ReturnType<typeof stackSetTargets>): Set<string> {
     const units = (unit: OrganizationalUnitNode): OrganizationalUnitNode[] => [
@@ -327,9 +308,15 @@ describe("StackSet targets over any organization (fast-check)", () => {
       targeted
         .flatMap((unit) => accountsBelow(unit))
         .filter((account) => account.state === "ACTIVE" && account.id !== MANAGEMENT)
-        .filter(
-          (account) => targets.accountFilterType !== "DIFFERENCE" || !targets.accounts.includes(account.id),
-        )
+        // The template's condition, resolved per account: no forwarder in the excluded ones.
+        .filter((account) => {
+          const stack = resolveTemplate(forwarderTemplate({ ...TEMPLATE_ARGS, ...targets }), {
+            accountId: account.id,
+            region: "us-east-1",
+            stackName: "StackSet-abuse-alerts-forwarder-1",
+          });
+          return "ForwardRule" in stack;
+        })
         .map((account) => account.id),
     );
   }
@@ -378,7 +365,3 @@ describe("StackSet targets over any organization (fast-check)", () => {
     );
   });
 });
-
-function allUnitIds(root: OrganizationalUnitNode): string[] {
-  return (root.organizationalUnits ?? []).flatMap((unit) => [unit.id, ...allUnitIds(unit)]);
-}

@@ -3,7 +3,11 @@ import {
   CloudFormationClient,
   CloudFormationServiceException,
   ListStackInstancesCommand,
+  ListStackSetOperationResultsCommand,
+  ListStackSetOperationsCommand,
   StackInstanceSummary,
+  StackSetOperationResultSummary,
+  StackSetOperationSummary,
 } from "@aws-sdk/client-cloudformation";
 import {
   DescribeRuleCommand,
@@ -39,6 +43,8 @@ interface Scenario {
   /** Stack instances by "account region"; CURRENT and SUCCEEDED for every StackSet account when absent. */
   instances?: Record<string, Partial<StackInstanceSummary> | "absent">;
   stackSetMissing?: boolean;
+  /** The StackSet's operations, oldest first, each with its results; none when absent. */
+  operations?: { summary: StackSetOperationSummary; results: StackSetOperationResultSummary[] }[];
   /** Rules by "account region": absent, disabled, old pattern, other target, unreadable. */
   rules?: Record<string, "absent" | "disabled" | "old" | "elsewhere" | "denied" | "throttled-once">;
   deniedRoles?: string[];
@@ -101,6 +107,32 @@ function audit(scenario: Scenario = {}) {
         NextToken: end < summaries.length ? String(end) : undefined,
       };
     });
+
+  // Both lists a page of two at a time: every list spans pages.
+  const paged = <T>(items: T[], token?: string) => {
+    const start = Number(token ?? 0);
+    return {
+      Summaries: items.slice(start, start + 2),
+      NextToken: start + 2 < items.length ? String(start + 2) : undefined,
+    };
+  };
+  cfnMock.on(ListStackSetOperationsCommand).callsFake((input: { NextToken?: string }) => {
+    if (scenario.stackSetMissing)
+      throw serviceError(CloudFormationServiceException, "StackSetNotFoundException");
+    return paged(
+      (scenario.operations ?? []).map((operation) => operation.summary),
+      input.NextToken,
+    );
+  });
+  cfnMock
+    .on(ListStackSetOperationResultsCommand)
+    .callsFake((input: { OperationId: string; NextToken?: string }) =>
+      paged(
+        scenario.operations?.find((operation) => operation.summary.OperationId === input.OperationId)
+          ?.results ?? [],
+        input.NextToken,
+      ),
+    );
 
   const stats = { inFlight: 0, maxInFlight: 0, describeCalls: 0 };
   const eventBridge = (region: string, credentials?: AwsCredentialIdentity) => {
@@ -269,6 +301,88 @@ describe("npm run coverage", () => {
     assert.match(text, /│ forwarder \(StackSet\) +│ 9 +│ 1 +│ 1 +│ 1 +│ 0 +│/);
     assert.match(text, /3 gap\(s\)/);
     assert.equal(hasGaps(report), true);
+  });
+
+  it("shows the running and last operations with their results, failures by reason, and the suspended accounts", async () => {
+    const minutes = (n: number) => new Date(Date.parse("2026-11-19T09:00:00Z") + n * 60_000);
+    const operation = (id: string, status: string, start: number, end?: number, action = "UPDATE") =>
+      ({
+        OperationId: id,
+        Action: action,
+        Status: status,
+        CreationTimestamp: minutes(start),
+        ...(end === undefined ? {} : { EndTimestamp: minutes(end) }),
+      }) as StackSetOperationSummary;
+    const result = (account: string, status: string, reason?: string) =>
+      ({
+        Account: account,
+        Region: "us-east-1",
+        Status: status,
+        StatusReason: reason,
+      }) as StackSetOperationResultSummary;
+    const scp = (account: string) =>
+      `User: arn:aws:sts::${account}:assumed-role/x is not authorized: explicit deny in a service control policy`;
+    const { run, cfnMock } = audit({
+      instances: {
+        "333333333333 us-east-1": {
+          Status: "OUTDATED",
+          StackInstanceStatus: { DetailedStatus: "SKIPPED_SUSPENDED_ACCOUNT" },
+        },
+      },
+      operations: [
+        { summary: operation("op-oldest", "SUCCEEDED", 0, 30, "CREATE"), results: [] },
+        {
+          summary: operation("op-old", "SUCCEEDED", 100, 130),
+          results: [result("222222222221", "SUCCEEDED")],
+        },
+        { summary: operation("op-older", "SUCCEEDED", 50, 60), results: [] },
+        {
+          summary: operation("op-failed", "FAILED", 200, 240),
+          results: [
+            result("222222222221", "FAILED", scp("222222222221")),
+            result("222222222222", "FAILED", scp("222222222222")),
+            result("222222222223", "FAILED", "abuse-alerts-stackset-dlq already exists"),
+            result("333333333331", "CANCELLED", "Cancelled since failure tolerance has exceeded"),
+            result("333333333333", "SUCCEEDED"),
+          ],
+        },
+        {
+          summary: operation("op-running", "RUNNING", 300),
+          results: [result("222222222221", "RUNNING"), result("222222222222", "PENDING")],
+        },
+      ],
+    });
+    const report = await run();
+    assert.deepEqual(
+      report.operations?.map((found) => `${found.id} ${found.status}`),
+      ["op-running RUNNING", "op-failed FAILED", "op-old SUCCEEDED", "op-older SUCCEEDED"],
+    );
+    const failed = report.operations?.[1];
+    assert.deepEqual(failed?.results, { FAILED: 3, CANCELLED: 1, SUCCEEDED: 1 });
+    assert.deepEqual(failed?.failures, [
+      {
+        reason: "A service control policy denies the StackSet",
+        accounts: ["222222222221 us-east-1", "222222222222 us-east-1"],
+      },
+      { reason: "A resource of the same name already exists", accounts: ["222222222223 us-east-1"] },
+    ]);
+    assert.deepEqual(report.suspended, ["333333333333 us-east-1"]);
+    // Every page of the operations (five, two a page) and of each shown operation's results.
+    assert.equal(cfnMock.commandCalls(ListStackSetOperationsCommand).length, 3);
+    assert.equal(
+      cfnMock
+        .commandCalls(ListStackSetOperationResultsCommand)
+        .filter((call) => call.args[0].input.OperationId === "op-failed").length,
+      3,
+    );
+    const text = renderCoverage(report);
+    assert.match(text, /StackSet operations \(running, then the last ones\)/);
+    assert.match(text, /op-failed/);
+    assert.match(text.replace(/[│\s]+/g, " "), /FAILED 2026-11-19 .*3 failed, 1 .*cancelled, 1 .*succeeded/);
+    assert.match(
+      text,
+      /Suspended, skipped by the StackSet until reinstated \(not posted in the channel\): 333333333333 us-east-1/,
+    );
   });
 
   it("says the StackSet does not exist, for every account it should reach", async () => {

@@ -9,6 +9,7 @@ import { AbuseAlertsConfig, SecurityContact } from "../../config/schema";
 import { noProgress, ProgressFactory } from "../../lib/progress";
 import { securityContactRow } from "./contact";
 import { directForwarderRow } from "./direct";
+import { OperationReport, stackSetOperations } from "./operations";
 import { stackInstances, stackSetRows } from "./stackset";
 import { CoverageClients, CoverageRow } from "./types";
 
@@ -23,6 +24,10 @@ export interface CoverageReport {
   accounts: number;
   regions: readonly string[];
   rows: CoverageRow[];
+  /** stackset mode: the StackSet's running and last operations, with their results. */
+  operations?: OperationReport[];
+  /** stackset mode: accounts (and regions) the StackSet skipped as suspended; never posted in the channel. */
+  suspended?: string[];
 }
 
 /**
@@ -57,15 +62,24 @@ export async function runCoverage(
   const run = { clients, config, discovery, limit, progress, reach };
   const rows: CoverageRow[] = [];
   let direct: CoveredAccount[] = discovery.covered;
+  let stackSet: Pick<CoverageReport, "operations" | "suspended"> = {};
   if (config.deployment === "stackset") {
     const reachedDirectly = new Set(stackSetAdministration(discovery).direct);
     direct = discovery.covered.filter((account) => reachedDirectly.has(account.id));
-    rows.push(...(await stackSetCoverage(run, reachedDirectly)));
+    const found = await stackSetCoverage(run, reachedDirectly);
+    rows.push(...found.rows);
+    stackSet = { operations: found.operations, suspended: found.suspended };
   }
   rows.push(...(await directCoverage(run, direct)));
   if (config.securityContact) rows.push(...(await contactRows(run, config.securityContact)));
   rows.sort((a, b) => a.accountId.localeCompare(b.accountId) || a.region.localeCompare(b.region));
-  return { deployment: config.deployment, accounts: discovery.covered.length, regions: config.regions, rows };
+  return {
+    deployment: config.deployment,
+    accounts: discovery.covered.length,
+    regions: config.regions,
+    rows,
+    ...stackSet,
+  };
 }
 
 /** What one audit works with. */
@@ -79,11 +93,11 @@ interface CoverageRun {
   reach: (accountId: string) => Promise<ProbeOutcome>;
 }
 
-/** The StackSet's instance of every account and region it should reach. */
+/** The StackSet's instance of every account and region it should reach, its operations, the suspended accounts it skips. */
 async function stackSetCoverage(
   run: CoverageRun,
   reachedDirectly: ReadonlySet<string>,
-): Promise<CoverageRow[]> {
+): Promise<{ rows: CoverageRow[]; operations: OperationReport[]; suspended: string[] }> {
   const { clients, config, discovery, progress } = run;
   const { callAs } = stackSetAdministration(discovery);
   const targets = discovery.covered.filter((account) => !reachedDirectly.has(account.id));
@@ -91,7 +105,19 @@ async function stackSetCoverage(
   const instances = await stackInstances(clients.cloudformation, STACKSET_NAME, callAs, (read) =>
     listing.update(read, read),
   ).finally(() => listing.stop());
-  return stackSetRows(targets, config.regions, instances, { name: STACKSET_NAME, callAs });
+  const reading = progress("reading the StackSet's operations", 1);
+  const operations = await stackSetOperations(clients.cloudformation, STACKSET_NAME, callAs).finally(() =>
+    reading.stop(),
+  );
+  const suspended = [...(instances?.values() ?? [])]
+    .filter((instance) => instance.StackInstanceStatus?.DetailedStatus === "SKIPPED_SUSPENDED_ACCOUNT")
+    .map((instance) => `${instance.Account ?? "?"} ${instance.Region ?? "?"}`)
+    .sort();
+  return {
+    rows: stackSetRows(targets, config.regions, instances, { name: STACKSET_NAME, callAs }),
+    operations,
+    suspended,
+  };
 }
 
 /** The direct forwarder's rule in every region of the accounts Pulumi deploys to itself. */

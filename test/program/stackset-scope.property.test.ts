@@ -1,0 +1,94 @@
+import { strict as assert } from "node:assert";
+import fc from "fast-check";
+import { accountsBelow, findUnit, OrganizationalUnitNode, OrganizationFile } from "../../accounts/org-file";
+import { forwarderTemplate } from "../../model/forwarder-template";
+import { stackSetInstanceDeclarations } from "../../model/stackset-instances";
+import { StackSetSim } from "../../sim/stackset";
+import { CENTRAL, MANAGEMENT } from "../helpers/example-org";
+import { allUnitIds, organizationArbitrary } from "../helpers/random-org";
+
+const REGIONS = ["us-east-1", "us-west-2"];
+const TEMPLATE_ARGS = { centralAccountId: CENTRAL, categories: ["abuse", "risk"] as const };
+
+/** A stack's targets: OUs of the tree (none under another, see docs/large-organizations.md) and exclusions. */
+interface Scope {
+  units: string[];
+  excluded: string[];
+}
+
+/** OUs picked by index, dropping any that lies under another picked one. */
+function pickUnits(file: OrganizationFile, picks: number[]): string[] {
+  const ids = allUnitIds(file.root);
+  const picked = [...new Set(picks.map((pick) => ids[pick % ids.length]))];
+  const under = (unit: string, ancestor: string) =>
+    unit !== ancestor &&
+    findUnit(findUnit(file.root, ancestor) as OrganizationalUnitNode, unit) !== undefined;
+  return picked.filter((unit) => !picked.some((other) => under(unit, other)));
+}
+
+/** `account/region` of every account the scope should cover: ACTIVE, under a target OU, not excluded, never the management account. */
+function inScope(file: OrganizationFile, scope: Scope): Set<string> {
+  const accounts = scope.units.flatMap((unit) =>
+    accountsBelow(findUnit(file.root, unit) as OrganizationalUnitNode),
+  );
+  return new Set(
+    accounts
+      .filter((account) => account.state === "ACTIVE" && account.id !== MANAGEMENT)
+      .filter((account) => !scope.excluded.includes(account.id))
+      .flatMap((account) => REGIONS.map((region) => `${account.id}/${region}`)),
+  );
+}
+
+const targetsOf = (scope: Scope) =>
+  stackSetInstanceDeclarations("stackset", scope.units, REGIONS).map(({ organizationalUnitId, region }) => ({
+    organizationalUnitId,
+    region,
+  }));
+const templateOf = (scope: Scope) =>
+  forwarderTemplate({ ...TEMPLATE_ARGS, excludedAccounts: scope.excluded });
+
+describe("StackSet scope changes over random OU trees (fast-check)", () => {
+  it("no account that stays in scope loses its forwarder, at any step of the update; excluded accounts have none", () => {
+    const scopeArbitrary = fc.record({
+      picks: fc.array(fc.nat(20), { minLength: 1, maxLength: 4 }),
+      excluded: fc.array(fc.nat(39), { maxLength: 5 }),
+    });
+    fc.assert(
+      fc.property(organizationArbitrary, scopeArbitrary, scopeArbitrary, (file, first, second) => {
+        if (allUnitIds(file.root).length === 0) return;
+        const scope = (choice: typeof first): Scope => ({
+          units: pickUnits(file, choice.picks),
+          excluded: [...new Set(choice.excluded.map((index) => String(300000000000 + index)))],
+        });
+        const before = scope(first);
+        const after = scope(second);
+
+        // The declarations of the OUs in both scopes are the same, name for name.
+        const kept = (declared: Scope, other: Scope) =>
+          stackSetInstanceDeclarations("stackset", declared.units, REGIONS)
+            .filter((declaration) => other.units.includes(declaration.organizationalUnitId))
+            .map(({ name, organizationalUnitId, region }) => `${name} ${organizationalUnitId} ${region}`);
+        assert.deepEqual(kept(after, before), kept(before, after));
+
+        const sim = new StackSetSim(structuredClone(file), templateOf(before));
+        sim.declare(targetsOf(before));
+        const staying = [...inScope(file, before)].filter((key) => inScope(file, after).has(key));
+        const check = (step: string) => {
+          const forwarders = sim.forwarders();
+          const lost = staying.filter((key) => !forwarders.has(key));
+          assert.deepEqual(lost, [], `lost at ${step}`);
+        };
+        check("start");
+        // As pulumi up runs it: the StackSet's update, the new instances, then the removed ones' deletion.
+        sim.updateTemplate(templateOf(after));
+        check("template update");
+        sim.declare([...targetsOf(before), ...targetsOf(after)]);
+        check("new instances");
+        sim.declare(targetsOf(after));
+        check("removed instances");
+        assert.deepEqual([...sim.forwarders()].sort(), [...inScope(file, after)].sort());
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
