@@ -23,7 +23,16 @@ const error = fc.record({
   Error: fc.constantFrom("Organizations.AccessDeniedException", "States.Timeout"),
   Cause: fc.string({ maxLength: 400 }),
 });
-const tags = fc.dictionary(fc.constantFrom(...TAG_KEYS), fc.constantFrom(...TAG_VALUES), { maxKeys: 4 });
+/**
+ * Mostly two common values, so that a route's tags match an account's often enough for the count
+ * below to hold every run: drawn evenly, about 12 of 300 matched and a run in five fell under
+ * 10; drawn so, 22 to 41 in five runs. The quotes and non-ASCII values still come up.
+ */
+const tagValue = fc.oneof(
+  { weight: 3, arbitrary: fc.constantFrom("data", "prod") },
+  { weight: 1, arbitrary: fc.constantFrom(...TAG_VALUES) },
+);
+const tags = fc.dictionary(fc.constantFrom(...TAG_KEYS), tagValue, { maxKeys: 4 });
 
 /** The account's OUs: distinct OUs of the pool, the root's child first, named anyhow. */
 const ouPath = fc
@@ -38,7 +47,7 @@ const route = (index: number): fc.Arbitrary<RouteTarget> =>
     .record({
       organizationalUnits: fc.uniqueArray(fc.constantFrom(...OUS), { maxLength: 3 }),
       accounts: fc.uniqueArray(fc.constantFrom(...ACCOUNTS), { maxLength: 2 }),
-      tags: fc.dictionary(fc.constantFrom(...TAG_KEYS), fc.constantFrom(...TAG_VALUES), { maxKeys: 2 }),
+      tags: fc.dictionary(fc.constantFrom(...TAG_KEYS), tagValue, { maxKeys: 2 }),
       name: fc.string({ unit: fc.constantFrom(..."abcxyz019-"), minLength: 1, maxLength: 32 }),
     })
     // Validation refuses a route without a selector.
