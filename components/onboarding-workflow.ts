@@ -2,7 +2,8 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { busForwarderRole, forwardToBus, loggedStateMachine } from "./delivery";
 import { Category, SecurityContact } from "../config/schema";
-import { eventBusArn } from "../model/arns";
+import { eventBusArn, topicArn } from "../model/arns";
+import { OPS_TOPIC_NAME } from "../model/names";
 import { EventPattern } from "../model/patterns";
 import {
   ONBOARDING_ROLE_NAME,
@@ -90,7 +91,7 @@ export class OnboardingWorkflow extends pulumi.ComponentResource {
       deployment: args.deployment,
       callAs: args.callAs,
       contact: args.contact,
-      opsTopicArn: `arn:aws:sns:${HOME}:${scope.centralAccountId}:abuse-alerts-ops`,
+      opsTopicArn: topicArn(HOME, scope.centralAccountId, OPS_TOPIC_NAME),
     });
     const machine = loggedStateMachine(
       name,
@@ -243,7 +244,7 @@ export class OnboardingWorkflow extends pulumi.ComponentResource {
     const definition = reconcileDefinition({
       ...scope,
       contact,
-      opsTopicArn: `arn:aws:sns:${HOME}:${scope.centralAccountId}:abuse-alerts-ops`,
+      opsTopicArn: topicArn(HOME, scope.centralAccountId, OPS_TOPIC_NAME),
     });
     const machine = loggedStateMachine(
       prefix,

@@ -1,6 +1,14 @@
 import { jsonata, list, literal, sdk, State, StateMachineDefinition } from "./asl";
 import { onboardingMessage } from "./onboarding-message";
-import { contactArguments, leftOutExpression, ScopeArgs, scopeWalk, THROTTLED } from "./onboarding-scope";
+import {
+  contactArguments,
+  leftOutExpression,
+  OpsTopic,
+  postToOps,
+  ScopeArgs,
+  scopeWalk,
+  THROTTLED,
+} from "./onboarding-scope";
 import { SecurityContact } from "../config/schema";
 import { STACKSET_NAME } from "../model/names";
 import {
@@ -12,8 +20,8 @@ import {
 } from "../model/onboarding";
 import { STATE_TABLE_NAME } from "../model/state-table";
 
-export interface OnboardingDefinitionArgs extends ScopeArgs {
-  centralAccountId: string;
+/** The onboarding message goes to the operations topic in us-east-1. */
+export interface OnboardingDefinitionArgs extends ScopeArgs, OpsTopic {
   /** The hub regions: a forwarder and a probe in each. */
   regions: readonly string[];
   memberRoleName: string;
@@ -21,8 +29,6 @@ export interface OnboardingDefinitionArgs extends ScopeArgs {
   /** How the StackSet is called: SELF from the management account, DELEGATED_ADMIN from a delegated administrator. */
   callAs: "SELF" | "DELEGATED_ADMIN";
   contact?: SecurityContact;
-  /** The operations topic in us-east-1, which the onboarding message goes to. */
-  opsTopicArn: string;
 }
 
 /** An hour for the StackSet, then ten minutes for the probes, polled every 30 and 20 seconds. */
@@ -350,26 +356,12 @@ export function onboardingDefinition(args: OnboardingDefinitionArgs): StateMachi
         },
         Next: "Post",
       },
-      Post: {
-        Type: "Task",
-        Resource: sdk("sns", "publish"),
-        Credentials: relay(args),
-        Arguments: { TopicArn: args.opsTopicArn, Message: jsonata("$string($message)") },
-        Retry: [
-          {
-            ErrorEquals: ["States.ALL"],
-            IntervalSeconds: 10,
-            BackoffRate: 2,
-            MaxDelaySeconds: 900,
-            MaxAttempts: 20,
-            JitterStrategy: "FULL",
-          },
-        ],
+      Post: postToOps(args, "$message", {
         Output: jsonata(
           "{ 'accountId': $accountId, 'accountName': $accountName, 'outcome': $outcome, 'reason': $reason, 'probes': $probes, 'contactSet': $contactSet, 'contactError': $contactError, 'messageId': $states.result.MessageId, 'message': $message }",
         ),
         End: true,
-      },
+      }),
     },
   };
 }

@@ -1,5 +1,6 @@
 import { jsonata, list, literal, Retrier, sdk, State } from "./asl";
 import { SecurityContact } from "../config/schema";
+import { onboardingRelayRoleArn } from "../model/onboarding";
 
 /**
  * What the onboarding and reconcile workflows share: who is in scope (the stack's accounts key,
@@ -33,6 +34,41 @@ export const THROTTLED: Retrier[] = [
     JitterStrategy: "FULL",
   },
 ];
+
+/** A few quick tries of a call the execution can simply repeat. */
+export const RETRY_BRIEFLY: Retrier[] = [
+  { ErrorEquals: ["States.ALL"], IntervalSeconds: 2, BackoffRate: 2, MaxAttempts: 5, JitterStrategy: "FULL" },
+];
+
+/** Where the onboarding and reconcile workflows post: the operations topic, in the central account. */
+export interface OpsTopic {
+  centralAccountId: string;
+  opsTopicArn: string;
+}
+
+/**
+ * Publish `message` (a JSONata expression of the notification) to the operations topic through
+ * the central account's relay role, trying for about three hours: the post is all a person sees.
+ */
+export function postToOps(args: OpsTopic, message: string, extra: Partial<State>): State {
+  return {
+    Type: "Task",
+    Resource: sdk("sns", "publish"),
+    Credentials: { RoleArn: onboardingRelayRoleArn(args.centralAccountId) },
+    Arguments: { TopicArn: args.opsTopicArn, Message: jsonata(`$string(${message})`) },
+    Retry: [
+      {
+        ErrorEquals: ["States.ALL"],
+        IntervalSeconds: 10,
+        BackoffRate: 2,
+        MaxDelaySeconds: 900,
+        MaxAttempts: 20,
+        JitterStrategy: "FULL",
+      },
+    ],
+    ...extra,
+  };
+}
 
 /** JSONata: `id` (an expression) is left out by the stack's accounts key before any call. */
 export function leftOutExpression(args: ScopeArgs, id: string): string {

@@ -1,4 +1,5 @@
 import { jsonata, literal, sdk, StateMachineDefinition } from "./asl";
+import { RETRY_BRIEFLY } from "./onboarding-scope";
 import { Category } from "../config/schema";
 import { CATEGORY_SERVICE, HEALTH_DETAIL_TYPES, TEST_SOURCE } from "../model/patterns";
 
@@ -37,15 +38,7 @@ export function proberDefinition(args: ProberDefinitionArgs): StateMachineDefini
         Arguments: jsonata(
           `( $r := $states.input.detail; { 'Entries': [{ 'Source': '${TEST_SOURCE}', 'DetailType': '${detailType}', 'EventBusName': 'default', 'Detail': $string(${detail}) }] } )`,
         ),
-        Retry: [
-          {
-            ErrorEquals: ["States.ALL"],
-            IntervalSeconds: 2,
-            BackoffRate: 2,
-            MaxAttempts: 5,
-            JitterStrategy: "FULL",
-          },
-        ],
+        Retry: RETRY_BRIEFLY,
         End: true,
       },
     },

@@ -2,19 +2,19 @@ import { jsonata, literal, sdk, State, StateMachineDefinition } from "./asl";
 import {
   contactArguments,
   leftOutExpression,
+  OpsTopic,
+  postToOps,
+  RETRY_BRIEFLY,
   sameContactExpression,
   ScopeArgs,
   scopeWalk,
   THROTTLED,
 } from "./onboarding-scope";
 import { SecurityContact } from "../config/schema";
-import { onboardingRelayRoleArn } from "../model/onboarding";
 
-export interface ReconcileDefinitionArgs extends ScopeArgs {
-  centralAccountId: string;
+/** The operations topic in us-east-1 is told when the reconcile repaired or failed to repair something. */
+export interface ReconcileDefinitionArgs extends ScopeArgs, OpsTopic {
   contact: SecurityContact;
-  /** The operations topic in us-east-1, told when the reconcile repaired or failed to repair something. */
-  opsTopicArn: string;
 }
 
 /** Accounts whose contacts are read and set at once: the Account API throttles. */
@@ -110,24 +110,10 @@ function summary(args: ReconcileDefinitionArgs): Record<string, State> {
       Choices: [{ Condition: jsonata(`${repaired} > 0`), Next: "Post summary" }],
       Default: "Done",
     },
-    "Post summary": {
-      Type: "Task",
-      Resource: sdk("sns", "publish"),
-      Credentials: { RoleArn: onboardingRelayRoleArn(args.centralAccountId) },
-      Arguments: { TopicArn: args.opsTopicArn, Message: jsonata(`$string(${message})`) },
-      Retry: [
-        {
-          ErrorEquals: ["States.ALL"],
-          IntervalSeconds: 10,
-          BackoffRate: 2,
-          MaxDelaySeconds: 900,
-          MaxAttempts: 20,
-          JitterStrategy: "FULL",
-        },
-      ],
+    "Post summary": postToOps(args, message, {
       Output: jsonata("{ 'totals': $totals, 'posted': $states.result.MessageId }"),
       End: true,
-    },
+    }),
     Done: { Type: "Succeed", Output: jsonata("{ 'totals': $totals }") },
   };
 }
@@ -195,15 +181,7 @@ export function reconcileDefinition(args: ReconcileDefinitionArgs): StateMachine
           StateMachineArn: jsonata("$states.context.StateMachine.Id"),
           Input: jsonata("{ 'NextToken': $nextToken, 'totals': $totals, 'notes': $notes }"),
         },
-        Retry: [
-          {
-            ErrorEquals: ["States.ALL"],
-            IntervalSeconds: 2,
-            BackoffRate: 2,
-            MaxAttempts: 5,
-            JitterStrategy: "FULL",
-          },
-        ],
+        Retry: RETRY_BRIEFLY,
         End: true,
       },
       ...summary(args),
