@@ -5,7 +5,12 @@ import { DiscoverySources } from "../../accounts/discover";
 import { readStackConfig } from "../../config/stack-file";
 import { OrganizationFile } from "../../accounts/org-file";
 import { OfflineRun, runOffline } from "../../sim/pulumi-runner";
-import { EXAMPLE_ORG_PATH, exampleOrg } from "./example-org";
+import { EXAMPLE_ORG_PATH, exampleOrg, MANAGEMENT } from "./example-org";
+import { topicArn } from "../../model/arns";
+import { ALERT_TOPIC_NAME, caseStateMachineArn, OPS_TOPIC_NAME } from "../../model/names";
+import { RouteTarget } from "../../model/routes";
+import { NotifyDefinitionArgs } from "../../notify/definition";
+import { MessageOptions } from "../../notify/message";
 import { EXAMPLES_DIR } from "../../tools/examples";
 
 export const PROD_STACK = join(__dirname, "..", "..", "Pulumi.prod.yaml");
@@ -54,4 +59,30 @@ export function runProgram(stackConfig: Record<string, string>, run: ProgramRun 
     previousOutputs: run.previouslyCovered ? { coveredAccountIds: run.previouslyCovered } : undefined,
     secretKeys: run.secretKeys,
   });
+}
+
+/**
+ * The notify workflow's arguments as the example stack declares them in `region` of `central`:
+ * the example's account tags, [6, 1] reminders, a StackSet called as SELF, nobody escalated to.
+ */
+export function exampleNotifyArgs(
+  region: string,
+  central: string,
+  changes: { message?: Partial<MessageOptions>; routes?: readonly RouteTarget[] } = {},
+): NotifyDefinitionArgs {
+  return {
+    topicArn: topicArn(region, central, ALERT_TOPIC_NAME),
+    opsTopicArn: topicArn(region, central, OPS_TOPIC_NAME),
+    caseStateMachineArn: caseStateMachineArn(region, central),
+    directoryAccountId: MANAGEMENT,
+    message: {
+      accountTags: ["owner", "team", "environment"],
+      securityContactConfigured: true,
+      stackSetCallAs: "SELF",
+      reminders: [6, 1],
+      escalatedTo: [],
+      ...changes.message,
+    },
+    ...(changes.routes ? { routes: changes.routes } : {}),
+  };
 }

@@ -1,3 +1,4 @@
+import { exampleNotifyArgs } from "../helpers/offline";
 import { strict as assert } from "node:assert";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
@@ -41,20 +42,9 @@ const routes: RouteTarget[] = [
   },
 ];
 
-const definition = notifyDefinition({
-  topicArn: CENTRAL,
-  opsTopicArn: "arn:aws:sns:us-east-1:111111111111:abuse-alerts-ops",
-  caseStateMachineArn: "arn:aws:states:us-east-1:111111111111:stateMachine:abuse-alerts-case",
-  directoryAccountId: MANAGEMENT,
-  message: {
-    accountTags: ["owner"],
-    securityContactConfigured: true,
-    stackSetCallAs: "SELF",
-    reminders: [6, 1],
-    escalatedTo: [],
-  },
-  routes,
-});
+const definition = notifyDefinition(
+  exampleNotifyArgs(REGION, CENTRAL_ACCOUNT, { message: { accountTags: ["owner"] }, routes }),
+);
 
 /** Accounts the sample organization does not have: two levels under Payments, tagged, listed, neither. */
 const HELD_OUT: AccountContexts = {

@@ -1,3 +1,4 @@
+import { exampleNotifyArgs } from "../helpers/offline";
 import { strict as assert } from "node:assert";
 import jsonata from "jsonata";
 import { CustomNotification } from "../../notify/notification";
@@ -30,19 +31,7 @@ type Health = {
 
 const DIRECTORY_ROLE = `arn:aws:iam::${MANAGEMENT}:role/abuse-alerts-directory`;
 const TOPIC = "arn:aws:sns:us-east-1:111111111111:abuse-alerts";
-const definition = notifyDefinition({
-  topicArn: TOPIC,
-  opsTopicArn: "arn:aws:sns:us-east-1:111111111111:abuse-alerts-ops",
-  caseStateMachineArn: "arn:aws:states:us-east-1:111111111111:stateMachine:abuse-alerts-case",
-  directoryAccountId: MANAGEMENT,
-  message: {
-    accountTags: ["owner", "team", "environment"],
-    securityContactConfigured: true,
-    stackSetCallAs: "SELF",
-    reminders: [6, 1],
-    escalatedTo: [],
-  },
-});
+const definition = notifyDefinition(exampleNotifyArgs("us-east-1", "111111111111"));
 /** What the lookups find: the example organization's names, emails, OUs and tags, and the contact the stack sets. */
 const CONTEXTS = contextsFromOrganization(exampleOrg(), SECURITY_CONTACT);
 /** Processed 1 h 45 min after the sample DoS report started (Thu, 19 Nov 2026 08:14:03 GMT). */

@@ -7,7 +7,7 @@ import { caseDefinition } from "../../notify/case-definition";
 import { acknowledgeAction } from "../../model/chatbot";
 import { PlannedResource } from "../../sim/pulumi-runner";
 import { CENTRAL, MANAGEMENT, PROD_COVERED } from "../helpers/example-org";
-import { prodConfigWith, runProgram } from "../helpers/offline";
+import { exampleNotifyArgs, prodConfigWith, runProgram } from "../helpers/offline";
 
 const SKIPPED = ["333333333331", "333333333332", "444444444441", "444444444442"];
 const REGIONS = ["us-east-1", "us-west-2"];
@@ -491,19 +491,11 @@ describe("the notify workflow in the resource graph", () => {
       );
       assert.deepEqual(
         JSON.parse(inputs<string>(machine, "definition")),
-        notifyDefinition({
-          topicArn: `arn:aws:sns:${machine.region}:${CENTRAL}:abuse-alerts`,
-          opsTopicArn: `arn:aws:sns:${machine.region}:${CENTRAL}:abuse-alerts-ops`,
-          caseStateMachineArn: `arn:aws:states:${machine.region}:${CENTRAL}:stateMachine:abuse-alerts-case`,
-          directoryAccountId: MANAGEMENT,
-          message: {
-            accountTags: ["owner", "cost-center"],
-            securityContactConfigured: true,
-            stackSetCallAs: "SELF",
-            reminders: [6, 1],
-            escalatedTo: ["oncall@example.com"],
-          },
-        }),
+        notifyDefinition(
+          exampleNotifyArgs(machine.region, CENTRAL, {
+            message: { accountTags: ["owner", "cost-center"], escalatedTo: ["oncall@example.com"] },
+          }),
+        ),
       );
       assert.deepEqual(inputs(machine, "loggingConfiguration"), {
         logDestination: `arn:aws:logs:${machine.region}:${CENTRAL}:log-group:/aws/vendedlogs/states/abuse-alerts-notify:*`,

@@ -3,9 +3,9 @@ import { PolicyDocument } from "../../model/policies";
 import { routeTargetsIn } from "../../model/routes";
 import { notifyDefinition } from "../../notify/definition";
 import { PlannedResource } from "../../sim/pulumi-runner";
-import { CENTRAL, MANAGEMENT } from "../helpers/example-org";
+import { CENTRAL } from "../helpers/example-org";
 import { decide } from "../helpers/iam";
-import { prodConfigWith, runProgram } from "../helpers/offline";
+import { exampleNotifyArgs, prodConfigWith, runProgram } from "../helpers/offline";
 import { validateConfig } from "../../config/schema";
 
 /**
@@ -216,21 +216,13 @@ describe("routes as resources (Pulumi mocks, example organization, two regions)"
       const machine = named(`central-${region}-notify-state-machine`);
       assert.deepEqual(
         JSON.parse(inputs<string>(machine, "definition")),
-        notifyDefinition({
-          topicArn: `arn:aws:sns:${region}:${CENTRAL}:abuse-alerts`,
-          opsTopicArn: `arn:aws:sns:${region}:${CENTRAL}:abuse-alerts-ops`,
-          caseStateMachineArn: `arn:aws:states:${region}:${CENTRAL}:stateMachine:abuse-alerts-case`,
-          directoryAccountId: MANAGEMENT,
-          message: {
-            accountTags: ["owner", "team", "environment"],
-            securityContactConfigured: true,
-            stackSetCallAs: "SELF",
-            reminders: [6, 1],
+        notifyDefinition(
+          exampleNotifyArgs(region, CENTRAL, {
             // Pulumi.prod.yaml's escalation.
-            escalatedTo: ["oncall@example.com"],
-          },
-          routes: routeTargetsIn(region, CENTRAL, config.routes),
-        }),
+            message: { escalatedTo: ["oncall@example.com"] },
+            routes: routeTargetsIn(region, CENTRAL, config.routes),
+          }),
+        ),
       );
       const publish = inline(`central-${region}-notify-role`).Statement.find(
         (s) => s.Sid === "PublishAlerts",

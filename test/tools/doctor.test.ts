@@ -45,7 +45,7 @@ import { Finding } from "../../tools/doctor/types";
 import { routesCheck } from "../../tools/doctor/checks/routes";
 import { routeTargetsIn } from "../../model/routes";
 import { exampleOrg, MANAGEMENT, SECURITY_CONTACT } from "../helpers/example-org";
-import { prodConfigWith } from "../helpers/offline";
+import { exampleNotifyArgs, prodConfigWith } from "../helpers/offline";
 import { mockOrganizations, serviceError } from "../../sim/fake-organizations";
 
 const config = configFromPulumi(prodConfigWith());
@@ -208,20 +208,11 @@ function doctor(scenario: Scenario = {}) {
               ),
             )
           : lookups(call);
-      const definition = notifyDefinition({
-        topicArn: `arn:aws:sns:${region}:111111111111:abuse-alerts`,
-        opsTopicArn: `arn:aws:sns:${region}:111111111111:abuse-alerts-ops`,
-        caseStateMachineArn: `arn:aws:states:${region}:111111111111:stateMachine:abuse-alerts-case`,
-        directoryAccountId: MANAGEMENT,
-        message: {
-          accountTags: ["owner", "team", "environment"],
-          securityContactConfigured: true,
-          stackSetCallAs: "SELF",
-          reminders: [6, 1],
-          escalatedTo: [],
-        },
-        routes: routeTargetsIn(region, "111111111111", (scenario.config ?? config).routes),
-      });
+      const definition = notifyDefinition(
+        exampleNotifyArgs(region, "111111111111", {
+          routes: routeTargetsIn(region, "111111111111", (scenario.config ?? config).routes),
+        }),
+      );
       const executionArn = `${input.stateMachineArn}:run-${executions.size}`;
       executions.set(
         executionArn,
