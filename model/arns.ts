@@ -65,3 +65,10 @@ export const customActionArn = (accountId: string, actionName: string) =>
 /** An EventBridge connection; AWS adds a suffix to the name in the real ARN. */
 export const connectionArn = (region: string, accountId: string, name: string) =>
   arn("events", region, accountId, `connection/${name}`);
+
+/** Every version of a StackSet (its ARN ends in `:<stack set ID>`), as IAM policies name it. */
+export const stackSetArnPattern = (region: string, accountId: string, stackSetName: string) =>
+  arn("cloudformation", region, accountId, `stackset/${stackSetName}:*`);
+
+/** Any KMS key of an account in a region, as IAM policies name it. */
+export const anyKeyArn = (region: string, accountId: string) => arn("kms", region, accountId, "key/*");

@@ -1,4 +1,4 @@
-import { eventBusArn, roleArn, tableArn, topicArn } from "./arns";
+import { anyKeyArn, eventBusArn, roleArn, stackSetArnPattern, tableArn, topicArn } from "./arns";
 import { OPS_TOPIC_NAME, STACKSET_NAME } from "./names";
 import { onboardingRelayRoleArn, proberStateMachineArn, reconcileStateMachineArn } from "./onboarding";
 import { DELIVER_EXECUTION_LOGS, policy, PolicyDocument, PolicyStatement } from "./policies";
@@ -93,7 +93,7 @@ export function onboardingRolePolicy(scope: OnboardingScope): PolicyDocument {
       Sid: "ReadStackInstances",
       Effect: "Allow",
       Action: "cloudformation:ListStackInstances",
-      Resource: `arn:aws:cloudformation:${GLOBAL}:${scope.managementAccountId}:stackset/${STACKSET_NAME}:*`,
+      Resource: stackSetArnPattern(GLOBAL, scope.managementAccountId, STACKSET_NAME),
     },
     {
       Sid: "RequestProbes",
@@ -169,7 +169,7 @@ export function relayRolePolicy(scope: OnboardingScope): PolicyDocument {
       Effect: "Allow",
       Action: ["kms:GenerateDataKey*", "kms:Decrypt"],
       // The topic's key, by its alias: the hub keeps the key's ID to itself.
-      Resource: `arn:aws:kms:${GLOBAL}:${scope.centralAccountId}:key/*`,
+      Resource: anyKeyArn(GLOBAL, scope.centralAccountId),
       Condition: { "ForAnyValue:StringEquals": { "kms:ResourceAliases": `alias/${OPS_TOPIC_NAME}` } },
     },
   );

@@ -12,7 +12,7 @@ import {
   STACKSET_RULE_NAME,
   stackSetRoleName,
 } from "../../../model/names";
-import { roleArn } from "../../../model/arns";
+import { eventRuleArn, queueArn, roleArn } from "../../../model/arns";
 import { GLOBAL_EVENTS_REGION } from "../../../config/schema";
 import { DoctorCheck, DoctorContext, Finding } from "../types";
 
@@ -74,8 +74,8 @@ export function forwarderRequirements(
     })),
   );
   const regional = regions.flatMap((region) => {
-    const rule = `arn:aws:events:${region}:${accountId}:rule/${shape.ruleName}`;
-    const queue = `arn:aws:sqs:${region}:${accountId}:${shape.queueName}`;
+    const rule = eventRuleArn(region, accountId, shape.ruleName);
+    const queue = queueArn(region, accountId, shape.queueName);
     const stack = shape.stackName
       ? ["cloudformation:CreateStack", "cloudformation:UpdateStack"].map((action) => ({
           action,
