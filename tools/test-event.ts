@@ -23,6 +23,7 @@ import { deliveredEvent, testEventEntry } from "../model/test-event";
 import { DEFAULT_MEMBER_ROLE_NAME } from "../config/defaults";
 import { AbuseAlertsConfig, Category } from "../config/schema";
 import { UserError } from "../lib/errors";
+import { progressBar } from "../lib/progress";
 import { TaskFailure, TaskHandler } from "../sim/step-functions";
 import { previewEvent } from "./preview";
 import { renderTrace, traceProbe, TraceClients } from "./trace-probe";
@@ -246,6 +247,7 @@ export function defaultTraceClients(sts: STSClient): TraceClients {
     sts,
     sfn: (region, credentials) => awsClient(SFNClient, region, credentials),
     cloudWatch: (region, credentials) => awsClient(CloudWatchClient, region, credentials),
+    progress: progressBar,
     now: () => new Date(),
     sleep: (seconds) => new Promise((resolve) => setTimeout(resolve, seconds * 1000)),
   };

@@ -10,6 +10,7 @@ import type { AwsCredentialIdentity } from "@smithy/types";
 import { credentialsOf, reachAccount } from "../accounts/probe";
 import { errorCode, errorMessage } from "../accounts/errors";
 import { getCaller } from "../accounts/identity";
+import { noProgress, ProgressFactory } from "../lib/progress";
 import { ALERT_TOPIC_NAME, NOTIFY_STATE_MACHINE_NAME, notifyStateMachineArn } from "../model/names";
 import { floorToMinute, MinuteDeliveries, minuteDeliveries } from "./delivery-metrics";
 import { SentTestEvent } from "./test-event";
@@ -30,6 +31,8 @@ export interface TraceClients {
   cloudWatch: (region: string, credentials?: AwsCredentialIdentity) => CloudWatchClient;
   now: () => Date;
   sleep: (seconds: number) => Promise<void>;
+  /** Shown while the delivery metrics are awaited, up to ten minutes; none by default. */
+  progress?: ProgressFactory;
 }
 
 export interface Hop {
@@ -183,10 +186,15 @@ async function deliveryHop(
 ): Promise<{ hop: Hop; stopped?: Trace["stopped"] }> {
   const { centralAccountId, region, publishedAt } = options;
   const client = clients.cloudWatch(region, options.credentials);
-  const look = async () =>
-    (await minuteDeliveries(client, ALERT_TOPIC_NAME, publishedAt, clients.now())).find(
+  const minutes = DELIVERY_SECONDS / 60;
+  const progress = (clients.progress ?? noProgress)(`${ALERT_TOPIC_NAME} delivery metrics, minutes`, minutes);
+  const look = async () => {
+    const seen = (await minuteDeliveries(client, ALERT_TOPIC_NAME, publishedAt, clients.now())).find(
       (minute) => minute.delivered > 0 || minute.failed > 0,
     );
+    if (!seen) progress.tick();
+    return seen;
+  };
   let found: MinuteDeliveries | undefined;
   try {
     found = await within(clients, DELIVERY_SECONDS, look, METRIC_POLL_SECONDS);
@@ -197,9 +205,10 @@ async function deliveryHop(
       ? `cloudwatch:GetMetricData was denied in account ${centralAccountId} (${code}: ${errorMessage(error)}): allow it (Resource "*") to the credentials that read the central account`
       : `cloudwatch:GetMetricData in account ${centralAccountId}, ${region} failed (${code}: ${errorMessage(error)})`;
     return { hop: { name: DELIVERY, detail: "not read" }, stopped: { hop: DELIVERY, check } };
+  } finally {
+    progress.stop();
   }
   if (!found) {
-    const minutes = DELIVERY_SECONDS / 60;
     const check =
       `message ${options.messageId} was published, but its delivery was not confirmed within ${minutes} minutes: no AWS/SNS ` +
       `NumberOfNotificationsDelivered or NumberOfNotificationsFailed datapoint for topic ${ALERT_TOPIC_NAME} in ${region} ` +

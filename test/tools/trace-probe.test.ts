@@ -41,15 +41,24 @@ function setup(callerAccount = "111111111111") {
   const retried = withRetries(cloudWatch, {
     backoff: { computeNextBackoffDelay: () => 0, setDelayBase: () => undefined },
   });
-  const cloudWatchRegions: string[] = [];
+  const cloudWatchReads: { region: string; accessKeyId?: string }[] = [];
+  const progress: string[] = [];
   let now = SENT_AT.getTime();
   const slept: number[] = [];
   const clients: TraceClients = {
     sts,
     sfn: () => sfn,
-    cloudWatch: (region) => {
-      cloudWatchRegions.push(region);
+    cloudWatch: (region, credentials) => {
+      cloudWatchReads.push({ region, accessKeyId: credentials?.accessKeyId });
       return retried;
+    },
+    progress: (label, total) => {
+      progress.push(`${label} 0/${total}`);
+      return {
+        tick: () => progress.push("tick"),
+        update: () => undefined,
+        stop: () => progress.push("stop"),
+      };
     },
     now: () => new Date(now),
     sleep: (seconds) => {
@@ -58,7 +67,7 @@ function setup(callerAccount = "111111111111") {
       return Promise.resolve();
     },
   };
-  return { clients, stsMock, sfnMock, cloudWatchMock, cloudWatchRegions, slept, now: () => now };
+  return { clients, stsMock, sfnMock, cloudWatchMock, cloudWatchReads, progress, slept, now: () => now };
 }
 
 /** The notify execution of the event, found on the second page of ListExecutions, published once. */
@@ -154,7 +163,7 @@ function metrics(
 
 describe("npm run send-test-event -- --wait: the probe followed hop by hop", () => {
   it("each hop with its time and the latency from the put, the SNS message ID, the topic's deliveries by the minute", async () => {
-    const { clients, sfnMock, cloudWatchMock, cloudWatchRegions, slept, now } = setup();
+    const { clients, sfnMock, cloudWatchMock, cloudWatchReads, progress, slept, now } = setup();
     arrived(sfnMock);
     const inputs = metrics(cloudWatchMock, now, { delivered: 2, failed: 0, from: 60 });
     const trace = await traceProbe(clients, sent, options);
@@ -174,8 +183,13 @@ describe("npm run send-test-event -- --wait: the probe followed hop by hop", () 
     assert.match(text, /all its subscribers in that minute, not this message alone/);
     assert.match(text, /End to end \(put to delivered to Chatbot\): at most 60\.0 s/);
     // read in the event's region, from the publish's minute, each minute until a datapoint came
-    assert.deepEqual(cloudWatchRegions, ["us-east-1"]);
+    assert.deepEqual(
+      cloudWatchReads,
+      [{ region: "us-east-1", accessKeyId: undefined }],
+      "the caller is central",
+    );
     assert.deepEqual(slept, [60]);
+    assert.deepEqual(progress, ["abuse-alerts delivery metrics, minutes 0/10", "tick", "stop"]);
     assert.equal(inputs.length, 4, "two reads of two pages each");
     assert.deepEqual(inputs[0].StartTime, PUBLISH_MINUTE);
     assert.deepEqual(inputs[0].EndTime, new Date("2026-11-21T10:01:00Z"));
@@ -219,7 +233,7 @@ describe("npm run send-test-event -- --wait: the probe followed hop by hop", () 
   });
 
   it("says the message was published but its delivery not confirmed when no datapoint comes in ten minutes", async () => {
-    const { clients, sfnMock, cloudWatchMock, slept, now } = setup();
+    const { clients, sfnMock, cloudWatchMock, progress, slept, now } = setup();
     arrived(sfnMock);
     const inputs = metrics(cloudWatchMock, now, { delivered: 1, failed: 0, from: 3600 });
     const trace = await traceProbe(clients, sent, options);
@@ -235,6 +249,8 @@ describe("npm run send-test-event -- --wait: the probe followed hop by hop", () 
       "read each minute for ten minutes, on the trace's clock",
     );
     assert.equal(inputs.length, 22, "eleven reads of two pages");
+    assert.equal(progress.filter((step) => step === "tick").length, 11);
+    assert.equal(progress.at(-1), "stop");
   });
 
   it("names cloudwatch:GetMetricData when it is denied, and retries throttling before reading", async () => {
@@ -277,6 +293,27 @@ describe("npm run send-test-event -- --wait: the probe followed hop by hop", () 
     );
     assert.equal(inputs.length, 2);
     assert.deepEqual(throttled.slept, [], "retried by the client's backoff, not the trace's minute");
+  });
+
+  it("reads the metrics in the central account with the role it assumed there, in the event's region", async () => {
+    const { clients, stsMock, sfnMock, cloudWatchMock, cloudWatchReads, now } = setup("100000000001");
+    stsMock.on(AssumeRoleCommand).resolves({
+      Credentials: {
+        AccessKeyId: "ASIACENTRAL",
+        SecretAccessKey: "secret",
+        SessionToken: "token",
+        Expiration: later(3600),
+      },
+    });
+    arrived(sfnMock);
+    metrics(cloudWatchMock, now, { delivered: 1, failed: 0, from: 0 });
+    const trace = await traceProbe(clients, sent, options);
+    assert.equal(trace.stopped, undefined);
+    assert.equal(
+      stsMock.commandCalls(AssumeRoleCommand)[0].args[0].input.RoleArn,
+      "arn:aws:iam::111111111111:role/OrganizationAccountAccessRole",
+    );
+    assert.deepEqual(cloudWatchReads, [{ region: "us-east-1", accessKeyId: "ASIACENTRAL" }]);
   });
 
   it("stops at the central bus when no execution takes the event, after its limit on the trace's clock", async () => {
