@@ -169,8 +169,9 @@ const HOW_COUNTED = "the topic's deliveries to all its subscribers in that minut
 
 /** Where to look when SNS could not deliver: the runbook's hop 4. */
 const deliveryChecks = (centralAccountId: string, region: string) =>
-  `the Chatbot channel's subscription to topic ${ALERT_TOPIC_NAME} in ${region} (npm run doctor), the alert key's policy ` +
-  `(SNS must be able to use it to deliver), and Chatbot's log group /aws/chatbot/abuse-alerts in us-east-1 of account ${centralAccountId}; ` +
+  `the Chatbot channel's subscription to topic ${ALERT_TOPIC_NAME} in ${region} (the channel configuration lists the topic, ` +
+  `and the topic's subscription to Chatbot is confirmed), the alert key's policy ` +
+  `(the topic is encrypted with it), and Chatbot's log group /aws/chatbot/abuse-alerts in us-east-1 of account ${centralAccountId}; ` +
   `alarm ${ALERT_TOPIC_NAME}-notifications-failed (runbook.md, "SNS → Chatbot → Slack")`;
 
 /** Hop 4: the alert topic's delivery metrics from the publish's minute, read each minute until one appears. */
