@@ -38,7 +38,10 @@ export function sendTestEventCommand(): Command {
     )
     .addOption(stackOption("stack whose Pulumi.<name>.yaml gives the member role and the central account"))
     .option("--role <name>", "role to assume in the account (default: the stack's memberRoleName)")
-    .option("--wait", "follow the event hop by hop to the SNS message, with each hop's time and the latency")
+    .option(
+      "--wait",
+      "follow the event hop by hop to the topic's delivery metrics, with each hop's time and the latency",
+    )
     .option("--all", "probe every covered account in every region (posts nothing), and print a table")
     .option("--concurrency <n>", "probes at once with --all (1-32)", wholeNumber(1, 32), 8)
     .action(async (flags: Flags, command: Command) => {

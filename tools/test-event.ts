@@ -1,3 +1,4 @@
+import { CloudWatchClient } from "@aws-sdk/client-cloudwatch";
 import { EventBridgeClient, PutEventsCommand } from "@aws-sdk/client-eventbridge";
 import { SFNClient } from "@aws-sdk/client-sfn";
 import { STSClient } from "@aws-sdk/client-sts";
@@ -22,6 +23,7 @@ import { deliveredEvent, testEventEntry } from "../model/test-event";
 import { DEFAULT_MEMBER_ROLE_NAME } from "../config/defaults";
 import { AbuseAlertsConfig, Category } from "../config/schema";
 import { UserError } from "../lib/errors";
+import { progressBar } from "../lib/progress";
 import { TaskFailure, TaskHandler } from "../sim/step-functions";
 import { previewEvent } from "./preview";
 import { renderTrace, traceProbe, TraceClients } from "./trace-probe";
@@ -180,7 +182,7 @@ export interface SendTestEventRequest {
   region: string;
   category: Category;
   role?: string;
-  /** Follow the event hop by hop to the SNS message (tools/trace-probe.ts). */
+  /** Follow the event hop by hop to the topic's delivery metrics (tools/trace-probe.ts). */
   wait?: boolean;
 }
 
@@ -239,11 +241,13 @@ export async function sendTestEventAndDescribe(
   });
 }
 
-/** The trace's clients on real AWS: Step Functions built the project's way, real time. */
+/** The trace's clients on real AWS: Step Functions and CloudWatch built the project's way, real time. */
 export function defaultTraceClients(sts: STSClient): TraceClients {
   return {
     sts,
     sfn: (region, credentials) => awsClient(SFNClient, region, credentials),
+    cloudWatch: (region, credentials) => awsClient(CloudWatchClient, region, credentials),
+    progress: progressBar,
     now: () => new Date(),
     sleep: (seconds) => new Promise((resolve) => setTimeout(resolve, seconds * 1000)),
   };

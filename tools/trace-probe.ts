@@ -1,3 +1,4 @@
+import { CloudWatchClient } from "@aws-sdk/client-cloudwatch";
 import {
   DescribeExecutionCommand,
   paginateGetExecutionHistory,
@@ -9,7 +10,9 @@ import type { AwsCredentialIdentity } from "@smithy/types";
 import { credentialsOf, reachAccount } from "../accounts/probe";
 import { errorCode, errorMessage } from "../accounts/errors";
 import { getCaller } from "../accounts/identity";
+import { noProgress, ProgressFactory } from "../lib/progress";
 import { ALERT_TOPIC_NAME, NOTIFY_STATE_MACHINE_NAME, notifyStateMachineArn } from "../model/names";
+import { floorToMinute, MinuteDeliveries, minuteDeliveries } from "./delivery-metrics";
 import { SentTestEvent } from "./test-event";
 
 /**
@@ -17,21 +20,27 @@ import { SentTestEvent } from "./test-event";
  * account's default bus (PutEvents' event ID); 2) arrived on the central bus: the notify workflow's
  * execution whose input carries that event ID (ListExecutions, paginated, then DescribeExecution);
  * 3) published: the SNS message ID, from the execution's history; 4) delivered to Chatbot: the
- * topic's CloudWatch delivery metrics, which this project cannot read (no @aws-sdk/client-cloudwatch
- * among its dependencies), so the last hop names the metric to check.
+ * alert topic's AWS/SNS delivery metrics from the publish's minute on (tools/delivery-metrics.ts),
+ * which count the topic's every delivery of that minute, not this message alone.
  */
 export interface TraceClients {
   sts: STSClient;
   /** Step Functions in the central account's region, with the role's credentials or the ambient ones. */
   sfn: (region: string, credentials?: AwsCredentialIdentity) => SFNClient;
+  /** CloudWatch in the same account and region, for the alert topic's delivery metrics. */
+  cloudWatch: (region: string, credentials?: AwsCredentialIdentity) => CloudWatchClient;
   now: () => Date;
   sleep: (seconds: number) => Promise<void>;
+  /** Shown while the delivery metrics are awaited, up to ten minutes; none by default. */
+  progress?: ProgressFactory;
 }
 
 export interface Hop {
   name: string;
   /** When it was seen; none: not reached. */
   at?: Date;
+  /** `at` is a bound, not a time seen: metrics count by the minute, so "by" then. */
+  atMost?: boolean;
   detail: string;
 }
 
@@ -44,7 +53,10 @@ export interface Trace {
 /** How long each hop may take before the trace says it stopped there. */
 export const ARRIVAL_SECONDS = 120;
 export const PUBLISH_SECONDS = 300;
+/** SNS sends its metrics at 1-minute intervals: read them each minute, for up to ten. */
+export const DELIVERY_SECONDS = 600;
 const POLL_SECONDS = 5;
+const METRIC_POLL_SECONDS = 60;
 
 async function findExecution(client: SFNClient, stateMachineArn: string, sent: SentTestEvent, since: Date) {
   for await (const page of paginateListExecutions({ client }, { stateMachineArn })) {
@@ -59,28 +71,32 @@ async function findExecution(client: SFNClient, stateMachineArn: string, sent: S
   return undefined;
 }
 
-async function messageId(client: SFNClient, executionArn: string): Promise<string | undefined> {
+/** The SNS message ID and when the publish task succeeded, from the execution's history. */
+async function published(client: SFNClient, executionArn: string) {
   for await (const page of paginateGetExecutionHistory({ client }, { executionArn })) {
     for (const event of page.events ?? []) {
       const done = event.taskSucceededEventDetails;
-      if (done?.resourceType === "sns" && done.resource === "publish" && done.output)
-        return (JSON.parse(done.output) as { MessageId?: string }).MessageId;
+      if (done?.resourceType === "sns" && done.resource === "publish" && done.output) {
+        const id = (JSON.parse(done.output) as { MessageId?: string }).MessageId;
+        return id ? { id, at: event.timestamp } : undefined;
+      }
     }
   }
   return undefined;
 }
 
-/** Polls `look` until it finds something or `seconds` pass. */
+/** Polls `look` every `every` seconds until it finds something or `seconds` pass. */
 async function within<T>(
   clients: TraceClients,
   seconds: number,
   look: () => Promise<T | undefined>,
+  every = POLL_SECONDS,
 ): Promise<T | undefined> {
   const deadline = clients.now().getTime() + seconds * 1000;
   for (;;) {
     const found = await look();
     if (found !== undefined || clients.now().getTime() >= deadline) return found;
-    await clients.sleep(POLL_SECONDS);
+    await clients.sleep(every);
   }
 }
 
@@ -128,34 +144,107 @@ export async function traceProbe(
     hops.push({ name: "probe recorded", at: ended.stopDate, detail: "in the state table, not posted" });
     return { hops };
   }
-  const published = ended?.status === "SUCCEEDED" ? await messageId(client, arn) : undefined;
-  if (!published)
+  const message = ended?.status === "SUCCEEDED" ? await published(client, arn) : undefined;
+  if (!message)
     return stop(
       "message published",
       ended
         ? `the execution ${ended.status}${ended.error ? `: ${ended.error}: ${ended.cause ?? ""}` : " without publishing"}; read it in the Step Functions console`
         : `the execution still runs after ${PUBLISH_SECONDS} s (publishing retries): check the ${ALERT_TOPIC_NAME} topic and its key`,
     );
-  hops.push({ name: "message published", at: ended?.stopDate, detail: `SNS message ${published}` });
-  hops.push({
-    name: "delivered to Chatbot",
-    detail: `not read here (no CloudWatch client in this project): check AWS/SNS NumberOfNotificationsDelivered and NumberOfNotificationsFailed of topic ${ALERT_TOPIC_NAME} in ${options.region}, and Chatbot's log group`,
+  const publishedAt = message.at ?? ended?.stopDate ?? clients.now();
+  hops.push({ name: "message published", at: publishedAt, detail: `SNS message ${message.id}` });
+  const delivery = await deliveryHop(clients, {
+    ...options,
+    credentials: credentialsOf(reached),
+    messageId: message.id,
+    publishedAt,
   });
-  return { hops };
+  hops.push(delivery.hop);
+  return delivery.stopped ? { hops, stopped: delivery.stopped } : { hops };
+}
+
+const DELIVERY = "delivered to Chatbot";
+const HOW_COUNTED = "the topic's deliveries to all its subscribers in that minute, not this message alone";
+
+/** Where to look when SNS could not deliver: the runbook's hop 4. */
+const deliveryChecks = (centralAccountId: string, region: string) =>
+  `the Chatbot channel's subscription to topic ${ALERT_TOPIC_NAME} in ${region} (the channel configuration lists the topic, ` +
+  `and the topic's subscription to Chatbot is confirmed), the alert key's policy ` +
+  `(the topic is encrypted with it), and Chatbot's log group /aws/chatbot/abuse-alerts in us-east-1 of account ${centralAccountId}; ` +
+  `alarm ${ALERT_TOPIC_NAME}-notifications-failed (runbook.md, "SNS → Chatbot → Slack")`;
+
+/** Hop 4: the alert topic's delivery metrics from the publish's minute, read each minute until one appears. */
+async function deliveryHop(
+  clients: TraceClients,
+  options: {
+    centralAccountId: string;
+    region: string;
+    credentials?: AwsCredentialIdentity;
+    messageId: string;
+    publishedAt: Date;
+  },
+): Promise<{ hop: Hop; stopped?: Trace["stopped"] }> {
+  const { centralAccountId, region, publishedAt } = options;
+  const client = clients.cloudWatch(region, options.credentials);
+  const minutes = DELIVERY_SECONDS / 60;
+  const progress = (clients.progress ?? noProgress)(`${ALERT_TOPIC_NAME} delivery metrics, minutes`, minutes);
+  const look = async () => {
+    const seen = (await minuteDeliveries(client, ALERT_TOPIC_NAME, publishedAt, clients.now())).find(
+      (minute) => minute.delivered > 0 || minute.failed > 0,
+    );
+    if (!seen) progress.tick();
+    return seen;
+  };
+  let found: MinuteDeliveries | undefined;
+  try {
+    found = await within(clients, DELIVERY_SECONDS, look, METRIC_POLL_SECONDS);
+  } catch (error) {
+    const code = errorCode(error);
+    const denied = code === "AccessDenied" || code === "AccessDeniedException";
+    const check = denied
+      ? `cloudwatch:GetMetricData was denied in account ${centralAccountId} (${code}: ${errorMessage(error)}): allow it (Resource "*") to the credentials that read the central account`
+      : `cloudwatch:GetMetricData in account ${centralAccountId}, ${region} failed (${code}: ${errorMessage(error)})`;
+    return { hop: { name: DELIVERY, detail: "not read" }, stopped: { hop: DELIVERY, check } };
+  } finally {
+    progress.stop();
+  }
+  if (!found) {
+    const check =
+      `message ${options.messageId} was published, but its delivery was not confirmed within ${minutes} minutes: no AWS/SNS ` +
+      `NumberOfNotificationsDelivered or NumberOfNotificationsFailed datapoint for topic ${ALERT_TOPIC_NAME} in ${region} ` +
+      `since ${floorToMinute(publishedAt).toISOString()}. Look at the metrics again in a few minutes, then check ${deliveryChecks(centralAccountId, region)}`;
+    return { hop: { name: DELIVERY, detail: "no datapoint" }, stopped: { hop: DELIVERY, check } };
+  }
+  // Delivered within that minute, and not after the time it was seen.
+  const by = new Date(Math.min(found.minute.getTime() + 60_000, clients.now().getTime()));
+  const counts = `topic ${ALERT_TOPIC_NAME}: ${found.delivered} delivered, ${found.failed} failed in the minute from ${found.minute.toISOString()} (${HOW_COUNTED})`;
+  const hop = { name: DELIVERY, at: by, atMost: true, detail: counts };
+  if (found.failed === 0) return { hop };
+  return {
+    hop,
+    stopped: {
+      hop: DELIVERY,
+      check: `delivery to Chatbot failed (NumberOfNotificationsFailed ${found.failed}, ${HOW_COUNTED}): check ${deliveryChecks(centralAccountId, region)}`,
+    },
+  };
 }
 
 /** The trace as lines: each hop with its time and the time since the put; the end-to-end latency, or where it stopped. */
 export function renderTrace(trace: Trace): string {
   const start = trace.hops[0].at?.getTime() ?? 0;
   const lines = trace.hops.map((hop, index) => {
+    const by = hop.atMost ? "by " : "";
     const when = hop.at
-      ? `${hop.at.toISOString()}  +${((hop.at.getTime() - start) / 1000).toFixed(1)} s`
+      ? `${by}${hop.at.toISOString()}  ${by}+${((hop.at.getTime() - start) / 1000).toFixed(1)} s`
       : "—";
     return `${index + 1}. ${hop.name.padEnd(28)} ${when}  ${hop.detail}`;
   });
   const last = [...trace.hops].reverse().find((hop) => hop.at);
   if (trace.stopped) lines.push(`Stopped at: ${trace.stopped.hop}. Check: ${trace.stopped.check}`);
   else if (last?.at)
-    lines.push(`End to end (put to ${last.name}): ${((last.at.getTime() - start) / 1000).toFixed(1)} s`);
+    lines.push(
+      `End to end (put to ${last.name}): ${last.atMost ? "at most " : ""}${((last.at.getTime() - start) / 1000).toFixed(1)} s`,
+    );
   return lines.join("\n");
 }

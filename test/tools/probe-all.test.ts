@@ -87,6 +87,8 @@ function world() {
     trace: {
       sts,
       sfn,
+      // probes stop at the central record: no delivery metrics are read
+      cloudWatch: () => assert.fail("a probe reads no delivery metrics"),
       now: () => new Date(now),
       sleep: (seconds) => Promise.resolve(void (now += seconds * 1000)),
     },

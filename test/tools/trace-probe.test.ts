@@ -1,4 +1,5 @@
 import { strict as assert } from "node:assert";
+import { CloudWatchClient, GetMetricDataCommand, GetMetricDataInput } from "@aws-sdk/client-cloudwatch";
 import { EventBridgeClient, PutEventsCommand } from "@aws-sdk/client-eventbridge";
 import {
   DescribeExecutionCommand,
@@ -8,6 +9,7 @@ import {
 } from "@aws-sdk/client-sfn";
 import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import { mockClient } from "aws-sdk-client-mock";
+import { withRetries } from "../../accounts/retry";
 import { validateConfig } from "../../config/schema";
 import { sendTestEventAndDescribe, TestEventError } from "../../tools/test-event";
 import { renderTrace, traceProbe, TraceClients } from "../../tools/trace-probe";
@@ -25,7 +27,7 @@ const options = {
 };
 const later = (seconds: number) => new Date(SENT_AT.getTime() + seconds * 1000);
 
-/** Mocked STS and Step Functions, on a clock that moves only when the trace sleeps. */
+/** Mocked STS, Step Functions and CloudWatch (retried, instantly), on a clock that moves only when the trace sleeps. */
 function setup(callerAccount = "111111111111") {
   const sts = new STSClient({ region: "us-east-1" });
   const stsMock = mockClient(sts);
@@ -34,11 +36,30 @@ function setup(callerAccount = "111111111111") {
     .resolves({ Account: callerAccount, Arn: `arn:aws:sts::${callerAccount}:assumed-role/Admin/me` });
   const sfn = new SFNClient({ region: "us-east-1" });
   const sfnMock = mockClient(sfn);
+  const cloudWatch = new CloudWatchClient({ region: "us-east-1" });
+  const cloudWatchMock = mockClient(cloudWatch);
+  const retried = withRetries(cloudWatch, {
+    backoff: { computeNextBackoffDelay: () => 0, setDelayBase: () => undefined },
+  });
+  const cloudWatchReads: { region: string; accessKeyId?: string }[] = [];
+  const progress: string[] = [];
   let now = SENT_AT.getTime();
   const slept: number[] = [];
   const clients: TraceClients = {
     sts,
     sfn: () => sfn,
+    cloudWatch: (region, credentials) => {
+      cloudWatchReads.push({ region, accessKeyId: credentials?.accessKeyId });
+      return retried;
+    },
+    progress: (label, total) => {
+      progress.push(`${label} 0/${total}`);
+      return {
+        tick: () => progress.push("tick"),
+        update: () => undefined,
+        stop: () => progress.push("stop"),
+      };
+    },
     now: () => new Date(now),
     sleep: (seconds) => {
       slept.push(seconds);
@@ -46,7 +67,7 @@ function setup(callerAccount = "111111111111") {
       return Promise.resolve();
     },
   };
-  return { clients, stsMock, sfnMock, slept };
+  return { clients, stsMock, sfnMock, cloudWatchMock, cloudWatchReads, progress, slept, now: () => now };
 }
 
 /** The notify execution of the event, found on the second page of ListExecutions, published once. */
@@ -109,10 +130,42 @@ function arrived(
   });
 }
 
+const PUBLISH_MINUTE = new Date("2026-11-21T10:00:00Z");
+
+/**
+ * The alert topic's metrics: nothing until `from` seconds after the put, then a minute of deliveries
+ * (the topic's: Chatbot's and an email's) over two pages, Delivered on the first and Failed on the second;
+ * the first call fails with `firstCallFails` when given.
+ */
+function metrics(
+  mock: ReturnType<typeof setup>["cloudWatchMock"],
+  clock: () => number,
+  counts: { delivered: number; failed: number; from: number },
+  firstCallFails?: Error,
+) {
+  const inputs: GetMetricDataInput[] = [];
+  const calls = mock.on(GetMetricDataCommand);
+  (firstCallFails ? calls.rejectsOnce(firstCallFails) : calls).callsFake((input: GetMetricDataInput) => {
+    inputs.push(input);
+    const ready = clock() >= SENT_AT.getTime() + counts.from * 1000;
+    const result = (id: string, value: number) => ({
+      Id: id,
+      Timestamps: ready ? [PUBLISH_MINUTE] : [],
+      Values: ready ? [value] : [],
+      StatusCode: "Complete" as const,
+    });
+    return input.NextToken === undefined
+      ? { MetricDataResults: [result("delivered", counts.delivered)], NextToken: "page-2" }
+      : { MetricDataResults: [result("failed", counts.failed)] };
+  });
+  return inputs;
+}
+
 describe("npm run send-test-event -- --wait: the probe followed hop by hop", () => {
-  it("each hop with its time and the latency from the put, the SNS message ID, the last hop's metric named", async () => {
-    const { clients, sfnMock } = setup();
+  it("each hop with its time and the latency from the put, the SNS message ID, the topic's deliveries by the minute", async () => {
+    const { clients, sfnMock, cloudWatchMock, cloudWatchReads, progress, slept, now } = setup();
     arrived(sfnMock);
+    const inputs = metrics(cloudWatchMock, now, { delivered: 2, failed: 0, from: 60 });
     const trace = await traceProbe(clients, sent, options);
     assert.equal(trace.stopped, undefined);
     assert.deepEqual(
@@ -121,9 +174,146 @@ describe("npm run send-test-event -- --wait: the probe followed hop by hop", () 
     );
     const text = renderTrace(trace);
     assert.match(text, /2\. arrival on the central bus +2026-11-21T10:00:02\.000Z {2}\+2\.0 s/);
-    assert.match(text, /SNS message 5f1c0000-sns/);
-    assert.match(text, /NumberOfNotificationsDelivered/);
-    assert.match(text, /End to end \(put to message published\): 4\.0 s/);
+    assert.match(
+      text,
+      /3\. message published +2026-11-21T10:00:04\.000Z {2}\+4\.0 s {2}SNS message 5f1c0000-sns/,
+    );
+    assert.match(text, /4\. delivered to Chatbot +by 2026-11-21T10:01:00\.000Z {2}by \+60\.0 s/);
+    assert.match(text, /2 delivered, 0 failed in the minute from 2026-11-21T10:00:00\.000Z/);
+    assert.match(text, /all its subscribers in that minute, not this message alone/);
+    assert.match(text, /End to end \(put to delivered to Chatbot\): at most 60\.0 s/);
+    // read in the event's region, from the publish's minute, each minute until a datapoint came
+    assert.deepEqual(
+      cloudWatchReads,
+      [{ region: "us-east-1", accessKeyId: undefined }],
+      "the caller is central",
+    );
+    assert.deepEqual(slept, [60]);
+    assert.deepEqual(progress, ["abuse-alerts delivery metrics, minutes 0/10", "tick", "stop"]);
+    assert.equal(inputs.length, 4, "two reads of two pages each");
+    assert.deepEqual(inputs[0].StartTime, PUBLISH_MINUTE);
+    assert.deepEqual(inputs[0].EndTime, new Date("2026-11-21T10:01:00Z"));
+    assert.deepEqual(inputs[2].EndTime, new Date("2026-11-21T10:02:00Z"));
+    assert.deepEqual(
+      inputs[0].MetricDataQueries?.map((query) => [
+        query.MetricStat?.Metric?.Namespace,
+        query.MetricStat?.Metric?.MetricName,
+        query.MetricStat?.Metric?.Dimensions,
+        query.MetricStat?.Period,
+        query.MetricStat?.Stat,
+      ]),
+      ["NumberOfNotificationsDelivered", "NumberOfNotificationsFailed"].map((name) => [
+        "AWS/SNS",
+        name,
+        [{ Name: "TopicName", Value: "abuse-alerts" }],
+        60,
+        "Sum",
+      ]),
+    );
+  });
+
+  it("stops at Chatbot when the topic's minute counts a failed delivery, naming what to check", async () => {
+    const { clients, sfnMock, cloudWatchMock, now } = setup();
+    arrived(sfnMock);
+    metrics(cloudWatchMock, now, { delivered: 1, failed: 1, from: 0 });
+    const trace = await traceProbe(clients, sent, options);
+    assert.equal(trace.stopped?.hop, "delivered to Chatbot");
+    const check = trace.stopped?.check ?? "";
+    assert.match(
+      check,
+      /^delivery to Chatbot failed \(NumberOfNotificationsFailed 1, the topic's deliveries/,
+    );
+    assert.match(check, /subscription to topic abuse-alerts in us-east-1/);
+    assert.match(check, /alert key's policy/);
+    assert.match(check, /\/aws\/chatbot\/abuse-alerts in us-east-1 of account 111111111111/);
+    const text = renderTrace(trace);
+    assert.match(text, /1 delivered, 1 failed/);
+    assert.match(text, /Stopped at: delivered to Chatbot/);
+    assert.doesNotMatch(text, /End to end/);
+  });
+
+  it("says the message was published but its delivery not confirmed when no datapoint comes in ten minutes", async () => {
+    const { clients, sfnMock, cloudWatchMock, progress, slept, now } = setup();
+    arrived(sfnMock);
+    const inputs = metrics(cloudWatchMock, now, { delivered: 1, failed: 0, from: 3600 });
+    const trace = await traceProbe(clients, sent, options);
+    assert.equal(trace.stopped?.hop, "delivered to Chatbot");
+    assert.match(
+      trace.stopped?.check ?? "",
+      /^message 5f1c0000-sns was published, but its delivery was not confirmed within 10 minutes: no AWS\/SNS NumberOfNotificationsDelivered or NumberOfNotificationsFailed datapoint for topic abuse-alerts in us-east-1 since 2026-11-21T10:00:00\.000Z/,
+    );
+    assert.match(trace.stopped?.check ?? "", /Chatbot's log group/);
+    assert.deepEqual(
+      slept,
+      Array<number>(10).fill(60),
+      "read each minute for ten minutes, on the trace's clock",
+    );
+    assert.equal(inputs.length, 22, "eleven reads of two pages");
+    assert.equal(progress.filter((step) => step === "tick").length, 11);
+    assert.equal(progress.at(-1), "stop");
+  });
+
+  it("names cloudwatch:GetMetricData when it is denied, and retries throttling before reading", async () => {
+    const denied = setup();
+    arrived(denied.sfnMock);
+    denied.cloudWatchMock
+      .on(GetMetricDataCommand)
+      .rejects(Object.assign(new Error("User is not authorized"), { name: "AccessDenied" }));
+    const trace = await traceProbe(denied.clients, sent, options);
+    assert.equal(trace.stopped?.hop, "delivered to Chatbot");
+    assert.match(
+      trace.stopped?.check ?? "",
+      /^cloudwatch:GetMetricData was denied in account 111111111111 \(AccessDenied: User is not authorized\): allow it/,
+    );
+    assert.equal(
+      denied.cloudWatchMock.commandCalls(GetMetricDataCommand).length,
+      1,
+      "a denial is not retried",
+    );
+
+    const throttled = setup();
+    arrived(throttled.sfnMock);
+    const throttling = Object.assign(new Error("Rate exceeded"), {
+      name: "Throttling",
+      $metadata: { httpStatusCode: 400 },
+    });
+    const inputs = metrics(
+      throttled.cloudWatchMock,
+      throttled.now,
+      { delivered: 1, failed: 0, from: 0 },
+      throttling,
+    );
+    const delivered = await traceProbe(throttled.clients, sent, options);
+    assert.equal(delivered.stopped, undefined);
+    assert.match(renderTrace(delivered), /1 delivered, 0 failed/);
+    assert.equal(
+      throttled.cloudWatchMock.commandCalls(GetMetricDataCommand).length,
+      3,
+      "throttled, then two pages",
+    );
+    assert.equal(inputs.length, 2);
+    assert.deepEqual(throttled.slept, [], "retried by the client's backoff, not the trace's minute");
+  });
+
+  it("reads the metrics in the central account with the role it assumed there, in the event's region", async () => {
+    const { clients, stsMock, sfnMock, cloudWatchMock, cloudWatchReads, now } = setup("100000000001");
+    stsMock.on(AssumeRoleCommand).resolves({
+      Credentials: {
+        AccessKeyId: "ASIACENTRAL",
+        SecretAccessKey: "secret",
+        SessionToken: "token",
+        Expiration: later(3600),
+      },
+    });
+    arrived(sfnMock);
+    metrics(cloudWatchMock, now, { delivered: 1, failed: 0, from: 0 });
+    const trace = await traceProbe(clients, sent, options);
+    assert.equal(trace.stopped, undefined);
+    assert.equal(
+      stsMock.commandCalls(AssumeRoleCommand)[0].args[0].input.RoleArn,
+      "arn:aws:iam::111111111111:role/OrganizationAccountAccessRole",
+    );
+    assert.deepEqual(cloudWatchReads, [{ region: "us-east-1", accessKeyId: "ASIACENTRAL" }]);
   });
 
   it("stops at the central bus when no execution takes the event, after its limit on the trace's clock", async () => {
