@@ -30,6 +30,8 @@ export const ALERT_TOPIC_NAME = "abuse-alerts";
 
 /** The Chatbot configuration of the security team's Slack channel. */
 export const CHATBOT_CONFIGURATION_NAME = "abuse-alerts";
+/** Where Chatbot logs a channel configuration's deliveries (with logging on): us-east-1, whatever the topic's region. */
+export const CHATBOT_LOG_GROUP = `/aws/chatbot/${CHATBOT_CONFIGURATION_NAME}`;
 
 /** The topic that carries alarms about the alert path itself (failed invocations, DLQ depth). */
 export const OPS_TOPIC_NAME = "abuse-alerts-ops";

@@ -10,6 +10,7 @@ import { createStsClient, getCaller } from "../accounts/identity";
 import {
   CENTRAL_BUS_NAME,
   centralDlqName,
+  CHATBOT_LOG_GROUP,
   FORWARDER_DLQ_NAME,
   FORWARDER_RULE_NAME,
   NOTIFY_STATE_MACHINE_NAME,
@@ -155,7 +156,7 @@ export async function describeSent(
       `queue ${centralDlqName(`${options.category}-test`)} and its alarms on the topic ${OPS_TOPIC_NAME}.`,
     `  3. Account ${central}, ${options.region}: the executions of state machine ${NOTIFY_STATE_MACHINE_NAME} (Step Functions ` +
       `console, or log group /aws/vendedlogs/states/${NOTIFY_STATE_MACHINE_NAME}): each state, the lookups and the message published.`,
-    `  4. Account ${central}: Chatbot's log group /aws/chatbot/abuse-alerts in us-east-1; @Amazon Q must be in the channel.`,
+    `  4. Account ${central}: Chatbot's log group ${CHATBOT_LOG_GROUP} in us-east-1; @Amazon Q must be in the channel.`,
     "  npm run doctor checks the roles, the Slack workspace, service control policies, the workflow (a dry run) and every dead-letter queue.",
   ].join("\n");
 }

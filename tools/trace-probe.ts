@@ -11,7 +11,12 @@ import { credentialsOf, reachAccount } from "../accounts/probe";
 import { errorCode, errorMessage } from "../accounts/errors";
 import { getCaller } from "../accounts/identity";
 import { noProgress, ProgressFactory } from "../lib/progress";
-import { ALERT_TOPIC_NAME, NOTIFY_STATE_MACHINE_NAME, notifyStateMachineArn } from "../model/names";
+import {
+  ALERT_TOPIC_NAME,
+  CHATBOT_LOG_GROUP,
+  NOTIFY_STATE_MACHINE_NAME,
+  notifyStateMachineArn,
+} from "../model/names";
 import { floorToMinute, MinuteDeliveries, minuteDeliveries } from "./delivery-metrics";
 import { SentTestEvent } from "./test-event";
 
@@ -171,7 +176,7 @@ const HOW_COUNTED = "the topic's deliveries to all its subscribers in that minut
 const deliveryChecks = (centralAccountId: string, region: string) =>
   `the Chatbot channel's subscription to topic ${ALERT_TOPIC_NAME} in ${region} (the channel configuration lists the topic, ` +
   `and the topic's subscription to Chatbot is confirmed), the alert key's policy ` +
-  `(the topic is encrypted with it), and Chatbot's log group /aws/chatbot/abuse-alerts in us-east-1 of account ${centralAccountId}; ` +
+  `(the topic is encrypted with it), and Chatbot's log group ${CHATBOT_LOG_GROUP} in us-east-1 of account ${centralAccountId}; ` +
   `alarm ${ALERT_TOPIC_NAME}-notifications-failed (runbook.md, "SNS → Chatbot → Slack")`;
 
 /** Hop 4: the alert topic's delivery metrics from the publish's minute, read each minute until one appears. */
