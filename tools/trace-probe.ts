@@ -90,18 +90,29 @@ async function published(client: SFNClient, executionArn: string) {
   return undefined;
 }
 
-/** Polls `look` every `every` seconds until it finds something or `seconds` pass. */
+/**
+ * Polls `look` every `every` seconds until it finds something or `seconds` pass, with a progress
+ * bar of the seconds waited for `what`: a hop can take minutes.
+ */
 async function within<T>(
   clients: TraceClients,
+  what: string,
   seconds: number,
   look: () => Promise<T | undefined>,
   every = POLL_SECONDS,
 ): Promise<T | undefined> {
-  const deadline = clients.now().getTime() + seconds * 1000;
-  for (;;) {
-    const found = await look();
-    if (found !== undefined || clients.now().getTime() >= deadline) return found;
-    await clients.sleep(every);
+  const start = clients.now().getTime();
+  const deadline = start + seconds * 1000;
+  const progress = (clients.progress ?? noProgress)(`waiting for ${what}, seconds`, seconds);
+  try {
+    for (;;) {
+      const found = await look();
+      if (found !== undefined || clients.now().getTime() >= deadline) return found;
+      await clients.sleep(every);
+      progress.update(Math.min(seconds, Math.round((clients.now().getTime() - start) / 1000)));
+    }
+  } finally {
+    progress.stop();
   }
 }
 
@@ -127,7 +138,9 @@ export async function traceProbe(
   const machine = notifyStateMachineArn(options.region, options.centralAccountId);
   let execution;
   try {
-    execution = await within(clients, ARRIVAL_SECONDS, () => findExecution(client, machine, sent, sent.at));
+    execution = await within(clients, "the arrival on the central bus", ARRIVAL_SECONDS, () =>
+      findExecution(client, machine, sent, sent.at),
+    );
   } catch (error) {
     return stop(
       "arrival on the central bus",
@@ -141,7 +154,7 @@ export async function traceProbe(
     );
   hops.push({ name: "arrival on the central bus", at: execution.startDate, detail: execution.executionArn });
   const arn = execution.executionArn;
-  const ended = await within(clients, PUBLISH_SECONDS, async () => {
+  const ended = await within(clients, "the notify workflow to publish", PUBLISH_SECONDS, async () => {
     const now = await client.send(new DescribeExecutionCommand({ executionArn: arn }));
     return now.status === "RUNNING" ? undefined : now;
   });
@@ -193,17 +206,19 @@ async function deliveryHop(
   const { centralAccountId, region, publishedAt } = options;
   const client = clients.cloudWatch(region, options.credentials);
   const minutes = DELIVERY_SECONDS / 60;
-  const progress = (clients.progress ?? noProgress)(`${ALERT_TOPIC_NAME} delivery metrics, minutes`, minutes);
-  const look = async () => {
-    const seen = (await minuteDeliveries(client, ALERT_TOPIC_NAME, publishedAt, clients.now())).find(
+  const look = async () =>
+    (await minuteDeliveries(client, ALERT_TOPIC_NAME, publishedAt, clients.now())).find(
       (minute) => minute.delivered > 0 || minute.failed > 0,
     );
-    if (!seen) progress.tick();
-    return seen;
-  };
   let found: MinuteDeliveries | undefined;
   try {
-    found = await within(clients, DELIVERY_SECONDS, look, METRIC_POLL_SECONDS);
+    found = await within(
+      clients,
+      `the delivery metrics of ${ALERT_TOPIC_NAME}`,
+      DELIVERY_SECONDS,
+      look,
+      METRIC_POLL_SECONDS,
+    );
   } catch (error) {
     const code = errorCode(error);
     const denied = code === "AccessDenied" || code === "AccessDeniedException";
@@ -211,8 +226,6 @@ async function deliveryHop(
       ? `cloudwatch:GetMetricData was denied in account ${centralAccountId} (${code}: ${errorMessage(error)}): allow it (Resource "*") to the credentials that read the central account`
       : `cloudwatch:GetMetricData in account ${centralAccountId}, ${region} failed (${code}: ${errorMessage(error)})`;
     return { hop: { name: DELIVERY, detail: "not read" }, stopped: { hop: DELIVERY, check } };
-  } finally {
-    progress.stop();
   }
   if (!found) {
     const check =

@@ -56,7 +56,7 @@ function setup(callerAccount = "111111111111") {
       progress.push(`${label} 0/${total}`);
       return {
         tick: () => progress.push("tick"),
-        update: () => undefined,
+        update: (done) => progress.push(`update ${done}`),
         stop: () => progress.push("stop"),
       };
     },
@@ -189,7 +189,15 @@ describe("npm run send-test-event -- --wait: the probe followed hop by hop", () 
       "the caller is central",
     );
     assert.deepEqual(slept, [60]);
-    assert.deepEqual(progress, ["abuse-alerts delivery metrics, minutes 0/10", "tick", "stop"]);
+    assert.deepEqual(progress, [
+      "waiting for the arrival on the central bus, seconds 0/120",
+      "stop",
+      "waiting for the notify workflow to publish, seconds 0/300",
+      "stop",
+      "waiting for the delivery metrics of abuse-alerts, seconds 0/600",
+      "update 60",
+      "stop",
+    ]);
     assert.equal(inputs.length, 4, "two reads of two pages each");
     assert.deepEqual(inputs[0].StartTime, PUBLISH_MINUTE);
     assert.deepEqual(inputs[0].EndTime, new Date("2026-11-21T10:01:00Z"));
@@ -249,8 +257,15 @@ describe("npm run send-test-event -- --wait: the probe followed hop by hop", () 
       "read each minute for ten minutes, on the trace's clock",
     );
     assert.equal(inputs.length, 22, "eleven reads of two pages");
-    assert.equal(progress.filter((step) => step === "tick").length, 11);
-    assert.equal(progress.at(-1), "stop");
+    assert.deepEqual(
+      progress.slice(-12),
+      [
+        "waiting for the delivery metrics of abuse-alerts, seconds 0/600",
+        ...Array.from({ length: 10 }, (_, minute) => `update ${(minute + 1) * 60}`),
+        "stop",
+      ],
+      "the bar moves a minute per read, to the ten minutes",
+    );
   });
 
   it("names cloudwatch:GetMetricData when it is denied, and retries throttling before reading", async () => {
