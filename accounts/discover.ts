@@ -2,6 +2,7 @@ import type { OrganizationsClient } from "@aws-sdk/client-organizations";
 import type { STSClient } from "@aws-sdk/client-sts";
 import { AbuseAlertsConfig } from "../config/schema";
 import { getCaller } from "./identity";
+import { nestedUnitMessages } from "./nesting";
 import { AwsOrganizationDirectory } from "./organizations";
 import { ProbeOutcome } from "./probe";
 import {
@@ -146,7 +147,8 @@ function withRouteWarnings<S extends Selection>(config: AbuseAlertsConfig, selec
 
 /**
  * The accounts under the selected OUs, plus the central account wherever it is. Every problem is
- * reported at once: each unknown OU, the central account, mistyped exclusions.
+ * reported at once: each unknown OU, an OU under another (in stackset mode), the central account,
+ * mistyped exclusions.
  */
 async function selectUnderUnits(
   config: AbuseAlertsConfig,
@@ -170,6 +172,11 @@ async function selectUnderUnits(
       unknownUnits.map((id) => ({ id })),
     )),
   ];
+  const warnings: string[] = [];
+  const known = organizationalUnits.filter((id) => !unknownUnits.includes(id));
+  // Only a StackSet is harmed: its OUs' instances share stacks. Direct mode selects each account once.
+  const nesting = await nestedUnitMessages(directory, known, config.deployment);
+  (config.deployment === "stackset" ? earlier : warnings).push(...nesting);
   if (
     unknownUnits.length === 0 &&
     !underUnits.some((account) => account.state === "ACTIVE" && !exclude.includes(account.id))
@@ -179,7 +186,6 @@ async function selectUnderUnits(
         `(${underUnits.length} found); check the OU IDs, or leave the key out to cover the whole organization`,
     );
   }
-  const warnings: string[] = [];
   const outsideUnits: string[] = [];
   let others: OrgAccount[] = [];
   if (!underUnits.some((account) => account.id === config.centralAccountId)) {

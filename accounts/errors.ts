@@ -42,7 +42,7 @@ export function networkFailure(error: unknown): string | undefined {
 
 const ORGANIZATIONS_ACCESS =
   "Run with credentials of the organization's management account or of an Organizations delegated administrator " +
-  "(organizations:DescribeOrganization, ListAccounts, ListAccountsForParent, ListOrganizationalUnitsForParent, DescribeAccount, DescribeOrganizationalUnit, ListRoots), " +
+  "(organizations:DescribeOrganization, ListAccounts, ListAccountsForParent, ListOrganizationalUnitsForParent, DescribeAccount, DescribeOrganizationalUnit, ListParents, ListRoots), " +
   "or list the accounts in abuse-alerts:accounts.explicit, which makes no Organizations call.";
 
 /** Turns an Organizations error into a message that names the operation, the credentials and the fix. */

@@ -228,6 +228,18 @@ export class FileOrganizationDirectory implements OrganizationDirectory {
     return Promise.resolve(this.organization.root.id);
   }
 
+  ancestorIds(organizationalUnitId: string): Promise<string[]> {
+    const above = (unit: OrganizationalUnitNode): string[] | undefined => {
+      if (unit.id === organizationalUnitId) return [];
+      for (const child of unit.organizationalUnits ?? []) {
+        const path = above(child);
+        if (path) return [unit.id, ...path];
+      }
+      return undefined;
+    };
+    return Promise.resolve(above(this.organization.root) ?? []);
+  }
+
   describeOrganizationalUnit(organizationalUnitId: string): Promise<OrganizationalUnit | undefined> {
     const unit = organizationalUnitId.startsWith("ou-")
       ? findUnit(this.organization.root, organizationalUnitId)

@@ -235,6 +235,17 @@ export class AwsOrganizationDirectory implements OrganizationDirectory {
     return value;
   }
 
+  async ancestorIds(organizationalUnitId: string): Promise<string[]> {
+    const ids: string[] = [];
+    let id = organizationalUnitId;
+    while (!id.startsWith("r-")) {
+      id = await this.parentOf(id);
+      if (!id) break;
+      ids.unshift(id);
+    }
+    return ids;
+  }
+
   private async parentOf(childId: string): Promise<string> {
     const parents = await this.cached(this.parents, childId, () =>
       this.call("ListParents", () =>

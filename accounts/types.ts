@@ -45,6 +45,8 @@ export interface OrganizationDirectory {
   describeOrganizationalUnit(organizationalUnitId: string): Promise<OrganizationalUnit | undefined>;
   /** The organization's root ID (r-…), which a StackSet targets to reach every account. */
   rootId(): Promise<string>;
+  /** The IDs of the root and the OUs above a known OU, the root first and its parent last. */
+  ancestorIds(organizationalUnitId: string): Promise<string[]>;
 }
 
 export interface CoveredAccount {

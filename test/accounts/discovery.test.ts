@@ -405,6 +405,78 @@ describe("organization problems, all at once, over AWS and from a file alike", (
     );
   });
 
+  it("refuses, in stackset mode, an OU listed with one under it, naming both, the path and the fixes, with the other problems", async () => {
+    const message = await refusedBothWays({
+      deployment: "stackset",
+      accounts: {
+        organizationalUnits: [
+          "ou-ex12-workload1",
+          "ou-ex12-security1",
+          "ou-ex12-prodeu01",
+          "ou-ex12-nothere1",
+        ],
+      },
+    });
+    assert.equal(
+      message,
+      [
+        "Choosing the accounts to cover in organization o-exampleorg1 (AWS) found 2 problems:",
+        "  - abuse-alerts:accounts.organizationalUnits: ou-ex12-nothere1 is not an OU of this organization (ParentNotFoundException); check the ID with `aws organizations describe-organizational-unit --organizational-unit-id ou-ex12-nothere1`",
+        "  - abuse-alerts:accounts.organizationalUnits lists ou-ex12-workload1 (Workloads) and ou-ex12-prodeu01 (Prod-EU), which lies under it: Workloads → Prod → Prod-EU. Each OU gets stack instances of its own, so removing one of the two later would delete the stacks of the accounts they share. Either keep only ou-ex12-workload1: it already covers the accounts of Prod-EU; or keep ou-ex12-prodeu01 and list, instead of ou-ex12-workload1, the other child OUs of Workloads and Prod (accounts directly in those are then no longer covered)",
+      ].join("\n"),
+    );
+    // The nearest listed OU above is named: three nested OUs make two problems, not three.
+    const chain = await refusedBothWays({
+      deployment: "stackset",
+      accounts: { organizationalUnits: ["ou-ex12-workload1", "ou-ex12-prod0001", "ou-ex12-prodeu01"] },
+    });
+    assert.match(chain, /found 2 problems/);
+    assert.match(
+      chain,
+      /lists ou-ex12-workload1 \(Workloads\) and ou-ex12-prod0001 \(Prod\), which lies under it: Workloads → Prod\. /,
+    );
+    assert.match(
+      chain,
+      /lists ou-ex12-prod0001 \(Prod\) and ou-ex12-prodeu01 \(Prod-EU\), which lies under it: Prod → Prod-EU\. /,
+    );
+    assert.match(chain, /the other child OUs of Prod \(accounts directly in it are then no longer covered\)/);
+  });
+
+  it("only warns of an OU listed with one under it in direct mode, where each account is selected once", async () => {
+    const [aws, file] = await bothWays({
+      accounts: { organizationalUnits: ["ou-ex12-prod0001", "ou-ex12-prodeu01"] },
+    });
+    for (const outcome of [aws, file]) {
+      assert.equal(outcome.status, "fulfilled", String((outcome as PromiseRejectedResult).reason));
+      assert.deepEqual(
+        outcome.value.covered.map((account) => account.id),
+        ["111111111111", "222222222221", "222222222222", "222222222223"],
+      );
+      assert.ok(
+        outcome.value.warnings.includes(
+          "abuse-alerts:accounts.organizationalUnits lists ou-ex12-prod0001 (Prod) and ou-ex12-prodeu01 (Prod-EU), which lies under it: Prod → Prod-EU. Its accounts are covered once, so this changes nothing in direct mode, but stackset mode refuses it: keep only ou-ex12-prod0001: it already covers the accounts of Prod-EU",
+        ),
+        outcome.value.warnings.join("\n"),
+      );
+    }
+  });
+
+  it("asks Organizations for OUs' parents only when two or more OUs are listed", async () => {
+    const one = mockOrganizations(exampleOrg());
+    await discoverWith(
+      { deployment: "stackset", accounts: { organizationalUnits: ["ou-ex12-prodeu01"] } },
+      one,
+    );
+    assert.ok(!one.calls.some((call) => call.startsWith("ListParents")), one.calls.join(", "));
+    const siblings = mockOrganizations(exampleOrg());
+    const { warnings } = await discoverWith(
+      { deployment: "stackset", accounts: { organizationalUnits: ["ou-ex12-prod0001", "ou-ex12-dev00001"] } },
+      siblings,
+    );
+    assert.ok(siblings.calls.some((call) => call.startsWith("ListParents")));
+    assert.ok(!warnings.some((warning) => warning.includes("which lies under it")), warnings.join("\n"));
+  });
+
   it("walks every OU it can over AWS, naming the unknown ones instead of stopping at the first", async () => {
     const mocked = mockOrganizations(exampleOrg());
     const directory = new AwsOrganizationDirectory(mocked.client);

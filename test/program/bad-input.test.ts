@@ -206,6 +206,18 @@ const cases: { name: string; config?: Record<string, unknown>; org?: Organizatio
     ],
   },
   {
+    name: "stackset mode with an OU under another listed OU",
+    config: {
+      deployment: "stackset",
+      accounts: { organizationalUnits: ["ou-ex12-workload1", "ou-ex12-prodeu01"] },
+    },
+    names: [
+      /^abuse-alerts:accounts.organizationalUnits lists ou-ex12-workload1 \(Workloads\) and ou-ex12-prodeu01 \(Prod-EU\), which lies under it: Workloads → Prod → Prod-EU\./,
+      /removing one of the two later would delete the stacks of the accounts they share/,
+      /keep only ou-ex12-workload1: it already covers the accounts of Prod-EU; or keep ou-ex12-prodeu01 and list, instead of ou-ex12-workload1, the other child OUs of Workloads and Prod/,
+    ],
+  },
+  {
     name: "an OU the organization does not have",
     config: { accounts: { organizationalUnits: ["ou-ex12-missing1"] } },
     names: [/ou-ex12-missing1 is not an OU of the organization file/],
