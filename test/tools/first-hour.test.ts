@@ -636,6 +636,24 @@ describe("the first hour: options and credentials", () => {
     );
   });
 
+  it("send-test-event: says how to write an account ID typed with dashes or a digit short, as preview-message does", async () => {
+    for (const [account, hint] of [
+      [
+        "2222-2222-2221",
+        /--account 2222-2222-2221: Expected a 12-digit AWS account ID .*, without dashes: 222222222221\./,
+      ],
+      [
+        "22222222221",
+        /--account 22222222221: Expected a 12-digit AWS account ID .* \(this one has 11 digits\)\./,
+      ],
+    ] as const) {
+      const run = await runCli(sendTestEventCommand(), ["--account", account]);
+      assert.equal(run.code, 1);
+      assert.match(run.stderr, hint);
+      assert.doesNotMatch(run.stderr, /^\s+at /m);
+    }
+  });
+
   it("says it is the network when AWS cannot be reached, not the credentials", async () => {
     const sts = new STSClient({ region: "us-east-1" });
     mockClient(sts)
