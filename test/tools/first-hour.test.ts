@@ -491,7 +491,7 @@ describe("the first hour: npm run plan", () => {
     const early = await planIn(directory, ["--now", "2026-11-18T12:00:00Z"]);
     assertPlainError(
       early,
-      /^--now 2026-11-18T12:00:00.000Z is before the event's time 2026-11-19T08:14:03Z: the workflow runs once the event has arrived\n$/,
+      /^--now 2026-11-18T12:00:00.000Z is before the event's time 2026-11-19T08:14:03Z: the workflow runs once the event has arrived\. Give a --now after it, or leave --now out for the time it arrived\.\n$/,
     );
     const local = await planIn(directory, ["--now", "2026-11-19T10:14:03"]);
     assert.equal(local.code, 1);
