@@ -38,9 +38,9 @@ export const isoTime = (value: string): Date => {
   return time;
 };
 
-/** A 12-digit AWS account ID, as text: a leading zero is part of it. */
-export function accountIdArgument(value: string): string {
-  if (/^\d{12}$/.test(value)) return value;
+/** What is wrong with an account ID as typed, and how to write it; undefined for a 12-digit one. */
+export function accountIdMistake(value: string): string | undefined {
+  if (/^\d{12}$/.test(value)) return undefined;
   // The console shows IDs as 2222-2222-2221.
   const bare = value.replace(/[\s-]/g, "");
   const hint = /^\d{12}$/.test(bare)
@@ -48,7 +48,14 @@ export function accountIdArgument(value: string): string {
     : /^\d+$/.test(bare)
       ? ` (this one has ${bare.length} digits)`
       : "";
-  throw new InvalidArgumentError(`Expected a 12-digit AWS account ID such as 222222222221${hint}.`);
+  return `Expected a 12-digit AWS account ID such as 222222222221${hint}.`;
+}
+
+/** A 12-digit AWS account ID, as text: a leading zero is part of it. */
+export function accountIdArgument(value: string): string {
+  const mistake = accountIdMistake(value);
+  if (mistake !== undefined) throw new InvalidArgumentError(mistake);
+  return value;
 }
 
 /** The stack a stack file's name is of: prod, for Pulumi.prod.yaml or a path to it. */

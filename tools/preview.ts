@@ -204,7 +204,7 @@ export function previewTime(event: Event, now: Date | undefined): Date {
   const received = receivedAt(event);
   if (now && received && now < received) {
     throw new UserError(
-      `--now ${now.toISOString()} is before the event's time ${String(event.time)}: the workflow runs once the event has arrived`,
+      `--now ${now.toISOString()} is before the event's time ${String(event.time)}: the workflow runs once the event has arrived. Give a --now after it, or leave --now out for the time it arrived.`,
     );
   }
   return now ?? received ?? new Date();

@@ -23,6 +23,7 @@ import { renderForSlack } from "./render-slack";
 import { deliveredEvent, testEventEntry } from "../model/test-event";
 import { DEFAULT_MEMBER_ROLE_NAME } from "../config/defaults";
 import { AbuseAlertsConfig, Category } from "../config/schema";
+import { accountIdMistake } from "../lib/cli";
 import { UserError } from "../lib/errors";
 import { progressBar } from "../lib/progress";
 import { TaskFailure, TaskHandler } from "../sim/step-functions";
@@ -204,8 +205,8 @@ export async function sendTestEventAndDescribe(
       "--account is required: the 12-digit ID of the account to send from, e.g. --account 222222222221",
     );
   }
-  if (!/^\d{12}$/.test(request.account))
-    throw new TestEventError(`--account must be a 12-digit account ID, got "${request.account}"`);
+  const mistake = accountIdMistake(request.account);
+  if (mistake !== undefined) throw new TestEventError(`--account ${request.account}: ${mistake}`);
   const problems = config ? unreachableTarget(config, request.account, request.region) : [];
   if (problems.length > 0) {
     throw new TestEventError(

@@ -1,6 +1,7 @@
 import { strict as assert } from "node:assert";
 import { measure } from "../../tools/bench/measure";
 import { benchPlan, renderBench } from "../../tools/bench/run";
+import { outputWidth } from "../../lib/tables";
 import { syntheticOrganization } from "../../sim/synthetic-org";
 import { accountsBelow } from "../../accounts/org-file";
 
@@ -63,5 +64,8 @@ describe("npm run bench (its logic; the figures are the script's to print)", () 
     assert.match(text, /abuse-alerts bench, 2026-11-21, on \d+ × /);
     assert.match(text, /│ direct +│ 60 +│/);
     assert.match(text, /│ 10\.2-25\.8 /, "60 providers at 170-430 MB");
+    assert.match(text.replace(/\n/g, " "), /Provider memory: one plugin process per AWS provider/);
+    const tooWide = text.split("\n").filter((line) => line.length > outputWidth());
+    assert.deepEqual(tooWide, [], "the notes under the table wrap to the terminal, as the table does");
   });
 });

@@ -40,6 +40,7 @@ import { notifyDefinition } from "../../notify/definition";
 import { ExecutionResult, runStateMachine, TaskCall, TaskFailure } from "../../sim/step-functions";
 import { forwarderRequirements, STACKSET_SHAPE, stackSetExecutionRole } from "../../tools/doctor/checks/scp";
 import { blocksDelivery, renderDoctor } from "../../tools/doctor/report";
+import { outputWidth } from "../../lib/tables";
 import { DoctorOptions, runDoctor } from "../../tools/doctor/run";
 import { Finding } from "../../tools/doctor/types";
 import { routesCheck } from "../../tools/doctor/checks/routes";
@@ -705,9 +706,11 @@ describe("npm run doctor", () => {
     );
     assert.doesNotMatch(text, /│ Fix/);
     assert.match(
-      text,
+      text.replace(/\n/g, " "),
       /The doctor stopped there: it can check nothing else without this\. Fix it, then run npm run doctor again\.$/,
     );
+    const tooWide = text.split("\n").filter((line) => line.length > outputWidth());
+    assert.deepEqual(tooWide, [], "the closing sentence wraps to the terminal, as the tables do");
     assert.doesNotMatch(text, /blocks delivery/, "missing credentials stop the doctor, not the alerts");
   });
 

@@ -491,7 +491,7 @@ describe("the first hour: npm run plan", () => {
     const early = await planIn(directory, ["--now", "2026-11-18T12:00:00Z"]);
     assertPlainError(
       early,
-      /^--now 2026-11-18T12:00:00.000Z is before the event's time 2026-11-19T08:14:03Z: the workflow runs once the event has arrived\n$/,
+      /^--now 2026-11-18T12:00:00.000Z is before the event's time 2026-11-19T08:14:03Z: the workflow runs once the event has arrived\. Give a --now after it, or leave --now out for the time it arrived\.\n$/,
     );
     const local = await planIn(directory, ["--now", "2026-11-19T10:14:03"]);
     assert.equal(local.code, 1);
@@ -634,6 +634,24 @@ describe("the first hour: options and credentials", () => {
       region.stderr,
       /argument 'us-wets-2' is invalid. Not an AWS region \(did you mean us-west-2\?\)/,
     );
+  });
+
+  it("send-test-event: says how to write an account ID typed with dashes or a digit short, as preview-message does", async () => {
+    for (const [account, hint] of [
+      [
+        "2222-2222-2221",
+        /--account 2222-2222-2221: Expected a 12-digit AWS account ID .*, without dashes: 222222222221\./,
+      ],
+      [
+        "22222222221",
+        /--account 22222222221: Expected a 12-digit AWS account ID .* \(this one has 11 digits\)\./,
+      ],
+    ] as const) {
+      const run = await runCli(sendTestEventCommand(), ["--account", account]);
+      assert.equal(run.code, 1);
+      assert.match(run.stderr, hint);
+      assert.doesNotMatch(run.stderr, /^\s+at /m);
+    }
   });
 
   it("says it is the network when AWS cannot be reached, not the credentials", async () => {

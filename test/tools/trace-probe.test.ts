@@ -399,7 +399,7 @@ describe("npm run send-test-event -- --wait: the probe followed hop by hop", () 
         validateConfig(minimalConfig),
         send,
       ),
-      /--account must be a 12-digit account ID, got "2222"/,
+      /--account 2222: Expected a 12-digit AWS account ID such as 222222222221 \(this one has 4 digits\)/,
     );
   });
 });

@@ -3,7 +3,7 @@ import { cpus, totalmem } from "node:os";
 import { join } from "node:path";
 import { PROVIDER_MEMORY_MB } from "../../accounts/capacity";
 import { Deployment } from "../../config/schema";
-import { renderTable } from "../../lib/tables";
+import { paragraph, renderTable } from "../../lib/tables";
 import { BenchResult } from "./measure";
 
 export interface BenchPlan {
@@ -60,7 +60,9 @@ export function renderBench(results: readonly BenchResult[], measuredOn: Date): 
   const machine = `${cpus().length} × ${cpus()[0]?.model.trim() ?? "?"}, ${gigabytes(totalmem() / 1e6)}, Node ${process.version}`;
   return [
     `abuse-alerts bench, ${measuredOn.toISOString().slice(0, 10)}, on ${machine}`,
-    "The program under Pulumi mocks (npm run plan's runner) against synthetic organizations; AWS calls counted on fakes.",
+    paragraph(
+      "The program under Pulumi mocks (npm run plan's runner) against synthetic organizations; AWS calls counted on fakes.",
+    ),
     renderTable(
       [
         "Mode",
@@ -85,9 +87,11 @@ export function renderBench(results: readonly BenchResult[], measuredOn: Date): 
         `${((result.providers * PROVIDER_MEMORY_MB.low) / 1000).toFixed(1)}-${((result.providers * PROVIDER_MEMORY_MB.high) / 1000).toFixed(1)} GB`,
       ]),
     ),
-    "Resources: AWS resources, components and providers Pulumi manages. Per account: those each covered member account adds.",
-    "+ contacts: with abuse-alerts:securityContact: the daily contact reconcile (its workflow, roles and schedule); no resource per account.",
-    "AWS calls: Organizations requests (every page, 20 items each) + STS AssumeRole probes of the member role.",
-    `Provider memory: one plugin process per AWS provider at ${PROVIDER_MEMORY_MB.low}-${PROVIDER_MEMORY_MB.high} MB each (pulumi-aws#5226, #5860), which a real pulumi up adds.`,
+    ...[
+      "Resources: AWS resources, components and providers Pulumi manages. Per account: those each covered member account adds.",
+      "+ contacts: with abuse-alerts:securityContact: the daily contact reconcile (its workflow, roles and schedule); no resource per account.",
+      "AWS calls: Organizations requests (every page, 20 items each) + STS AssumeRole probes of the member role.",
+      `Provider memory: one plugin process per AWS provider at ${PROVIDER_MEMORY_MB.low}-${PROVIDER_MEMORY_MB.high} MB each (pulumi-aws#5226, #5860), which a real pulumi up adds.`,
+    ].map(paragraph),
   ].join("\n");
 }

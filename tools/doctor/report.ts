@@ -1,4 +1,4 @@
-import { renderTable } from "../../lib/tables";
+import { paragraph, renderTable } from "../../lib/tables";
 import { Finding, Status } from "./types";
 
 const ORDER: Record<Status, number> = { fail: 0, warn: 1, ok: 2 };
@@ -49,11 +49,13 @@ export function renderDoctor(findings: readonly Finding[]): string {
   }
   lines.push(
     "",
-    findings.some((finding) => finding.stopped)
-      ? "The doctor stopped there: it can check nothing else without this. Fix it, then run npm run doctor again."
-      : failures > 0
-        ? `${problemCount(failures)} ${failures === 1 ? "blocks" : "block"} delivery of alerts. Fix ${failures === 1 ? "it" : "them"}, run npm run doctor again, then pulumi up.`
-        : "Nothing blocks delivery of alerts.",
+    paragraph(
+      findings.some((finding) => finding.stopped)
+        ? "The doctor stopped there: it can check nothing else without this. Fix it, then run npm run doctor again."
+        : failures > 0
+          ? `${problemCount(failures)} ${failures === 1 ? "blocks" : "block"} delivery of alerts. Fix ${failures === 1 ? "it" : "them"}, run npm run doctor again, then pulumi up.`
+          : "Nothing blocks delivery of alerts.",
+    ),
   );
   return lines.join("\n");
 }
