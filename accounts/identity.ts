@@ -9,14 +9,19 @@ export function createStsClient(region = "us-east-1"): STSClient {
   return awsClient(STSClient, region);
 }
 
-const SIGN_IN =
+/** Whose credentials a command wants, said when it has none: most read the organization. */
+export const SIGN_IN_ORGANIZATION =
   "Sign in as the management account or an Organizations delegated administrator (e.g. `aws sso login`, AWS_PROFILE) and run again.";
+
+/** For the commands that read the case table, in the central (security) account. */
+export const SIGN_IN_CENTRAL =
+  "Sign in as the central (security) account, or as an account whose member role reaches it with --stack (e.g. `aws sso login`, AWS_PROFILE) and run again.";
 
 /**
  * Why no credentials were found, as precisely as the environment tells: the SDK answers a
  * misspelt AWS_PROFILE and no credentials at all with the same "Could not load credentials".
  */
-async function missingCredentials(env: NodeJS.ProcessEnv): Promise<string> {
+async function missingCredentials(env: NodeJS.ProcessEnv, signIn: string): Promise<string> {
   const profile = env.AWS_PROFILE;
   if (profile) {
     const files = await loadSharedConfigFiles({
@@ -36,11 +41,15 @@ async function missingCredentials(env: NodeJS.ProcessEnv): Promise<string> {
     }
     return `the profile "${profile}" (AWS_PROFILE) gave no credentials: sign in again (\`aws sso login --profile ${profile}\`) and run again.`;
   }
-  return `no AWS credentials were found (no AWS_PROFILE, no AWS_ACCESS_KEY_ID, no SSO session). ${SIGN_IN}`;
+  return `no AWS credentials were found (no AWS_PROFILE, no AWS_ACCESS_KEY_ID, no SSO session). ${signIn}`;
 }
 
 /** Which account and principal the program runs as; the error says whether it is the network or the credentials. */
-export async function getCaller(sts: STSClient, env: NodeJS.ProcessEnv = process.env): Promise<Caller> {
+export async function getCaller(
+  sts: STSClient,
+  env: NodeJS.ProcessEnv = process.env,
+  signIn = SIGN_IN_ORGANIZATION,
+): Promise<Caller> {
   try {
     const identity = await sts.send(new GetCallerIdentityCommand({}));
     return { accountId: identity.Account ?? "", arn: identity.Arn ?? "" };
@@ -48,10 +57,10 @@ export async function getCaller(sts: STSClient, env: NodeJS.ProcessEnv = process
     const network = networkFailure(error);
     if (network) throw new DiscoveryError(`sts:GetCallerIdentity failed: ${network}`);
     if (errorCode(error) === "CredentialsProviderError") {
-      throw new DiscoveryError(`sts:GetCallerIdentity failed: ${await missingCredentials(env)}`);
+      throw new DiscoveryError(`sts:GetCallerIdentity failed: ${await missingCredentials(env, signIn)}`);
     }
     throw new DiscoveryError(
-      `sts:GetCallerIdentity failed (${errorCode(error)}: ${errorMessage(error)}): the credentials were refused. ${SIGN_IN}`,
+      `sts:GetCallerIdentity failed (${errorCode(error)}: ${errorMessage(error)}): the credentials were refused. ${signIn}`,
     );
   }
 }

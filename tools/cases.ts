@@ -3,7 +3,7 @@ import { STSClient } from "@aws-sdk/client-sts";
 import type { AwsCredentialIdentity } from "@smithy/types";
 import { awsClient } from "../accounts/clients";
 import { describeError, errorCode } from "../accounts/errors";
-import { createStsClient, getCaller } from "../accounts/identity";
+import { createStsClient, getCaller, SIGN_IN_CENTRAL } from "../accounts/identity";
 import { probeFix, reachAccount } from "../accounts/probe";
 import { Caller } from "../accounts/types";
 import { AbuseAlertsConfig, GLOBAL_EVENTS_REGION } from "../config/schema";
@@ -202,7 +202,7 @@ export async function reachCentral(
   config: AbuseAlertsConfig | undefined,
   sessionName: string,
 ): Promise<CentralAccess> {
-  const caller = await getCaller(sts);
+  const caller = await getCaller(sts, process.env, SIGN_IN_CENTRAL);
   if (!config) return { caller };
   const reached = await reachAccount(sts, config.centralAccountId, {
     roleName: config.memberRoleName,

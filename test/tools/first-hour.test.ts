@@ -7,6 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { stripVTControlCharacters } from "node:util";
 import { getCaller } from "../../accounts/identity";
+import { reachCentral } from "../../tools/cases";
 import { readOrganizationFile } from "../../accounts/org-file";
 import { configFromPulumi } from "../../config/read";
 import { benchCommand } from "../../scripts/bench";
@@ -692,7 +693,31 @@ describe("the first hour: options and credentials", () => {
       getCaller(sts, { ...files, AWS_PROFILE: "managment" }),
       /AWS_PROFILE is "managment", but no profile of that name is in .*config or .*credentials \(profiles there: management, sandbox\)/,
     );
-    await assert.rejects(getCaller(sts, files), /no AWS credentials were found \(no AWS_PROFILE/);
+    await assert.rejects(
+      getCaller(sts, files),
+      /no AWS credentials were found \(no AWS_PROFILE.*Sign in as the management account or an Organizations delegated administrator/,
+    );
+  });
+
+  it("npm run cases and ack, without credentials, ask for the central account's, where the case table is", async () => {
+    const sts = new STSClient({ region: "us-east-1" });
+    mockClient(sts)
+      .on(GetCallerIdentityCommand)
+      .rejects(Object.assign(new Error("Could not load credentials"), { name: "CredentialsProviderError" }));
+    const saved = process.env.AWS_PROFILE;
+    delete process.env.AWS_PROFILE;
+    try {
+      await assert.rejects(reachCentral(sts, undefined, "abuse-alerts-cases"), (error: Error) => {
+        assert.match(
+          error.message,
+          /no AWS credentials were found.*Sign in as the central \(security\) account/,
+        );
+        assert.doesNotMatch(error.message, /management account/);
+        return true;
+      });
+    } finally {
+      if (saved !== undefined) process.env.AWS_PROFILE = saved;
+    }
   });
 
   it("gives the quoting hint only where a number can be an account ID", () => {
