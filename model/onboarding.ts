@@ -48,7 +48,7 @@ const notExcluded = (excluded: readonly string[]) =>
  *   account's trail, which the management account's bus never sees); only joinedMethod INVITED,
  *   since a created account has its CreateAccountResult;
  * - moved: a successful `MoveAccount` API call. Whether the destination lies at any depth below a
- *   configured OU no pattern can say: the workflow walks the OU path.
+ *   configured OU, and the source outside them, no pattern can say: the workflow walks both paths.
  * Excluded accounts are left out where the event names the account in a known field; the
  * workflow checks again.
  */

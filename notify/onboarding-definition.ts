@@ -41,6 +41,52 @@ const relay = (args: OnboardingDefinitionArgs) => ({
 const elapsed = (since: string) =>
   `($toMillis($states.context.State.EnteredTime) - $toMillis(${since})) / 1000`;
 
+/**
+ * A move is a joining only from outside the scope: a move between two OUs in scope (any move, when
+ * the whole organization is covered) leaves the account covered as it was, and re-onboarding it
+ * would post for every account a reorganization moves. The source OU's path settles it.
+ */
+function moveStates(args: OnboardingDefinitionArgs): Record<string, State> {
+  const everything = args.organizationalUnits.length === 0 || args.explicit !== undefined;
+  return {
+    "Moved?": {
+      Type: "Choice",
+      Choices: [
+        {
+          Condition: jsonata(
+            everything ? "$trigger = 'MoveAccount'" : "$trigger = 'MoveAccount' and $source != ''",
+          ),
+          Next: everything ? "Ignored" : "Moved from the scope?",
+        },
+      ],
+      Default: "Start walk",
+    },
+    ...(everything
+      ? {}
+      : {
+          "Moved from the scope?": {
+            Type: "Choice",
+            Choices: [
+              { Condition: jsonata(`$source in ${list(args.organizationalUnits)}`), Next: "Ignored" },
+              { Condition: jsonata("$substring($source, 0, 2) = 'r-'"), Next: "Start walk" },
+            ],
+            Default: "Start source walk",
+          },
+          "Start source walk": {
+            Type: "Pass",
+            Assign: { cursor: jsonata("$source"), parentType: jsonata("''"), ouPath: [] },
+            Next: "Source: Find parent",
+          },
+          // A source that cannot be walked: onboard, rather than leave a joining account unproven.
+          ...scopeWalk("Source: ", args, {
+            inScope: "Ignored",
+            outOfScope: "Start walk",
+            failed: "Start walk",
+          }),
+        }),
+  };
+}
+
 /** Read the event, leave out what the stack leaves out, walk the OU path, read the account. */
 function admission(args: OnboardingDefinitionArgs): Record<string, State> {
   return {
@@ -51,6 +97,9 @@ function admission(args: OnboardingDefinitionArgs): Record<string, State> {
           `( $e := $states.input; $id := ${JOINING_ACCOUNT_EXPRESSION}; $exists($id) ? $string($id) : '' )`,
         ),
         trigger: jsonata("$states.input.detail.eventName"),
+        source: jsonata(
+          "$exists($states.input.detail.requestParameters.sourceParentId) ? $states.input.detail.requestParameters.sourceParentId : ''",
+        ),
         startedAt: jsonata("$states.context.State.EnteredTime"),
         ouPath: [],
         outcome: jsonata("''"),
@@ -71,11 +120,12 @@ function admission(args: OnboardingDefinitionArgs): Record<string, State> {
           Next: "Ignored",
         },
       ],
-      Default: "Start walk",
+      Default: "Moved?",
     },
+    ...moveStates(args),
     "Start walk": {
       Type: "Pass",
-      Assign: { cursor: jsonata("$accountId"), parentType: jsonata("''") },
+      Assign: { cursor: jsonata("$accountId"), parentType: jsonata("''"), ouPath: [] },
       Next: "Find parent",
     },
     ...scopeWalk("", args, { inScope: "Describe account", outOfScope: "Ignored", failed: "Scope unknown" }),

@@ -176,6 +176,37 @@ describe("onboarding workflow (management account, on the virtual clock)", () =>
     }
   });
 
+  it("a move between two OUs in scope, or any move when the whole organization is covered: ignored, nothing called, nothing posted", async () => {
+    const moved = sample("moved-into-scope") as { detail: { requestParameters: Record<string, string> } };
+    // Prod (under the configured Workloads) to Prod-EU (under Prod): the account was covered all along.
+    const withinScope = {
+      ...moved,
+      detail: {
+        ...moved.detail,
+        requestParameters: { ...moved.detail.requestParameters, sourceParentId: "ou-ex12-prod0001" },
+      },
+    };
+    for (const [name, event, ous] of [
+      ["within the configured OU", withinScope, ["ou-ex12-workload1"]],
+      [
+        "from the configured OU itself",
+        sample("moved-into-scope"),
+        ["ou-ex12-security1", "ou-ex12-workload1"],
+      ],
+      ["in a whole-organization stack", sample("moved-into-scope"), []],
+    ] as const) {
+      const { hub, sim } = await world({ organizationalUnits: [...ous] });
+      const output = await onboard(sim, hub, event);
+      assert.equal(output.outcome, "ignored", name);
+      assert.deepEqual(
+        sim.calls.filter((call) => /account:|cloudformation:|events:/.test(call.resource)),
+        [],
+        name,
+      );
+      assert.deepEqual(sim.posts, [], name);
+    }
+  });
+
   it("an invitation accepted: the joining account from AccountJoinedOrganization's details", async () => {
     const { hub, sim } = await world();
     sim.place({ id: "555555555551", name: "acquired-co" }, "r-ex12");
