@@ -1,3 +1,4 @@
+import { THROTTLED } from "../../notify/onboarding-scope";
 import { strict as assert } from "node:assert";
 import { OnboardingDefinitionArgs, onboardingDefinition } from "../../notify/onboarding-definition";
 import { proberDefinition } from "../../notify/prober-definition";
@@ -298,6 +299,18 @@ describe("onboarding workflow (management account, on the virtual clock)", () =>
     const message = only(denied.sim);
     assert.match(message.description, /SECURITY contact not set: Account.AccessDeniedException/);
     assert.ok(message.nextSteps?.some((step) => step.includes("enable-aws-service-access")));
+
+    // Throttled past every retry: told as not set, with the throttling named, the forwarder proven.
+    const exhausted = await world();
+    exhausted.sim.contactFailures.set(NEW, Array<string>(20).fill("Account.TooManyRequestsException"));
+    const gaveUp = await onboard(exhausted.sim, exhausted.hub, sample("created"));
+    assert.equal(gaveUp.outcome, "covered");
+    const tries = exhausted.sim.calls.filter((call) => call.resource.endsWith("putAlternateContact"));
+    assert.equal(tries.length, 1 + THROTTLED[0].MaxAttempts!, "the first call and every retry");
+    assert.match(
+      only(exhausted.sim).description,
+      /SECURITY contact not set: Account.TooManyRequestsException/,
+    );
   });
 
   it("direct mode: the contact now, the forwarder at the next pulumi up, and the message says so", async () => {
