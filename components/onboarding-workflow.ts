@@ -43,23 +43,39 @@ export interface OnboardingWorkflowArgs {
 /** Organizations records its events in us-east-1 only; the onboarding workflow and its rules live there. */
 const HOME = "us-east-1";
 
-/** A Step Functions role of the management account with one inline policy. */
-function workflowRole(
+/** A logged Standard state machine of the management account, and its role with one inline policy. */
+function workflow(
   parent: pulumi.Resource,
   name: string,
-  roleName: string,
-  accountId: string,
-  policy: object,
+  args: {
+    roleName: string;
+    accountId: string;
+    policy: object;
+    region: string;
+    stateMachineName: string;
+    definition: object;
+  },
 ) {
-  return new aws.iam.Role(
-    name,
+  const role = new aws.iam.Role(
+    `${name}-role`,
     {
-      name: roleName,
-      assumeRolePolicy: JSON.stringify(stepFunctionsTrustPolicy(accountId)),
-      inlinePolicies: [{ name: "calls", policy: JSON.stringify(policy) }],
+      name: args.roleName,
+      assumeRolePolicy: JSON.stringify(stepFunctionsTrustPolicy(args.accountId)),
+      inlinePolicies: [{ name: "calls", policy: JSON.stringify(args.policy) }],
     },
     { parent },
   );
+  const machine = loggedStateMachine(
+    name,
+    {
+      region: args.region,
+      stateMachineName: args.stateMachineName,
+      roleArn: role.arn,
+      definition: JSON.stringify(args.definition),
+    },
+    { parent },
+  );
+  return { role, machine };
 }
 
 /**
@@ -78,31 +94,21 @@ export class OnboardingWorkflow extends pulumi.ComponentResource {
     super("abuse-alerts:index:OnboardingWorkflow", name, {}, opts);
     const { scope } = args;
     const management = scope.managementAccountId;
-    const role = workflowRole(
-      this,
-      `${name}-role`,
-      ONBOARDING_ROLE_NAME,
-      management,
-      onboardingRolePolicy(scope),
-    );
-    const definition = onboardingDefinition({
-      ...scope,
-      regions: args.regions,
-      deployment: args.deployment,
-      callAs: args.callAs,
-      contact: args.contact,
-      opsTopicArn: topicArn(HOME, scope.centralAccountId, OPS_TOPIC_NAME),
+    const { role, machine } = workflow(this, name, {
+      roleName: ONBOARDING_ROLE_NAME,
+      accountId: management,
+      policy: onboardingRolePolicy(scope),
+      region: HOME,
+      stateMachineName: ONBOARDING_STATE_MACHINE_NAME,
+      definition: onboardingDefinition({
+        ...scope,
+        regions: args.regions,
+        deployment: args.deployment,
+        callAs: args.callAs,
+        contact: args.contact,
+        opsTopicArn: topicArn(HOME, scope.centralAccountId, OPS_TOPIC_NAME),
+      }),
     });
-    const machine = loggedStateMachine(
-      name,
-      {
-        region: HOME,
-        stateMachineName: ONBOARDING_STATE_MACHINE_NAME,
-        roleArn: role.arn,
-        definition: JSON.stringify(definition),
-      },
-      { parent: this },
-    );
     const startRole = new aws.iam.Role(
       `${name}-events-role`,
       {
@@ -144,27 +150,17 @@ export class OnboardingWorkflow extends pulumi.ComponentResource {
     const management = args.scope.managementAccountId;
     for (const region of args.regions) {
       const prefix = `${name}-prober-${region}`;
-      const role = workflowRole(
-        this,
-        `${prefix}-role`,
-        proberRoleName(region),
-        management,
-        proberRolePolicy(args.scope),
-      );
-      const definition = proberDefinition({
-        memberRoleName: args.scope.memberRoleName,
-        categories: args.categories,
+      const { machine } = workflow(this, prefix, {
+        roleName: proberRoleName(region),
+        accountId: management,
+        policy: proberRolePolicy(args.scope),
+        region,
+        stateMachineName: proberStateMachineName(region),
+        definition: proberDefinition({
+          memberRoleName: args.scope.memberRoleName,
+          categories: args.categories,
+        }),
       });
-      const machine = loggedStateMachine(
-        prefix,
-        {
-          region,
-          stateMachineName: proberStateMachineName(region),
-          roleArn: role.arn,
-          definition: JSON.stringify(definition),
-        },
-        { parent: this },
-      );
       const pattern = {
         source: [PROBE_REQUEST_SOURCE],
         "detail-type": [PROBE_REQUEST_DETAIL_TYPE],
@@ -234,28 +230,18 @@ export class OnboardingWorkflow extends pulumi.ComponentResource {
   ): pulumi.Output<string> {
     const { scope } = args;
     const prefix = `${name}-reconcile`;
-    const role = workflowRole(
-      this,
-      `${prefix}-role`,
-      `${ONBOARDING_ROLE_NAME}-reconcile`,
-      scope.managementAccountId,
-      reconcileRolePolicy(scope),
-    );
-    const definition = reconcileDefinition({
-      ...scope,
-      contact,
-      opsTopicArn: topicArn(HOME, scope.centralAccountId, OPS_TOPIC_NAME),
+    const { role, machine } = workflow(this, prefix, {
+      roleName: `${ONBOARDING_ROLE_NAME}-reconcile`,
+      accountId: scope.managementAccountId,
+      policy: reconcileRolePolicy(scope),
+      region: HOME,
+      stateMachineName: RECONCILE_STATE_MACHINE_NAME,
+      definition: reconcileDefinition({
+        ...scope,
+        contact,
+        opsTopicArn: topicArn(HOME, scope.centralAccountId, OPS_TOPIC_NAME),
+      }),
     });
-    const machine = loggedStateMachine(
-      prefix,
-      {
-        region: HOME,
-        stateMachineName: RECONCILE_STATE_MACHINE_NAME,
-        roleArn: role.arn,
-        definition: JSON.stringify(definition),
-      },
-      { parent: this },
-    );
     const scheduleRole = new aws.iam.Role(
       `${prefix}-schedule-role`,
       {
